@@ -1,0 +1,32 @@
+/**
+ * Small helpers shared by the subcommands: option parsing with errors that
+ * name the flag, and help text.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { OptionError } from '../errors';
+
+/** A subcommand: its usage text and its runner. */
+export interface Command {
+  name: string;
+  summary: string;
+  usage: string;
+  run(argv: string[]): Promise<number>;
+}
+
+/** Parse argv with node's parseArgs; unknown flags become an OptionError naming the command's help. */
+export function parse(command: string, argv: string[], options: NonNullable<ParseArgsConfig['options']>): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+  try {
+    const r = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    return { values: r.values as Record<string, string | boolean | undefined>, positionals: r.positionals };
+  } catch (e) {
+    throw new OptionError(`buypath ${command}: ${(e as Error).message}. Run \`buypath ${command} --help\` for the accepted flags.`);
+  }
+}
+
+/** Read an integer flag, or throw naming the flag and the value. */
+export function intFlag(command: string, flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value.replace(/_/g, ''));
+  if (!Number.isInteger(n)) throw new OptionError(`buypath ${command} --${flag}: expected an integer, got "${value}". Pass e.g. --${flag} ${fallback}.`);
+  return n;
+}

@@ -1,0 +1,43 @@
+/**
+ * The `buypath` command line: one subcommand per pipeline step, each with `--help`.
+ */
+import { BuypathError } from '../errors';
+import type { Command } from './args';
+import { simulateCommand } from './simulate';
+import { inspectCommand } from './inspect';
+
+/** Subcommands by name. */
+export const COMMANDS: Record<string, Command> = {
+  [simulateCommand.name]: simulateCommand,
+  [inspectCommand.name]: inspectCommand,
+};
+
+function usage(): string {
+  const w = Math.max(...Object.keys(COMMANDS).map((k) => k.length));
+  return ['Usage: buypath <command> [options]', '', 'Commands:',
+    ...Object.values(COMMANDS).map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`),
+    '', 'Run `buypath <command> --help` for the options of one command.'].join('\n');
+}
+
+/** Run the CLI with argv (without node and script); resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name ? 0 : 1;
+  }
+  const cmd = COMMANDS[name];
+  if (!cmd) {
+    console.error(`buypath: expected a command (${Object.keys(COMMANDS).join(', ')}), got "${name}". Run \`buypath --help\`.`);
+    return 2;
+  }
+  try {
+    return await cmd.run(rest);
+  } catch (e) {
+    if (e instanceof BuypathError) {
+      console.error(`buypath ${name}: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+}

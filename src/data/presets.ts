@@ -1,0 +1,74 @@
+/**
+ * Presets for real logs: how to read a known public data set into the
+ * canonical schema.
+ */
+import type { TimestampFormat } from './timestamps';
+import { OptionError } from '../errors';
+
+/** How to read one kind of log. Every field is optional; load options override it. */
+export interface Preset {
+  /** Preset name, used on the command line (`--preset NAME`). */
+  name: string;
+  /** One sentence on the data set. */
+  description: string;
+  /** Column names in file order, for files without a header. */
+  columns?: string[];
+  /** Whether the first line is a header; detected when absent. */
+  header?: boolean;
+  /** Source column name → canonical column name. */
+  rename?: Record<string, string>;
+  /** Source event name → canonical event name, merged over the default vocabulary. */
+  eventMap?: Record<string, string>;
+  /** Feature columns to read as categorical even when their values look numeric. */
+  categorical?: string[];
+  /** Columns to leave out of the table. */
+  drop?: string[];
+  /** Timestamp format; detected when absent. */
+  tsFormat?: TimestampFormat;
+  /** Facts about the data that analysts must know (printed in load reports). */
+  notes?: string[];
+}
+
+/** Built-in presets by name. */
+export const PRESETS: Record<string, Preset> = {
+  'taobao-userbehavior': {
+    name: 'taobao-userbehavior',
+    description: 'Alibaba Tianchi "User Behavior Data from Taobao" (UserBehavior.csv): user, item, category, behaviour, epoch seconds; no header.',
+    columns: ['user_id', 'item_id', 'category_id', 'event', 'ts'],
+    header: false,
+    eventMap: { pv: 'click', fav: 'wish', cart: 'cart', buy: 'buy' },
+    categorical: ['category_id'],
+    tsFormat: 'epoch_s',
+    notes: [
+      'No impressions: the funnel starts at pv (read as click); CTR cannot be measured.',
+      'cart/fav often precede the first pv of the same item (71% of pv+cart pairs): do not assume pv→cart→buy order.',
+    ],
+  },
+  retailrocket: {
+    name: 'retailrocket',
+    description: 'RetailRocket e-commerce events.csv: timestamp (ms), visitorid, event (view/addtocart/transaction), itemid, transactionid.',
+    header: true,
+    rename: { timestamp: 'ts', visitorid: 'user_id', itemid: 'item_id' },
+    eventMap: { view: 'click', addtocart: 'cart', transaction: 'buy' },
+    drop: ['transactionid'],
+    tsFormat: 'epoch_ms',
+    notes: ['No impressions: the funnel starts at view (read as click).'],
+  },
+  buypath: {
+    name: 'buypath',
+    description: 'The canonical buypath log, as written by `buypath simulate`: impression_id, user_id, item_id, event, ts and features.',
+    header: true,
+    categorical: ['segment', 'category'],
+  },
+};
+
+/** Look a preset up by name, with an error listing the known names. */
+export function getPreset(name: string): Preset {
+  const p = PRESETS[name];
+  if (!p) {
+    throw new OptionError(
+      `preset: expected one of ${Object.keys(PRESETS).join(', ')}, got "${name}". Pass a known preset name, or give columns/eventMap options yourself.`,
+    );
+  }
+  return p;
+}

@@ -1,0 +1,50 @@
+/**
+ * Every default in one place. Functions merge them as `{...DEFAULTS, ...options}`.
+ */
+
+/** Defaults of `loadEvents`. */
+export const LOAD_DEFAULTS = {
+  strict: false,
+  dedupe: true,
+  maxProblemLines: 5,
+  delimiter: undefined as string | undefined,
+};
+
+/**
+ * Defaults of the simulator. Rates follow the ESM2 paper (Wen et al., SIGIR
+ * 2020, Table 1 and Section 2): CTR ≈ 6%, click→cart ≈ 10%, click→wish ≈ 3.5%,
+ * cart→buy ≈ 12%, click→buy ≈ 1–2.5%.
+ */
+export const SIMULATE_DEFAULTS = {
+  impressions: 100_000,
+  users: 2_000,
+  items: 1_000,
+  categories: 20,
+  segments: 8,
+  days: 14,
+  seed: 1,
+  start: '2026-01-05T00:00:00Z',
+  /** p(click | impression). */
+  ctr: 0.06,
+  /** p(cart | click). */
+  cartRate: 0.1,
+  /** p(wish | click). */
+  wishRate: 0.035,
+  /** p(share | click): the noise action, independent of purchases given the features. */
+  shareRate: 0.05,
+  /** p(buy | click, cart). */
+  buyGivenCart: 0.12,
+  /** p(buy | click, wish, no cart). */
+  buyGivenWish: 0.08,
+  /** p(buy | click, neither cart nor wish). */
+  buyGivenOther: 0.004,
+  /** Dimension of the hidden user/item taste vectors. */
+  latentDim: 4,
+};
+
+/** The embedded default data set: simulator settings and where it is written. */
+export const DEFAULT_DATA = {
+  dir: 'data/default',
+  impressions: 200_000,
+  seed: 20200725,
+};
