@@ -55,7 +55,8 @@ export async function initBackend(preferred?: BackendName, { quiet = false } = {
       }
       skipped.push(`${name}: setBackend returned false`);
     } catch (e) {
-      skipped.push(`${name}: ${(e as Error).message.split('\n')[0]}`);
+      const err = e as NodeJS.ErrnoException;
+      skipped.push(err.code === 'MODULE_NOT_FOUND' ? `${name}: not installed` : `${name}: ${err.message.split('\n')[0]}`);
     }
   }
   throw new Error(`tfjs backend: expected one of ${BACKENDS.join(', ')} to start, got none (${skipped.join('; ')}). Run npm ci to install @tensorflow/tfjs and @tensorflow/tfjs-backend-wasm.`);

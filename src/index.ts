@@ -23,3 +23,7 @@ export { show, showHtml } from './plot/show';
 export { eventCountsFigure, type EventCountsOptions } from './plot/event-counts';
 // CLI
 export { main as cli } from './cli/index';
+// Notebooks and reports
+export { record, parseRecorded, RESULTS_MARKER } from './report/record';
+export { setupJupyter, findJupyterPython, jupyterPaths, kernelRegistered, JUPYTER_APT_PACKAGES, JUPYTER_INSTALL_HINT } from './report/jupyter';
+export { executeNotebook, type ExecuteOptions, type NotebookRun } from './report/notebooks';

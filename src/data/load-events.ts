@@ -6,7 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import type { ColumnTable } from 'arquero';
 import { LoadError } from '../errors';
 import { LOAD_DEFAULTS } from '../defaults';
-import { canonicalColumn, REQUIRED_COLUMNS, type CanonicalColumn } from './schema';
+import { canonicalColumn, eventRank, REQUIRED_COLUMNS, type CanonicalColumn } from './schema';
 import { formatFromName, isGzip, isParquet, readLineBatches, sniffFormat, splitDelimited, type FileFormat } from './text-reader';
 import { EventBuilder, type RowLayout } from './event-builder';
 import { ProblemCollector, type LoadReport } from './load-report';
@@ -202,8 +202,9 @@ function buildReport(
   features: Record<string, 'categorical' | 'numeric'>, tsFormat: string, builder: EventBuilder,
   problems: ProblemCollector, table: ColumnTable, blank: number, notes: string[],
 ): LoadReport {
-  const events: Record<string, number> = {};
-  for (const e of table.array('event') as string[]) events[e] = (events[e] ?? 0) + 1;
+  const counts: Record<string, number> = {};
+  for (const e of table.array('event') as string[]) counts[e] = (counts[e] ?? 0) + 1;
+  const events = Object.fromEntries(Object.entries(counts).sort(([a, x], [b, y]) => eventRank(a) - eventRank(b) || y - x));
   const ts = table.array('ts') as Float64Array;
   let lo = Infinity, hi = -Infinity;
   for (const t of ts) {

@@ -1,0 +1,53 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { cli, tmp, taobaoPath, writeTmp } from './helpers';
+
+test('buypath --help lists the commands; each has --help', () => {
+  const top = cli(['--help']);
+  assert.equal(top.status, 0);
+  for (const cmd of ['simulate', 'inspect']) {
+    assert.match(top.stdout, new RegExp(cmd));
+    const h = cli([cmd, '--help']);
+    assert.equal(h.status, 0);
+    assert.match(h.stdout, new RegExp(`Usage: buypath ${cmd}`));
+  }
+  const bad = cli(['frobnicate']);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /expected a command/);
+});
+
+test('buypath simulate writes the log and the truths and prints realised rates', () => {
+  const out = join(tmp(), 'sim');
+  const r = cli(['simulate', '--out', out, '--impressions', '20000', '--seed', '1']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(existsSync(join(out, 'events.csv')) && existsSync(join(out, 'truth.csv')));
+  assert.match(r.stdout, /CTR \d+\.\d+%/);
+  assert.match(r.stdout, /click→buy \d+\.\d+%/);
+  const j = cli(['simulate', '--out', out, '--impressions', '20000', '--seed', '1', '--json']);
+  assert.equal(JSON.parse(j.stdout).rates.impressions, 20000);
+  const bad = cli(['simulate', '--impressions', 'many']);
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /--impressions: expected an integer, got "many"/);
+});
+
+test('buypath inspect --json on the Taobao sample', () => {
+  const r = cli(['inspect', taobaoPath(), '--preset', 'taobao-userbehavior', '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.equal(j.rows, 84287);
+  assert.deepEqual(j.events, { click: 75693, cart: 4494, wish: 2351, buy: 1749 });
+  assert.deepEqual(j.problems, { malformed_line: 0, blank_id: 0, unknown_event: 0, bad_timestamp: 0, duplicate: 0 });
+});
+
+test('buypath inspect --strict fails naming the line; lenient reports it', () => {
+  const path = writeTmp('bad.csv', 'user_id,item_id,event,ts\nu,i,click,1511544070\nu,i,click,noon\n');
+  const strict = cli(['inspect', path, '--strict']);
+  assert.equal(strict.status, 1);
+  assert.match(strict.stderr, /line 3: bad timestamp/);
+  const lenient = cli(['inspect', path, '--json']);
+  assert.equal(JSON.parse(lenient.stdout).problems.bad_timestamp, 1);
+  const text = cli(['inspect', path]);
+  assert.match(text.stdout, /bad_timestamp: 1 \(lines 3\)/);
+});

@@ -1,0 +1,51 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { executeNotebook } from '../src';
+import { ROOT, taobaoPath, tmp } from './helpers';
+
+const NB = join(ROOT, 'notebooks');
+
+describe('notebooks are committed clean and match their sources', () => {
+  for (const f of readdirSync(NB).filter((f) => f.endsWith('.ipynb'))) {
+    test(f, () => {
+      const nb = JSON.parse(readFileSync(join(NB, f), 'utf8'));
+      for (const c of nb.cells) {
+        assert.ok(!(c.outputs ?? []).length && !c.execution_count, `${f}: strip outputs (npm run notebooks)`);
+      }
+      assert.ok(nb.cells.some((c: { metadata: { tags?: string[] } }) => c.metadata.tags?.includes('parameters')), `${f}: needs a parameters cell`);
+      const out = join(tmp(), f);
+      const r = spawnSync('python3', [join(ROOT, 'scripts', 'make_notebook.py'), join(NB, 'src', f.replace(/\.ipynb$/, '.ts')), out]);
+      assert.equal(r.status, 0, String(r.stderr));
+      assert.equal(readFileSync(join(NB, f), 'utf8'), readFileSync(out, 'utf8'), `${f} differs from notebooks/src: run npm run notebooks`);
+    });
+  }
+});
+
+describe('notebook 00-quickstart runs headless', () => {
+  test('on the embedded simulated data', async () => {
+    const r = await executeNotebook(join(NB, '00-quickstart.ipynb'), { outDir: tmp() });
+    assert.deepEqual(r.errors, []);
+    assert.deepEqual(r.stderr, []);
+    assert.ok(r.ok);
+    const res = r.results as { rows: number; events: Record<string, number>; backend: string };
+    assert.ok(res.rows > 200_000);
+    assert.equal(res.events.impression, 200_000);
+    assert.ok(res.events.buy > 0);
+    assert.match(r.stdout, /tfjs backend/);
+  });
+
+  test('on the Taobao sample', async () => {
+    const r = await executeNotebook(join(NB, '00-quickstart.ipynb'), { outDir: tmp(), params: { dataPath: taobaoPath(), preset: 'taobao-userbehavior' } });
+    assert.ok(r.ok, [...r.errors, ...r.stderr].join('\n'));
+    assert.deepEqual((r.results as { events: object }).events, { click: 75693, cart: 4494, wish: 2351, buy: 1749 });
+  });
+
+  test('a failing cell fails the run (stderr is caught)', async () => {
+    const r = await executeNotebook(join(NB, '00-quickstart.ipynb'), { outDir: tmp(), params: { dataPath: '/nonexistent/log.csv' } });
+    assert.equal(r.ok, false);
+    assert.match([...r.errors, ...r.stderr].join('\n'), /got nothing at that path/);
+  });
+});

@@ -1,0 +1,85 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { simulate, writeSimulation, loadEvents, SIMULATE_DEFAULTS, OptionError } from '../src';
+import { tmp } from './helpers';
+
+/** Binomial tolerance: 4 standard errors of a rate p over n trials. */
+const tol = (p: number, n: number) => 4 * Math.sqrt((p * (1 - p)) / n);
+
+describe('simulate', () => {
+  const sim = simulate({ impressions: 300_000, seed: 7 });
+  const r = sim.rates;
+
+  test('realised rates match the paper-like targets', () => {
+    assert.ok(Math.abs(r.ctr - SIMULATE_DEFAULTS.ctr) < tol(0.06, r.impressions) + 0.003, `CTR ${r.ctr}`);
+    assert.ok(Math.abs(r.click_to_cart - 0.1) < tol(0.1, r.clicks) + 0.01, `click→cart ${r.click_to_cart}`);
+    assert.ok(Math.abs(r.click_to_wish - 0.035) < tol(0.035, r.clicks) + 0.005, `click→wish ${r.click_to_wish}`);
+    assert.ok(Math.abs(r.click_to_share - 0.05) < tol(0.05, r.clicks) + 0.005, `click→share ${r.click_to_share}`);
+    assert.ok(r.click_to_buy > 0.01 && r.click_to_buy < 0.025, `click→buy ${r.click_to_buy}`);
+    assert.ok(Math.abs(r.cart_to_buy - 0.12) < tol(0.12, r.clicks * 0.1) + 0.01, `cart→buy ${r.cart_to_buy}`);
+    assert.ok(r.other_to_buy < 0.01, `other→buy ${r.other_to_buy}`);
+  });
+
+  test('truths agree with the realised log', () => {
+    const n = sim.truth.p_click.length;
+    const meanClick = sim.truth.p_click.reduce((s, v) => s + v, 0) / n;
+    assert.ok(Math.abs(meanClick - r.ctr) < tol(r.ctr, n), `mean p_click ${meanClick} vs CTR ${r.ctr}`);
+    // Expected purchases given the clicks that happened vs purchases realised.
+    const clicked = new Set<string>();
+    sim.events.event.forEach((e, i) => e === 'click' && clicked.add(sim.events.impression_id[i]));
+    let expected = 0;
+    sim.truth.impression_id.forEach((id, k) => clicked.has(id) && (expected += sim.truth.p_buy_given_click[k]));
+    assert.ok(Math.abs(expected - r.buys) < 4 * Math.sqrt(expected), `expected buys ${expected} vs ${r.buys}`);
+  });
+
+  test('share is a noise action: purchases do not depend on it', () => {
+    const byImp = new Map<string, Set<string>>();
+    sim.events.event.forEach((e, i) => {
+      const id = sim.events.impression_id[i];
+      if (!byImp.has(id)) byImp.set(id, new Set());
+      byImp.get(id)!.add(e);
+    });
+    let shareN = 0, shareBuy = 0, noShareN = 0, noShareBuy = 0;
+    for (const ev of byImp.values()) {
+      if (!ev.has('click') || ev.has('cart') || ev.has('wish')) continue;
+      if (ev.has('share')) { shareN++; shareBuy += +ev.has('buy'); } else { noShareN++; noShareBuy += +ev.has('buy'); }
+    }
+    const a = shareBuy / shareN, b = noShareBuy / noShareN;
+    assert.ok(Math.abs(a - b) < tol(b, shareN) + 0.002, `buy|share ${a} vs buy|no share ${b}`);
+  });
+
+  test('same seed, same log; another seed, another log', () => {
+    const a = simulate({ impressions: 20_000, seed: 3 }), b = simulate({ impressions: 20_000, seed: 3 }), c = simulate({ impressions: 20_000, seed: 4 });
+    assert.deepEqual(a.events.user_id, b.events.user_id);
+    assert.deepEqual(Array.from(a.events.ts), Array.from(b.events.ts));
+    assert.deepEqual(Array.from(a.truth.p_buy_given_click), Array.from(b.truth.p_buy_given_click));
+    assert.notDeepEqual(a.events.user_id, c.events.user_id);
+  });
+
+  test('events are time-ordered and every path starts with its impression', () => {
+    const ts = sim.events.ts;
+    for (let i = 1; i < ts.length; i++) assert.ok(ts[i] >= ts[i - 1]);
+    const first = new Map<string, string>();
+    sim.events.event.forEach((e, i) => { const id = sim.events.impression_id[i]; if (!first.has(id)) first.set(id, e); });
+    assert.ok([...first.values()].every((e) => e === 'impression'));
+  });
+
+  test('bad settings are named', () => {
+    assert.throws(() => simulate({ ctr: 1.5 }), (e: Error) => e instanceof OptionError && /ctr/.test(e.message));
+    assert.throws(() => simulate({ impressions: 0 }), /impressions/);
+  });
+
+  test('writeSimulation writes a log that loads cleanly, truths and meta', async () => {
+    const dir = tmp();
+    const { files, simulation } = await writeSimulation(dir, { impressions: 5_000, seed: 11 });
+    const { report } = await loadEvents(files.events, { preset: 'buypath' });
+    assert.equal(report.rows_kept, simulation.events.event.length);
+    assert.equal(report.events.impression, 5_000);
+    assert.equal(report.features.price, 'numeric');
+    assert.equal(report.features.segment, 'categorical');
+    const truth = readFileSync(files.truth, 'utf8').trim().split('\n');
+    assert.equal(truth.length, 5_001);
+    assert.equal(JSON.parse(readFileSync(files.meta, 'utf8')).options.seed, 11);
+  });
+});
