@@ -48,3 +48,27 @@ export const DEFAULT_DATA = {
   impressions: 200_000,
   seed: 20200725,
 };
+
+/** Defaults of path mining (`minePaths`, `buypath mine`). */
+export const MINE_DEFAULTS = {
+  mode: 'auto' as 'auto' | 'impression' | 'user-item',
+  /** Attribution window from the click. */
+  window: '7d' as number | string,
+  /** Actions before the first click of their item: attach them to that click's path, or drop them. */
+  preClick: 'attach' as 'attach' | 'drop',
+};
+
+/** Defaults of the path analysis (funnel, action table, choice of deterministic actions). */
+export const ANALYSE_DEFAULTS = {
+  /** Bootstrap replicates for intervals on the key rates. */
+  bootstrap: 500,
+  seed: 1,
+  /** An action is deterministic when the lower bound of its buy-rate lift is at least this. */
+  minLift: 2,
+  /** … and at least this share of purchases goes through it. */
+  minCoverage: 0.02,
+  /** … and at least this many clicked paths hold it. */
+  minPaths: 30,
+  /** Path variants listed. */
+  topVariants: 12,
+};

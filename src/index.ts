@@ -27,3 +27,17 @@ export { main as cli } from './cli/index';
 export { record, parseRecorded, RESULTS_MARKER } from './report/record';
 export { setupJupyter, findJupyterPython, jupyterPaths, kernelRegistered, JUPYTER_APT_PACKAGES, JUPYTER_INSTALL_HINT } from './report/jupyter';
 export { executeNotebook, type ExecuteOptions, type NotebookRun } from './report/notebooks';
+// Statistics
+export * from './stats/intervals';
+export * from './stats/bootstrap';
+// Paths
+export * from './paths/path-set';
+export { minePaths, parseWindow, type MineOptions } from './paths/mine-paths';
+export { clickedCells, countSet, liftOf, maskOf, type Cells, type SetCounts } from './paths/cells';
+export { funnel, type Funnel, type FunnelStep, type Timing } from './paths/funnel';
+export { actionTable, actionOverlap, pathVariants, actionsIn, type ActionRow, type PathVariant } from './paths/action-table';
+export { candidateSets, evaluateCandidate, recommend, recommendationRule, type DActionCandidate, type ChooseOptions } from './paths/choose-dactions';
+export { analysePaths, type AnalyseOptions, type PathReport } from './paths/path-report';
+export { funnelFigure, variantSankeyFigure, coverageScatterFigure, actionOverlapFigure, timeToPurchaseFigure, pathFigures } from './plot/path-figures';
+export { escapeHtml, fmt, fmtCi, htmlTable, htmlPage, type HtmlColumn, type PageSection } from './report/html';
+export { funnelTableHtml, actionTableHtml, candidatesHtml, anomaliesHtml, recommendationHtml, pathReportPage } from './report/path-report-html';

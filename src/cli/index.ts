@@ -5,11 +5,13 @@ import { BuypathError } from '../errors';
 import type { Command } from './args';
 import { simulateCommand } from './simulate';
 import { inspectCommand } from './inspect';
+import { mineCommand } from './mine';
 
 /** Subcommands by name. */
 export const COMMANDS: Record<string, Command> = {
   [simulateCommand.name]: simulateCommand,
   [inspectCommand.name]: inspectCommand,
+  [mineCommand.name]: mineCommand,
 };
 
 function usage(): string {

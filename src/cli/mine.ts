@@ -1,0 +1,69 @@
+/** `buypath mine`: mine click-to-buy paths and choose the deterministic actions. */
+import { writeFileSync } from 'node:fs';
+import { loadEvents } from '../data/load-events';
+import { PRESETS } from '../data/presets';
+import { minePaths } from '../paths/mine-paths';
+import { analysePaths, type PathReport } from '../paths/path-report';
+import { pathReportPage } from '../report/path-report-html';
+import { MINE_DEFAULTS } from '../defaults';
+import { OptionError } from '../errors';
+import { intFlag, parse, type Command } from './args';
+
+const pct = (v: number | null) => (v === null || !Number.isFinite(v) ? '—' : `${(100 * v).toFixed(2)}%`);
+
+/** Plain-text summary of a path report. */
+export function formatPathReport(r: PathReport): string {
+  const lines = [`${r.events} events → ${r.paths} paths (${r.clicked_paths} clicked), mode ${r.mode}, window ${r.window_s / 86400} d, rule ${r.pre_click_rule}`];
+  lines.push('funnel: ' + r.funnel.steps.map((s) => `${s.step} ${s.count}${s.of ? ` (${pct(s.rate)} of ${s.of})` : ''}`).join(' → '));
+  lines.push('action        P(a|click)  P(buy|a)  P(buy|not a)  lift   coverage');
+  for (const a of r.actions) {
+    lines.push(`${a.action.padEnd(12)}  ${pct(a.rate_given_click).padStart(10)}  ${pct(a.buy_rate).padStart(8)}  ${pct(a.buy_rate_without).padStart(12)}  ${a.lift.toFixed(2).padStart(5)}  ${pct(a.buy_coverage).padStart(8)}`);
+  }
+  lines.push(`recommended DAction: ${r.recommended.join(', ') || 'none'}${r.override ? ` (override: ${r.override.join(', ')})` : ''}`);
+  if (r.chosen) {
+    const c = r.chosen;
+    lines.push(`ESM2 sub-tasks for ${c.daction.join('∪')}: click→DAction ${pct(c.click_to_daction)}, DAction→buy ${pct(c.daction_to_buy)}, OAction→buy ${pct(c.oaction_to_buy)}, click→buy ${pct(c.click_to_buy)}; ${c.data_ratio.toFixed(1)} DAction paths per purchase`);
+  }
+  for (const n of r.notes) lines.push(`note: ${n}`);
+  return lines.join('\n');
+}
+
+export const mineCommand: Command = {
+  name: 'mine',
+  summary: 'mine click-to-buy paths: funnel, action table, deterministic actions',
+  usage: `Usage: buypath mine FILE [--preset P] [--window 7d] [--daction a,b] [--json OUT|-] [--html OUT]
+                   [--mode auto|impression|user-item] [--pre-click attach|drop] [--seed S]
+
+Mines one path per impression (or per user-item pair and click within --window), then
+prints the funnel, the action table and the recommended DAction set.
+  --preset P      one of: ${Object.keys(PRESETS).join(', ')}
+  --window W      attribution window from the click: 7d, 12h, 30m or seconds (default ${MINE_DEFAULTS.window})
+  --daction a,b   the analyst's DAction set, overriding the recommendation
+  --pre-click R   actions before the first click of their item: attach (default) or drop
+  --json OUT|-    write the full analysis as JSON (funnel, actions, recommended, …) to OUT or stdout
+  --html OUT      write a self-contained HTML page with tables and plots`,
+  async run(argv) {
+    const { values, positionals } = parse('mine', argv, {
+      preset: { type: 'string' }, window: { type: 'string' }, daction: { type: 'string' }, json: { type: 'string' }, html: { type: 'string' },
+      mode: { type: 'string' }, 'pre-click': { type: 'string' }, seed: { type: 'string' },
+    });
+    if (values.help) return console.log(this.usage), 0;
+    const file = positionals[0];
+    if (!file) throw new OptionError('buypath mine: expected a FILE argument, got none. Run e.g. `buypath mine events.csv --preset buypath`.');
+    const mode = (values.mode as string | undefined) ?? 'auto';
+    if (!['auto', 'impression', 'user-item'].includes(mode)) throw new OptionError(`buypath mine --mode: expected auto, impression or user-item, got "${mode}".`);
+    const { table, report: load } = await loadEvents(file, { preset: values.preset as string | undefined });
+    const paths = minePaths(table, { window: (values.window as string | undefined) ?? MINE_DEFAULTS.window, mode: mode as 'auto', preClick: (values['pre-click'] as 'attach' | 'drop' | undefined) ?? MINE_DEFAULTS.preClick });
+    const daction = values.daction ? String(values.daction).split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+    const r = analysePaths(paths, { daction, seed: intFlag('mine', 'seed', values.seed as string | undefined, 1) });
+    const quarantined = load.rows_read - load.rows_kept;
+    const out = { source: { path: file, rows_read: load.rows_read, rows_kept: load.rows_kept, quarantined }, ...r };
+    if (values.json === '-') console.log(JSON.stringify(out, null, 2));
+    else {
+      if (values.json) writeFileSync(String(values.json), JSON.stringify(out, null, 2) + '\n');
+      console.log(formatPathReport(r));
+    }
+    if (values.html) writeFileSync(String(values.html), pathReportPage(r, { source: `${file} (${load.rows_kept} rows kept of ${load.rows_read})` }));
+    return 0;
+  },
+};

@@ -1,0 +1,135 @@
+/**
+ * Mined paths held in columns: one row per path, a bitmask of the post-click
+ * actions it holds, whether it was clicked, bought, and the delays from the
+ * click to each action and to the purchase.
+ */
+
+/** Bit flags of a path. */
+export const PATH_FLAGS = {
+  /** The path holds an impression. */
+  IMPRESSION: 1,
+  /** The path holds a click (paths are anchored on clicks, or on impressions when the log has them). */
+  CLICK: 2,
+  /** The path holds a purchase that counts toward it. */
+  BUY: 4,
+  /** Actions before the click were attached to this path under the `attach` rule. */
+  PRE_CLICK: 8,
+} as const;
+
+/** Path-level anomalies: counted and shown, never silently dropped. */
+export const ANOMALY_CLASSES = [
+  'buy_without_click',
+  'action_without_click',
+  'action_after_buy',
+  'buy_without_impression',
+  'click_without_impression',
+  'pre_click_attached',
+  'pre_click_dropped',
+  'repeat_buy',
+  'after_window',
+  'no_impression_id',
+] as const;
+/** One anomaly class. */
+export type AnomalyClass = (typeof ANOMALY_CLASSES)[number];
+
+/** What each anomaly class counts, in words (shown in reports). */
+export const ANOMALY_MEANING: Record<AnomalyClass, string> = {
+  buy_without_click: 'event groups with a purchase but no click to attribute it to (not in any rate)',
+  action_without_click: 'event groups with post-click actions but no click (not in any rate)',
+  action_after_buy: 'actions after the purchase of their path (not counted toward it)',
+  buy_without_impression: 'bought paths without an impression (logs that have impressions)',
+  click_without_impression: 'clicked paths without an impression (logs that have impressions)',
+  pre_click_attached: 'actions that came before the click of their item and were attached to it (rule "attach")',
+  pre_click_dropped: 'actions that came before the click of their item and were not counted (rule "drop")',
+  repeat_buy: 'purchases after the first one in the same path (counted once)',
+  after_window: 'actions or purchases of an impression later than the attribution window after its click (not counted)',
+  no_impression_id: 'rows without an impression_id in a log keyed by impression (not mined)',
+};
+
+/** A counted anomaly with a few examples (path keys). */
+export interface AnomalyRecord {
+  count: number;
+  examples: string[];
+}
+
+/** The paths of a log. */
+export interface PathSet {
+  /** How paths were formed: one per impression_id, or per (user, item) within an attribution window. */
+  mode: 'impression' | 'user-item';
+  /** Attribution window in seconds from the click. */
+  window: number;
+  /** Rule for actions before the first click of their item. */
+  preClick: 'attach' | 'drop';
+  /** Whether the log has impression events (CTR measurable). */
+  hasImpressions: boolean;
+  /** Post-click action names; bit i of `mask` is actions[i]. */
+  actions: string[];
+  /** Number of paths. */
+  n: number;
+  /** Events mined. */
+  events: number;
+  user: Int32Array;
+  item: Int32Array;
+  /** Start of the path (click time, or impression time for unclicked paths), epoch seconds. */
+  start: Float64Array;
+  flags: Uint8Array;
+  mask: Uint32Array;
+  /** Seconds from the click to the first purchase (NaN when none). */
+  tBuy: Float32Array;
+  /** Seconds from the click to the first occurrence of each action (NaN when none or before the click). */
+  tAction: Float32Array[];
+  /** Dictionaries of the user and item codes. */
+  users: string[];
+  items: string[];
+  anomalies: Record<AnomalyClass, AnomalyRecord>;
+}
+
+/** Accumulates paths while mining. */
+export class PathSetBuilder {
+  user: number[] = [];
+  item: number[] = [];
+  start: number[] = [];
+  flags: number[] = [];
+  mask: number[] = [];
+  tBuy: number[] = [];
+  tAction: number[][];
+  anomalies = Object.fromEntries(ANOMALY_CLASSES.map((c) => [c, { count: 0, examples: [] as string[] }])) as unknown as Record<AnomalyClass, AnomalyRecord>;
+
+  constructor(readonly actions: string[]) {
+    this.tAction = actions.map(() => []);
+  }
+
+  /** Count an anomaly, keeping up to five example keys. */
+  anomaly(c: AnomalyClass, key: () => string, count = 1): void {
+    const a = this.anomalies[c];
+    a.count += count;
+    if (a.examples.length < 5) a.examples.push(key());
+  }
+
+  /** Add one path. `tActs` holds a delay per action (NaN when absent). */
+  add(user: number, item: number, start: number, flags: number, mask: number, tBuy: number, tActs: Float64Array): void {
+    this.user.push(user);
+    this.item.push(item);
+    this.start.push(start);
+    this.flags.push(flags);
+    this.mask.push(mask);
+    this.tBuy.push(tBuy);
+    for (let a = 0; a < this.tAction.length; a++) this.tAction[a].push(tActs[a]);
+  }
+
+  finish(meta: Pick<PathSet, 'mode' | 'window' | 'preClick' | 'hasImpressions' | 'events' | 'users' | 'items'>): PathSet {
+    return {
+      ...meta,
+      actions: this.actions,
+      n: this.user.length,
+      user: Int32Array.from(this.user),
+      item: Int32Array.from(this.item),
+      start: Float64Array.from(this.start),
+      flags: Uint8Array.from(this.flags),
+      mask: Uint32Array.from(this.mask),
+      tBuy: Float32Array.from(this.tBuy),
+      tAction: this.tAction.map((t) => Float32Array.from(t)),
+      anomalies: this.anomalies,
+    };
+  }
+}
