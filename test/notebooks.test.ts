@@ -49,3 +49,25 @@ describe('notebook 00-quickstart runs headless', () => {
     assert.match([...r.errors, ...r.stderr].join('\n'), /got nothing at that path/);
   });
 });
+
+describe('notebook 01-mine-paths runs headless', () => {
+  test('on the embedded simulated data: recommends cart and wish', async () => {
+    const r = await executeNotebook(join(NB, '01-mine-paths.ipynb'), { outDir: tmp(), html: true });
+    assert.ok(r.ok, [...r.errors, ...r.stderr].join('\n'));
+    const res = r.results as { mode: string; recommended: string[]; funnel: Record<string, number> };
+    assert.equal(res.mode, 'impression');
+    assert.deepEqual([...res.recommended].sort(), ['cart', 'wish']);
+    assert.ok(Math.abs(res.funnel.ctr - 0.06) < 0.005);
+    const html = readFileSync(r.html!, 'utf8');
+    assert.equal((html.match(/class=\"buypath-plot\"/g) ?? []).length, 5, 'five figures in the exported notebook');
+  });
+
+  test('on the Taobao sample (click space)', async () => {
+    const r = await executeNotebook(join(NB, '01-mine-paths.ipynb'), { outDir: tmp(), params: { dataPath: taobaoPath(), preset: 'taobao-userbehavior' } });
+    assert.ok(r.ok, [...r.errors, ...r.stderr].join('\n'));
+    const res = r.results as { mode: string; funnel: Record<string, number | null>; anomalies: Record<string, number> };
+    assert.equal(res.mode, 'user-item');
+    assert.equal(res.funnel.ctr, null);
+    assert.ok(res.anomalies.buy_without_click > 0);
+  });
+});

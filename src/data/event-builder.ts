@@ -37,14 +37,26 @@ class F64 {
   }
 }
 
-/** Returns the stored copy of a string, so repeated ids share memory and do not pin read buffers. */
+/**
+ * Returns the stored copy of a string, so repeated ids share memory and do not
+ * pin read buffers. Columns that turn out nearly unique (e.g. impression ids)
+ * stop interning after a sample, because a map of unique values only costs.
+ */
 function interner(): (s: string) => string {
   const m = new Map<string, string>();
+  let seen = 0;
+  let active = true;
+  const copy = (s: string) => (s.length > 12 ? Buffer.from(s).toString() : s);
   return (s: string) => {
+    if (!active) return copy(s);
     let v = m.get(s);
     if (v === undefined) {
-      v = s.length > 12 ? Buffer.from(s).toString() : s;
+      v = copy(s);
       m.set(v, v);
+    }
+    if (++seen === 50_000 && m.size > seen / 2) {
+      active = false;
+      m.clear();
     }
     return v;
   };
@@ -73,6 +85,9 @@ export class EventBuilder {
   private tsFormat: TimestampFormat | undefined;
   readonly rowsRead = { n: 0 };
   private readonly ids = interner();
+  private readonly itemIds = interner();
+  private readonly impIds = interner();
+  private readonly featIds: ((s: string) => string)[];
   private readonly users: string[] = [];
   private readonly items: string[] = [];
   private readonly events: string[] = [];
@@ -93,6 +108,7 @@ export class EventBuilder {
     for (const a of opts.actions) this.vocab.set(a.toLowerCase(), a);
     this.tsFormat = opts.tsFormat;
     this.feats = layout.features.map(() => []);
+    this.featIds = layout.features.map(() => interner());
   }
 
   /** Add one row: its 1-based line number and fields, or null fields with a message for a malformed line. */
@@ -138,19 +154,19 @@ export class EventBuilder {
     const en = this.eventNames.get(rawEvent);
     if (en) en.count++;
     else this.eventNames.set(rawEvent, { canonical, count: 1 });
-    const u = this.ids(user), it = this.ids(item);
+    const u = this.ids(user), it = this.itemIds(item);
     const imp = L.impression >= 0 ? (f[L.impression] ?? '').trim() : '';
     let h1 = fnv(fnv(fnv(0x811c9dc5, u), it), canonical);
     let h2 = fnv(fnv(0x01000193, imp), String(t));
     this.users.push(u);
     this.items.push(it);
     this.events.push(canonical);
-    this.imps.push(imp ? this.ids(imp) : null);
+    this.imps.push(imp ? this.impIds(imp) : null);
     this.ts.push(t);
     this.lines.push(line);
     for (let j = 0; j < L.features.length; j++) {
       const v = (f[L.features[j].index] ?? '').trim();
-      this.feats[j].push(v ? this.ids(v) : null);
+      this.feats[j].push(v ? this.featIds[j](v) : null);
       h2 = fnv(h2, v);
     }
     this.hashes.push((h1 >>> 0) * 2097152 + ((h2 >>> 0) & 0x1fffff));

@@ -1,0 +1,179 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import {
+  loadEvents, minePaths, analysePaths, parseWindow, wilson, writeSimulation, PATH_FLAGS, OptionError, bootstrapCells, rng,
+} from '../src';
+import { writeTmp, taobaoPath, tmp, cli } from './helpers';
+
+const D = 86400;
+const T0 = 1_600_000_000;
+const row = (u: string, i: string, e: string, dt: number, imp = '') => `${imp ? imp + ',' : ''}${u},${i},${e},${T0 + dt}`;
+
+describe('path rules (user-item mode)', async () => {
+  const lines = [
+    'user_id,item_id,event,ts',
+    // u1/i1: click, cart, buy; then a cart after the purchase and a second purchase.
+    row('u1', 'i1', 'click', 0), row('u1', 'i1', 'cart', 10), row('u1', 'i1', 'buy', 100), row('u1', 'i1', 'cart', 200), row('u1', 'i1', 'buy', 300),
+    // u1/i2: cart before the click (pre-click), then the click.
+    row('u1', 'i2', 'cart', 0), row('u1', 'i2', 'click', 50),
+    // u2/i1: a purchase with no click; u2/i2: a wish with no click.
+    row('u2', 'i1', 'buy', 0), row('u2', 'i2', 'wish', 0),
+    // u3/i3: two clicks 8 days apart make two paths; the purchase belongs to the second.
+    row('u3', 'i3', 'click', 0), row('u3', 'i3', 'click', 8 * D), row('u3', 'i3', 'buy', 8 * D + 10),
+    // u3/i4: a repeated wish counts once; a second click inside the window adds nothing.
+    row('u3', 'i4', 'click', 0), row('u3', 'i4', 'wish', 5), row('u3', 'i4', 'wish', 6), row('u3', 'i4', 'click', 7),
+  ];
+  const { table } = await loadEvents(writeTmp('paths.csv', lines.join('\n') + '\n'));
+
+  test('attach rule', () => {
+    const p = minePaths(table);
+    assert.equal(p.mode, 'user-item');
+    assert.equal(p.n, 5);
+    const r = analysePaths(p, { bootstrap: 50 });
+    assert.deepEqual(r.funnel.counts, { click: 5, cart: 2, wish: 1, buy: 2 });
+    const a = Object.fromEntries(Object.entries(r.anomalies).map(([k, v]) => [k, v.count]));
+    assert.equal(a.action_after_buy, 1);
+    assert.equal(a.repeat_buy, 1);
+    assert.equal(a.pre_click_attached, 1);
+    assert.equal(a.buy_without_click, 1);
+    assert.equal(a.action_without_click, 1);
+    assert.equal(a.click_without_impression, 0);
+    assert.deepEqual(r.anomalies.buy_without_click.examples, ['user u2, item i1']);
+    // Timing: cart 10 s after the click (the pre-click cart is excluded), purchases after 100 s and 10 s.
+    assert.deepEqual(r.funnel.timing.cart, { n: 1, median_s: 10, p90_s: 10 });
+    assert.equal(r.funnel.timing.buy.n, 2);
+    const pre = Array.from(p.flags).filter((f) => f & PATH_FLAGS.PRE_CLICK).length;
+    assert.equal(pre, 1);
+  });
+
+  test('drop rule', () => {
+    const r = analysePaths(minePaths(table, { preClick: 'drop' }), { bootstrap: 50 });
+    assert.deepEqual(r.funnel.counts, { click: 5, cart: 1, wish: 1, buy: 2 });
+    assert.equal(r.anomalies.pre_click_dropped.count, 1);
+    assert.equal(r.anomalies.pre_click_attached.count, 0);
+  });
+
+  test('a window longer than the gap merges the two clicks of u3/i3', () => {
+    const r = analysePaths(minePaths(table, { window: '10d' }), { bootstrap: 50 });
+    assert.equal(r.funnel.counts.click, 4);
+  });
+});
+
+describe('path rules (impression mode)', async () => {
+  const lines = [
+    'impression_id,user_id,item_id,event,ts',
+    row('u1', 'i1', 'impression', 0, 'a'),
+    row('u1', 'i2', 'impression', 0, 'b'), row('u1', 'i2', 'click', 5, 'b'), row('u1', 'i2', 'cart', 50, 'b'), row('u1', 'i2', 'buy', 500, 'b'),
+    row('u2', 'i1', 'click', 5, 'c'), row('u2', 'i1', 'buy', 60, 'c'),
+    row('u2', 'i2', 'impression', 0, 'd'), row('u2', 'i2', 'wish', 2, 'd'), row('u2', 'i2', 'click', 5, 'd'), row('u2', 'i2', 'buy', 9 * D, 'd'),
+  ];
+  const { table } = await loadEvents(writeTmp('imp.csv', lines.join('\n') + '\n'));
+
+  test('one path per impression; anomalies counted', () => {
+    const p = minePaths(table);
+    assert.equal(p.mode, 'impression');
+    assert.equal(p.hasImpressions, true);
+    const r = analysePaths(p, { bootstrap: 50 });
+    assert.deepEqual(r.funnel.counts, { impression: 3, click: 3, cart: 1, wish: 1, buy: 2 });
+    assert.equal(r.funnel.rates.ctr, 2 / 3);
+    assert.equal(r.anomalies.click_without_impression.count, 1);
+    assert.equal(r.anomalies.buy_without_impression.count, 1);
+    assert.equal(r.anomalies.pre_click_attached.count, 1);
+    assert.equal(r.anomalies.after_window.count, 1);
+  });
+
+  test('user-item mode is available on the same log', () => {
+    const p = minePaths(table, { mode: 'user-item' });
+    assert.equal(p.mode, 'user-item');
+  });
+});
+
+describe('statistics', () => {
+  test('Wilson interval against hand-worked values', () => {
+    const r = wilson(5, 100);
+    assert.ok(Math.abs(r.low - 0.021544) < 1e-6 && Math.abs(r.high - 0.111750) < 1e-6);
+    assert.ok(wilson(0, 50).low < 1e-12 && Math.abs(wilson(0, 50).high - 0.071348) < 1e-6);
+    assert.ok(Number.isNaN(wilson(0, 0).rate));
+  });
+
+  test('Poisson cell bootstrap of a rate matches its binomial spread', () => {
+    const counts = Float64Array.from([900, 100]);
+    const ci = bootstrapCells(counts, (c) => c[1] / (c[0] + c[1]), rng(1), 2000);
+    const w = wilson(100, 1000);
+    assert.ok(Math.abs(ci.low - w.low) < 0.006 && Math.abs(ci.high - w.high) < 0.006, JSON.stringify({ ci, w }));
+  });
+
+  test('windows parse; bad ones are named', () => {
+    assert.equal(parseWindow('7d'), 7 * D);
+    assert.equal(parseWindow('12h'), 12 * 3600);
+    assert.equal(parseWindow(90), 90);
+    assert.throws(() => parseWindow('soon'), (e: Error) => e instanceof OptionError && /--window 7d/.test(e.message));
+  });
+});
+
+describe('recovery on the simulator', async () => {
+  const dir = tmp();
+  const { files, simulation } = await writeSimulation(dir, { impressions: 300_000, seed: 5 });
+  const { table } = await loadEvents(files.events, { preset: 'buypath' });
+  const r = analysePaths(minePaths(table), { bootstrap: 300 });
+  const clicked = new Set<string>();
+  simulation.events.event.forEach((e, i) => e === 'click' && clicked.add(simulation.events.impression_id[i]));
+  const meanOverClicked = (v: Float64Array) => {
+    let s = 0, n = 0;
+    simulation.truth.impression_id.forEach((id, k) => { if (clicked.has(id)) { s += v[k]; n++; } });
+    return s / n;
+  };
+  const within = (x: number, ci: [number, number], what: string) => assert.ok(x >= ci[0] && x <= ci[1], `${what}: true ${x} outside [${ci[0]}, ${ci[1]}]`);
+  const row = (a: string) => r.actions.find((x) => x.action === a)!;
+
+  test('action rates contain the true rates', () => {
+    within(meanOverClicked(simulation.truth.p_cart), row('cart').rate_given_click_ci, 'P(cart | click)');
+    within(meanOverClicked(simulation.truth.p_wish), row('wish').rate_given_click_ci, 'P(wish | click)');
+    within(meanOverClicked(simulation.truth.p_share), row('share').rate_given_click_ci, 'P(share | click)');
+    within(meanOverClicked(simulation.truth.p_buy_given_click), r.funnel.steps.find((s) => s.step === 'buy')!.ci, 'P(buy | click)');
+    within(simulation.options.buyGivenCart, row('cart').buy_rate_ci, 'P(buy | click, cart)');
+  });
+
+  test('the recommendation is the purchase-driving actions, not the noise action', () => {
+    assert.deepEqual([...r.recommended].sort(), ['cart', 'wish']);
+    assert.ok(row('share').lift_ci[0] < 2);
+    assert.ok(r.chosen!.data_ratio > 5, `data ratio ${r.chosen!.data_ratio}`);
+    assert.ok(r.chosen!.click_to_daction > 5 * r.chosen!.click_to_buy);
+  });
+
+  test('an override replaces the recommendation, and an unknown action is named', () => {
+    const o = analysePaths(minePaths(table), { daction: ['cart'], bootstrap: 50 });
+    assert.deepEqual(o.daction, ['cart']);
+    assert.deepEqual(o.override, ['cart']);
+    assert.throws(() => analysePaths(minePaths(table), { daction: ['teleport'] }), /teleport/);
+  });
+});
+
+describe('buypath mine', () => {
+  test('--json - on the Taobao sample: funnel, actions, recommended, and the rules that make rates differ', () => {
+    const r = cli(['mine', taobaoPath(), '--preset', 'taobao-userbehavior', '--json', '-']);
+    assert.equal(r.status, 0, r.stderr);
+    const j = JSON.parse(r.stdout);
+    for (const k of ['funnel', 'actions', 'recommended']) assert.ok(k in j, k);
+    for (const a of j.actions) for (const k of ['action', 'rate_given_click', 'buy_rate', 'buy_rate_without', 'buy_coverage']) assert.ok(k in a, k);
+    // Pair-level figures of the data's README: click→cart 3.70%, click→wish 1.34%, click→buy 1.91%.
+    assert.ok(Math.abs(j.funnel.rates.click_to_cart - 0.037) < 0.002);
+    assert.ok(Math.abs(j.funnel.rates.click_to_wish - 0.0134) < 0.001);
+    assert.ok(Math.abs(j.funnel.rates.click_to_buy - 0.0191) < 0.001);
+    assert.equal(j.funnel.rates.ctr, null);
+    assert.ok(j.notes.some((n: string) => /pair-level/.test(n)));
+    assert.ok(j.anomalies.pre_click_attached.count > 0);
+    assert.deepEqual(j.recommended, ['cart', 'wish']);
+  });
+
+  test('--daction and --html', () => {
+    const html = join(tmp(), 'mine.html');
+    const r = cli(['mine', taobaoPath(), '--preset', 'taobao-userbehavior', '--daction', 'cart', '--html', html]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /override: cart/);
+    const bad = cli(['mine', taobaoPath(), '--preset', 'taobao-userbehavior', '--daction', 'share']);
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /expected post-click actions of this log \(cart, wish\)/);
+  });
+});
