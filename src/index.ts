@@ -41,3 +41,4 @@ export { analysePaths, type AnalyseOptions, type PathReport } from './paths/path
 export { funnelFigure, variantSankeyFigure, coverageScatterFigure, actionOverlapFigure, timeToPurchaseFigure, pathFigures } from './plot/path-figures';
 export { escapeHtml, fmt, fmtCi, htmlTable, htmlPage, type HtmlColumn, type PageSection } from './report/html';
 export { funnelTableHtml, actionTableHtml, candidatesHtml, anomaliesHtml, recommendationHtml, pathReportPage } from './report/path-report-html';
+export { minePathsDuckDB, type DuckMineOptions, type DuckLoadSummary } from './paths/mine-duckdb';

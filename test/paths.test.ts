@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import {
-  loadEvents, minePaths, analysePaths, parseWindow, wilson, writeSimulation, PATH_FLAGS, OptionError, bootstrapCells, rng,
+  loadEvents, minePaths, minePathsDuckDB, analysePaths, parseWindow, wilson, writeSimulation, PATH_FLAGS, OptionError, bootstrapCells, rng,
 } from '../src';
 import { writeTmp, taobaoPath, tmp, cli } from './helpers';
 
@@ -175,5 +175,35 @@ describe('buypath mine', () => {
     const bad = cli(['mine', taobaoPath(), '--preset', 'taobao-userbehavior', '--daction', 'share']);
     assert.equal(bad.status, 1);
     assert.match(bad.stderr, /expected post-click actions of this log \(cart, wish\)/);
+  });
+});
+
+describe('the DuckDB engine mines what the in-memory engine mines', () => {
+  // Examples of anomalies follow each engine's group order; everything else must match exactly.
+  const strip = (r: ReturnType<typeof analysePaths>) => JSON.stringify({ ...r, anomalies: Object.fromEntries(Object.entries(r.anomalies).map(([k, v]) => [k, v.count])) });
+  test('simulated log (impression mode)', async () => {
+    const dir = tmp();
+    const { files } = await writeSimulation(dir, { impressions: 30_000, seed: 9 });
+    const mem = analysePaths(minePaths((await loadEvents(files.events, { preset: 'buypath' })).table), { bootstrap: 100 });
+    const duck = analysePaths((await minePathsDuckDB(files.events, { preset: 'buypath' })).paths, { bootstrap: 100 });
+    assert.equal(strip(duck), strip(mem));
+  });
+
+  test('Taobao sample (user-item mode, attach and drop rules)', async () => {
+    for (const preClick of ['attach', 'drop'] as const) {
+      const mem = analysePaths(minePaths((await loadEvents(taobaoPath(), { preset: 'taobao-userbehavior' })).table, { preClick }), { bootstrap: 100 });
+      const duck = analysePaths((await minePathsDuckDB(taobaoPath(), { preset: 'taobao-userbehavior', preClick })).paths, { bootstrap: 100 });
+      assert.equal(strip(duck), strip(mem));
+    }
+  });
+
+  test('bad rows are counted by class, as the loader counts them', async () => {
+    const text = 'user_id,item_id,event,ts\nu1,i1,click,1511544070\nu1,i1,click,1511544070,extra\n,i2,click,1511544071\nu3,i3,teleport,1511544072\nu4,i4,click,yesterday\nu1,i1,click,1511544070\nu6,i6,buy,1511544090\n';
+    const path = writeTmp('bad.csv', text);
+    const { load } = await minePathsDuckDB(path);
+    const { report } = await loadEvents(path);
+    assert.deepEqual(load.problems, Object.fromEntries(Object.entries(report.problems).map(([k, v]) => [k, v.count])));
+    assert.equal(load.rows_read, report.rows_read);
+    assert.equal(load.rows_kept, report.rows_kept);
   });
 });

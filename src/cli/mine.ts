@@ -1,5 +1,7 @@
 /** `buypath mine`: mine click-to-buy paths and choose the deterministic actions. */
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
+import { freemem } from 'node:os';
+import { minePathsDuckDB } from '../paths/mine-duckdb';
 import { loadEvents } from '../data/load-events';
 import { PRESETS } from '../data/presets';
 import { minePaths } from '../paths/mine-paths';
@@ -28,11 +30,18 @@ export function formatPathReport(r: PathReport): string {
   return lines.join('\n');
 }
 
+function chooseEngine(file: string, engine: string): 'memory' | 'duckdb' {
+  if (engine === 'memory' || engine === 'duckdb') return engine;
+  if (engine !== 'auto') throw new OptionError(`buypath mine --engine: expected auto, memory or duckdb, got "${engine}".`);
+  return statSync(file).size > freemem() / 10 ? 'duckdb' : 'memory';
+}
+
 export const mineCommand: Command = {
   name: 'mine',
   summary: 'mine click-to-buy paths: funnel, action table, deterministic actions',
   usage: `Usage: buypath mine FILE [--preset P] [--window 7d] [--daction a,b] [--json OUT|-] [--html OUT]
                    [--mode auto|impression|user-item] [--pre-click attach|drop] [--seed S]
+                   [--engine auto|memory|duckdb]
 
 Mines one path per impression (or per user-item pair and click within --window), then
 prints the funnel, the action table and the recommended DAction set.
@@ -41,23 +50,32 @@ prints the funnel, the action table and the recommended DAction set.
   --daction a,b   the analyst's DAction set, overriding the recommendation
   --pre-click R   actions before the first click of their item: attach (default) or drop
   --json OUT|-    write the full analysis as JSON (funnel, actions, recommended, …) to OUT or stdout
-  --html OUT      write a self-contained HTML page with tables and plots`,
+  --html OUT      write a self-contained HTML page with tables and plots
+  --engine E      memory (typed arrays), duckdb (out of core, for files too big for memory),
+                  or auto (default: duckdb when the file exceeds a tenth of free memory)`,
   async run(argv) {
     const { values, positionals } = parse('mine', argv, {
       preset: { type: 'string' }, window: { type: 'string' }, daction: { type: 'string' }, json: { type: 'string' }, html: { type: 'string' },
-      mode: { type: 'string' }, 'pre-click': { type: 'string' }, seed: { type: 'string' },
+      mode: { type: 'string' }, 'pre-click': { type: 'string' }, seed: { type: 'string' }, engine: { type: 'string' },
     });
     if (values.help) return console.log(this.usage), 0;
     const file = positionals[0];
     if (!file) throw new OptionError('buypath mine: expected a FILE argument, got none. Run e.g. `buypath mine events.csv --preset buypath`.');
     const mode = (values.mode as string | undefined) ?? 'auto';
     if (!['auto', 'impression', 'user-item'].includes(mode)) throw new OptionError(`buypath mine --mode: expected auto, impression or user-item, got "${mode}".`);
-    const { table, report: load } = await loadEvents(file, { preset: values.preset as string | undefined });
-    const paths = minePaths(table, { window: (values.window as string | undefined) ?? MINE_DEFAULTS.window, mode: mode as 'auto', preClick: (values['pre-click'] as 'attach' | 'drop' | undefined) ?? MINE_DEFAULTS.preClick });
+    const engine = chooseEngine(file, (values.engine as string | undefined) ?? 'auto');
+    const mineOpts = { window: (values.window as string | undefined) ?? MINE_DEFAULTS.window, mode: mode as 'auto', preClick: (values['pre-click'] as 'attach' | 'drop' | undefined) ?? MINE_DEFAULTS.preClick };
+    let paths, load: { rows_read: number; rows_kept: number };
+    if (engine === 'duckdb') ({ paths, load } = await minePathsDuckDB(file, { ...mineOpts, preset: values.preset as string | undefined }));
+    else {
+      const loaded = await loadEvents(file, { preset: values.preset as string | undefined });
+      load = loaded.report;
+      paths = minePaths(loaded.table, mineOpts);
+    }
     const daction = values.daction ? String(values.daction).split(',').map((s) => s.trim()).filter(Boolean) : undefined;
     const r = analysePaths(paths, { daction, seed: intFlag('mine', 'seed', values.seed as string | undefined, 1) });
     const quarantined = load.rows_read - load.rows_kept;
-    const out = { source: { path: file, rows_read: load.rows_read, rows_kept: load.rows_kept, quarantined }, ...r };
+    const out = { source: { path: file, engine, rows_read: load.rows_read, rows_kept: load.rows_kept, quarantined }, ...r };
     if (values.json === '-') console.log(JSON.stringify(out, null, 2));
     else {
       if (values.json) writeFileSync(String(values.json), JSON.stringify(out, null, 2) + '\n');

@@ -26,7 +26,15 @@ export function clickedCells(paths: PathSet): Cells {
     }
     acc[2 * c + (f & PATH_FLAGS.BUY ? 1 : 0)]++;
   }
-  return { masks: Uint32Array.from(index.keys()), counts: Float64Array.from(acc) };
+  // Cells in mask order, so results do not depend on the order paths were mined in.
+  const masks = Uint32Array.from(index.keys()).sort();
+  const counts = new Float64Array(2 * masks.length);
+  masks.forEach((m, k) => {
+    const c = index.get(m)!;
+    counts[2 * k] = acc[2 * c];
+    counts[2 * k + 1] = acc[2 * c + 1];
+  });
+  return { masks, counts };
 }
 
 /** Paths and purchases among clicked paths whose mask meets `set` (any bit), and in total. */
