@@ -1,0 +1,55 @@
+/**
+ * `npm run bench -- mine`: mines a 10M-event simulated log with buypath (in memory and
+ * through DuckDB) and computes the same funnel with pandas and plain DuckDB SQL, each in
+ * its own process; prints wall time and peak memory side by side, as ratios.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { writeSimulation } from '../src';
+
+const ROOT = resolve(__dirname, '..');
+
+async function benchMine(args: string[]) {
+  const impressions = Number(args.find((a) => a.startsWith('--impressions='))?.split('=')[1] ?? 9_300_000);
+  const dir = join(ROOT, 'bench', 'out', `sim-${impressions}`);
+  const file = join(dir, 'events.csv');
+  if (!existsSync(file)) {
+    console.log(`generating ${impressions} impressions (≈${(impressions * 1.072 / 1e6).toFixed(1)}M events) in ${dir} …`);
+    await writeSimulation(dir, { impressions, seed: 1 });
+  }
+  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}`);
+  const runs: { name: string; seconds: number; max_rss_mib: number; counts: Record<string, number>; rows_per_s?: number; load_seconds?: number }[] = [];
+  const run = (name: string, cmd: string, argv: string[]) => {
+    const r = spawnSync(cmd, argv, { encoding: 'utf8', cwd: ROOT, maxBuffer: 1 << 26 });
+    const line = (r.stdout ?? '').trim().split('\n').pop() ?? '';
+    if (r.status !== 0 || !line.startsWith('{')) {
+      console.log(`${name}: failed (${r.status}) ${(r.stderr ?? '').slice(-400)}`);
+      return;
+    }
+    runs.push({ name, ...JSON.parse(line) });
+  };
+  const node = [process.execPath, ['--max-old-space-size=16000', '--import', 'tsx', join('bench', 'mine-child.ts')]] as const;
+  run('buypath (memory)', node[0], [...node[1], 'memory', file]);
+  run('buypath (duckdb)', node[0], [...node[1], 'duckdb-engine', file]);
+  run('DuckDB SQL', node[0], [...node[1], 'duckdb-sql', file]);
+  if (spawnSync('python3', ['-c', 'import pandas'], { stdio: 'ignore' }).status === 0) run('pandas', 'python3', [join('bench', 'mine_pandas.py'), file]);
+  else console.log('pandas: not installed (apt-get install python3-pandas)');
+  const ref = runs[0];
+  console.log(`\n${'run'.padEnd(18)} ${'wall s'.padStart(8)} ${'peak MiB'.padStart(9)} ${'time ×'.padStart(7)} ${'mem ×'.padStart(6)}  funnel (impression/click/cart/wish/buy)`);
+  for (const r of runs) {
+    const c = r.counts;
+    console.log(`${r.name.padEnd(18)} ${r.seconds.toFixed(1).padStart(8)} ${r.max_rss_mib.toFixed(0).padStart(9)} ${(r.seconds / ref.seconds).toFixed(2).padStart(7)} ${(r.max_rss_mib / ref.max_rss_mib).toFixed(2).padStart(6)}  ${c.impression}/${c.click}/${c.cart}/${c.wish}/${c.buy}`);
+  }
+  if (ref?.rows_per_s) console.log(`\nbuypath loader: ${Math.round(ref.rows_per_s).toLocaleString('en-US')} rows/s (load ${ref.load_seconds?.toFixed(1)} s of ${ref.seconds.toFixed(1)} s)`);
+  console.log('ratios: time × and mem × are relative to buypath (memory); above 1 means slower / more memory than buypath.');
+}
+
+async function main() {
+  const [what, ...rest] = process.argv.slice(2);
+  if (what === 'mine') return benchMine(rest);
+  console.log('Usage: npm run bench -- mine [--impressions=N]');
+  process.exitCode = what ? 1 : 0;
+}
+main();
