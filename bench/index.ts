@@ -34,7 +34,8 @@ async function benchMine(args: string[]) {
   run('buypath (memory)', node[0], [...node[1], 'memory', file]);
   run('buypath (duckdb)', node[0], [...node[1], 'duckdb-engine', file]);
   run('DuckDB SQL', node[0], [...node[1], 'duckdb-sql', file]);
-  if (spawnSync('python3', ['-c', 'import pandas'], { stdio: 'ignore' }).status === 0) run('pandas', 'python3', [join('bench', 'mine_pandas.py'), file]);
+  const py = ['python3', '/usr/bin/python3'].find((p) => spawnSync(p, ['-c', 'import pandas'], { stdio: 'ignore' }).status === 0);
+  if (py) run('pandas', py, [join('bench', 'mine_pandas.py'), file]);
   else console.log('pandas: not installed (apt-get install python3-pandas)');
   const ref = runs[0];
   console.log(`\n${'run'.padEnd(18)} ${'wall s'.padStart(8)} ${'peak MiB'.padStart(9)} ${'time ×'.padStart(7)} ${'mem ×'.padStart(6)}  funnel (impression/click/cart/wish/buy)`);

@@ -72,3 +72,19 @@ export const ANALYSE_DEFAULTS = {
   /** Path variants listed. */
   topVariants: 12,
 };
+
+/** Model presets: `paper` is the ESM2 paper's setup (Section 4.3); `fast` is small, for laptops and tests. */
+export const MODEL_PRESETS = {
+  paper: { embeddingDim: 128, towers: [512, 256, 128, 32], dropout: 0.5, learningRate: 5e-4, batchSize: 1000, epochs: 10, patience: 2 },
+  fast: { embeddingDim: 8, towers: [64, 32], dropout: 0.1, learningRate: 2e-3, batchSize: 1000, epochs: 4, patience: 1 },
+};
+
+/** Defaults of training: loss weights (ESM2: w_ctr, w_ctavr, w_ctcvr), oversampling of DNN-OS, split and vocabulary. */
+export const TRAIN_DEFAULTS = {
+  lossWeights: { ctr: 1, ctavr: 1, ctcvr: 1 },
+  /** DNN-OS: purchases count this many times in the CVR loss (oversampling by weight). */
+  oversample: 5,
+  split: { train: 0.7, validation: 0.1 },
+  minCount: 2,
+  seed: 1,
+};

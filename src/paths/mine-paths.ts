@@ -136,7 +136,7 @@ export function minePaths(table: ColumnTable, options: MineOptions = {}): PathSe
     keyOf = (_g, j) => `user ${users.dict[users.codes[j]]}, item ${items.dict[items.codes[j]]}`;
   }
   const { order, offsets } = groupOrder(group, nGroups, ts, rank);
-  const walker = new PathWalker(builder, { window, preClick: o.preClick, hasImpressions });
+  const walker = new PathWalker(builder, { window, preClick: o.preClick, hasImpressions, rows: true });
   for (let g = 0; g < nGroups; g++) {
     const s = offsets[g], e = offsets[g + 1];
     if (s === e) continue;

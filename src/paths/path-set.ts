@@ -72,6 +72,8 @@ export interface PathSet {
   item: Int32Array;
   /** Start of the path (click time, or impression time for unclicked paths), epoch seconds. */
   start: Float64Array;
+  /** Table row whose features describe the path: its impression, else its click (-1 when mined through DuckDB). */
+  row: Int32Array;
   flags: Uint8Array;
   mask: Uint32Array;
   /** Seconds from the click to the first purchase (NaN when none). */
@@ -89,6 +91,7 @@ export class PathSetBuilder {
   user: number[] = [];
   item: number[] = [];
   start: number[] = [];
+  row: number[] = [];
   flags: number[] = [];
   mask: number[] = [];
   tBuy: number[] = [];
@@ -107,7 +110,8 @@ export class PathSetBuilder {
   }
 
   /** Add one path. `tActs` holds a delay per action (NaN when absent). */
-  add(user: number, item: number, start: number, flags: number, mask: number, tBuy: number, tActs: Float64Array): void {
+  add(user: number, item: number, start: number, flags: number, mask: number, tBuy: number, tActs: Float64Array, row = -1): void {
+    this.row.push(row);
     this.user.push(user);
     this.item.push(item);
     this.start.push(start);
@@ -125,6 +129,7 @@ export class PathSetBuilder {
       user: Int32Array.from(this.user),
       item: Int32Array.from(this.item),
       start: Float64Array.from(this.start),
+      row: Int32Array.from(this.row),
       flags: Uint8Array.from(this.flags),
       mask: Uint32Array.from(this.mask),
       tBuy: Float32Array.from(this.tBuy),

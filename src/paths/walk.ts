@@ -41,16 +41,21 @@ export class PathWalker {
   private tBuy = NaN;
   private bought = false;
   private user = 0;
+  private row = -1;
+  private impRow = -1;
   private item = 0;
   private key: () => string = () => '';
 
-  constructor(private readonly b: PathSetBuilder, private readonly o: WalkOptions) {
+  /** `rows`: positions are table rows (in-memory mining), so paths can point at their feature row. */
+  constructor(private readonly b: PathSetBuilder, private readonly o: WalkOptions & { rows?: boolean }) {
     this.tActs = new Float64Array(b.actions.length);
     this.noActs = new Float64Array(b.actions.length).fill(NaN);
   }
 
-  private openPath(t: number): void {
+  private openPath(t: number, j: number): void {
     this.open = true;
+    this.row = this.o.rows ? j : -1;
+    this.impRow = -1;
     this.clickTs = t;
     this.flags = F.CLICK;
     this.mask = 0;
@@ -65,15 +70,15 @@ export class PathWalker {
       this.b.anomaly('click_without_impression', this.key);
       if (this.bought) this.b.anomaly('buy_without_impression', this.key);
     }
-    this.b.add(this.user, this.item, this.clickTs, this.flags, this.mask, this.tBuy, this.tActs);
+    this.b.add(this.user, this.item, this.clickTs, this.flags, this.mask, this.tBuy, this.tActs, this.impRow >= 0 ? this.impRow : this.row);
     this.open = false;
   }
 
   /** An event inside the open path, `code` ≠ click. */
-  private inPath(code: number, t: number): void {
+  private inPath(code: number, t: number, j: number): void {
     if (code === CODE.IMPRESSION) {
-      if (!(this.flags & F.IMPRESSION) && t <= this.clickTs) this.flags |= F.IMPRESSION;
-      else this.impressionOnly(t);
+      if (!(this.flags & F.IMPRESSION) && t <= this.clickTs) this.attachImpression(j);
+      else this.impressionOnly(t, j);
     } else if (code === CODE.BUY) {
       if (this.bought) this.b.anomaly('repeat_buy', this.key);
       else {
@@ -104,8 +109,13 @@ export class PathWalker {
     } else this.mask |= 1 << (code - CODE.ACTION0);
   }
 
-  private impressionOnly(t: number): void {
-    this.b.add(this.user, this.item, t, F.IMPRESSION, 0, NaN, this.noActs);
+  private attachImpression(j: number): void {
+    this.flags |= F.IMPRESSION;
+    if (this.o.rows) this.impRow = j;
+  }
+
+  private impressionOnly(t: number, j: number): void {
+    this.b.add(this.user, this.item, t, F.IMPRESSION, 0, NaN, this.noActs, this.o.rows ? j : -1);
   }
 
   /** Events that belong to no click: impressions become unclicked paths, the rest anomalies (one per group). */
@@ -113,7 +123,7 @@ export class PathWalker {
     let buy = false, action = false;
     for (const j of positions) {
       const c = ev[j];
-      if (c === CODE.IMPRESSION) this.impressionOnly(ts[j]);
+      if (c === CODE.IMPRESSION) this.impressionOnly(ts[j], j);
       else if (c === CODE.BUY) buy = true;
       else if (c >= CODE.ACTION0) action = true;
     }
@@ -141,18 +151,18 @@ export class PathWalker {
         let cut = 0;
         while (cut < pending.length && ts[pending[cut]] < t - W) cut++;
         if (cut) this.orphans(ev, pending.slice(0, cut), ts);
-        this.openPath(t);
+        this.openPath(t, j);
         let lastImp = -1;
         for (let q = cut; q < pending.length; q++) if (ev[pending[q]] === CODE.IMPRESSION) lastImp = q;
         for (let q = cut; q < pending.length; q++) {
           const c = ev[pending[q]];
           if (c === CODE.IMPRESSION) {
-            if (q === lastImp) this.flags |= F.IMPRESSION;
-            else this.impressionOnly(ts[pending[q]]);
+            if (q === lastImp) this.attachImpression(pending[q]);
+            else this.impressionOnly(ts[pending[q]], pending[q]);
           } else this.preClick(c);
         }
         pending.length = 0;
-      } else if (this.open) this.inPath(code, t);
+      } else if (this.open) this.inPath(code, t, j);
       else pending.push(j);
     }
     this.closePath();
@@ -168,27 +178,28 @@ export class PathWalker {
     for (let p = s; p < e; p++) if (ev[order[p]] === CODE.CLICK) { click = p; break; }
     if (click < 0) {
       const positions: number[] = [];
-      let imp = false;
+      let imp = -1;
       for (let p = s; p < e; p++) {
         const j = order[p];
-        if (ev[j] === CODE.IMPRESSION && !imp) imp = true;
+        if (ev[j] === CODE.IMPRESSION && imp < 0) imp = j;
         else positions.push(j);
       }
-      if (imp) this.impressionOnly(ts[order[s]]);
+      if (imp >= 0) this.impressionOnly(ts[imp], imp);
       this.orphans(ev, positions.filter((j) => ev[j] !== CODE.IMPRESSION), ts);
       return;
     }
     const t0 = ts[order[click]];
-    this.openPath(t0);
+    this.openPath(t0, order[click]);
     for (let p = s; p < e; p++) {
       if (p === click) continue;
       const j = order[p];
       const code = ev[j];
       if (code === CODE.CLICK) continue;
-      if (code === CODE.IMPRESSION) this.flags |= F.IMPRESSION;
-      else if (p < click) this.preClick(code);
+      if (code === CODE.IMPRESSION) {
+        if (!(this.flags & F.IMPRESSION)) this.attachImpression(j);
+      } else if (p < click) this.preClick(code);
       else if (ts[j] > t0 + this.o.window) this.b.anomaly('after_window', this.key);
-      else this.inPath(code, ts[j]);
+      else this.inPath(code, ts[j], j);
     }
     this.closePath();
   }

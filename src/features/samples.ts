@@ -1,0 +1,117 @@
+/**
+ * Training samples from mined paths: one row per impression (or per clicked
+ * path in logs without impressions), with the labels click, DAction and buy,
+ * the path's key and time, and the features of its impression (or click) row.
+ */
+import type { ColumnTable } from 'arquero';
+import { OptionError } from '../errors';
+import { hashString } from '../random';
+import { PATH_FLAGS as F, type PathSet } from '../paths/path-set';
+import { maskOf } from '../paths/cells';
+
+/** Columns that can never be features: canonical columns and anything named like a label. */
+export const NON_FEATURE_COLUMNS = ['event', 'ts', 'impression_id', 'click', 'daction', 'buy', 'label', 'labels', 'y', 'target',
+  'is_click', 'is_buy', 'clicked', 'bought', 'purchase', 'conversion', 'converted', 'pctr', 'pcvr', 'pctcvr', 'pctavr'];
+
+/** Samples in columns. */
+export interface SampleSet {
+  /** `impression`: every impression, CTR trainable; `click`: clicked paths only (logs without impressions). */
+  space: 'impression' | 'click';
+  /** The DAction set behind the `daction` label. */
+  daction: string[];
+  n: number;
+  /** Path key: impression_id when the log has one, and user_id, item_id. */
+  impression_id: (string | null)[] | null;
+  user_id: string[];
+  item_id: string[];
+  /** Path time (the click, or the impression for unclicked paths), epoch seconds. */
+  ts: Float64Array;
+  labels: { click: Float32Array; daction: Float32Array; buy: Float32Array };
+  /** Categorical features by name (user_id and item_id first). */
+  categorical: Record<string, (string | null)[]>;
+  /** Numeric features by name (NaN when missing). */
+  numeric: Record<string, Float64Array>;
+  /** Columns left out of the features, with the reason. */
+  excluded: Record<string, string>;
+  /** A hash of keys, times and labels, recorded with models. */
+  fingerprint: string;
+}
+
+/** Options of `buildSamples`. */
+export interface SampleOptions {
+  /** The DAction set (post-click actions of the log). */
+  daction: string[];
+  /** Feature columns to leave out. */
+  exclude?: string[];
+}
+
+/** Build samples from a canonical table and the paths mined from it (in memory). */
+export function buildSamples(table: ColumnTable, paths: PathSet, options: SampleOptions): SampleSet {
+  const unknown = options.daction.filter((a) => !paths.actions.includes(a));
+  if (unknown.length) {
+    throw new OptionError(`daction: expected post-click actions of this log (${paths.actions.join(', ')}), got "${options.daction.join(',')}". Pass e.g. --daction ${paths.actions.slice(0, 2).join(',')}.`);
+  }
+  if (paths.n && paths.row[0] < 0) throw new OptionError('buildSamples: expected paths mined in memory (minePaths), got paths without feature rows (minePathsDuckDB). Mine with minePaths to train.');
+  const space = paths.hasImpressions ? 'impression' : 'click';
+  const dmask = maskOf(paths.actions, options.daction);
+  const keep: number[] = [];
+  for (let p = 0; p < paths.n; p++) {
+    const f = paths.flags[p];
+    if (space === 'impression' ? f & (F.IMPRESSION | F.CLICK) : f & F.CLICK) keep.push(p);
+  }
+  // Time order: samples are split by time later.
+  keep.sort((a, b) => paths.start[a] - paths.start[b] || a - b);
+  const n = keep.length;
+  const rows = keep.map((p) => paths.row[p]);
+  const labels = { click: new Float32Array(n), daction: new Float32Array(n), buy: new Float32Array(n) };
+  const ts = new Float64Array(n);
+  keep.forEach((p, k) => {
+    const f = paths.flags[p];
+    const clicked = f & F.CLICK ? 1 : 0;
+    labels.click[k] = clicked;
+    labels.daction[k] = clicked && paths.mask[p] & dmask ? 1 : 0;
+    labels.buy[k] = clicked && f & F.BUY ? 1 : 0;
+    ts[k] = paths.start[p];
+  });
+  const user_id = keep.map((p) => paths.users[paths.user[p]]);
+  const item_id = keep.map((p) => paths.items[paths.item[p]]);
+  const names = table.columnNames();
+  const impCol = names.includes('impression_id') ? (table.array('impression_id') as (string | null)[]) : null;
+  const categorical: Record<string, (string | null)[]> = { user_id, item_id };
+  const numeric: Record<string, Float64Array> = {};
+  const excluded: Record<string, string> = {};
+  for (const name of names) {
+    if (name === 'user_id' || name === 'item_id') continue;
+    if (NON_FEATURE_COLUMNS.includes(name.toLowerCase())) {
+      if (!['event', 'ts', 'impression_id'].includes(name)) excluded[name] = 'named like a label or a prediction';
+      continue;
+    }
+    if (options.exclude?.includes(name)) { excluded[name] = 'excluded by the caller'; continue; }
+    const col = table.array(name) as ArrayLike<unknown>;
+    if (col instanceof Float64Array) numeric[name] = Float64Array.from(rows, (r) => col[r]);
+    else categorical[name] = rows.map((r) => (col[r] === null || col[r] === undefined ? null : String(col[r])));
+  }
+  let h = hashString(`${space}|${options.daction.join(',')}|${n}`);
+  for (let k = 0; k < n; k++) h = hashString(`${user_id[k]}|${item_id[k]}|${ts[k]}|${labels.click[k]}${labels.daction[k]}${labels.buy[k]}`, h);
+  return {
+    space, daction: [...options.daction], n, impression_id: impCol ? rows.map((r) => impCol[r]) : null, user_id, item_id, ts, labels,
+    categorical, numeric, excluded, fingerprint: h.toString(16).padStart(8, '0'),
+  };
+}
+
+/** Row indices of a time split: the earliest `train` share trains, the next `validation` share validates, the rest tests. */
+export interface Split {
+  train: Int32Array;
+  validation: Int32Array;
+  test: Int32Array;
+}
+
+/** Split samples (already in time order) by time, so that nothing from the future trains. */
+export function splitByTime(s: SampleSet, { train = 0.7, validation = 0.1 } = {}): Split {
+  if (!(train > 0 && validation >= 0 && train + validation < 1)) {
+    throw new OptionError(`split: expected train > 0, validation ≥ 0 and train + validation < 1, got ${train} and ${validation}. Pass e.g. 0.7 and 0.1.`);
+  }
+  const a = Math.floor(s.n * train), b = Math.floor(s.n * (train + validation));
+  const range = (lo: number, hi: number) => Int32Array.from({ length: hi - lo }, (_, i) => lo + i);
+  return { train: range(0, a), validation: range(a, b), test: range(b, s.n) };
+}

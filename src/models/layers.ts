@@ -1,0 +1,92 @@
+/**
+ * Building blocks shared by the models: one embedding table for all
+ * categorical fields, MLP towers, and binary cross-entropy on probabilities.
+ * Weights are initialised from buypath's seeded RNG (Glorot uniform), so the
+ * same seed gives the same weights on every backend.
+ */
+import type * as TF from '@tensorflow/tfjs';
+import type { Rng } from '../random';
+
+type Tf = typeof TF;
+
+/** Named trainable weights of a block. */
+export interface Weighted {
+  weights(): { name: string; variable: TF.Variable }[];
+}
+
+function glorot(rng: Rng, fanIn: number, fanOut: number, size: number): Float32Array {
+  const limit = Math.sqrt(6 / (fanIn + fanOut));
+  return Float32Array.from({ length: size }, () => (rng.uniform() * 2 - 1) * limit);
+}
+
+/** All categorical fields share one table; field f's index i sits at row offset[f] + i. */
+export class Embedding implements Weighted {
+  readonly table: TF.Variable;
+  readonly offsets: TF.Tensor1D;
+  readonly outputDim: number;
+  constructor(private readonly tf: Tf, vocabSizes: number[], readonly dim: number, rng: Rng) {
+    const total = vocabSizes.reduce((s, v) => s + v, 0);
+    const init = Float32Array.from({ length: total * dim }, () => rng.normal(0, 0.05));
+    this.table = tf.variable(tf.tensor2d(init, [Math.max(total, 1), dim]), true, 'embedding');
+    let o = 0;
+    this.offsets = tf.tensor1d(vocabSizes.map((v) => ((o += v), o - v)), 'int32');
+    this.outputDim = vocabSizes.length * dim;
+  }
+  /** [B, C] int32 indices → [B, C·dim]. */
+  apply(cat: TF.Tensor2D): TF.Tensor2D {
+    const [b, c] = cat.shape;
+    if (c === 0) return this.tf.zeros([b, 0]);
+    const rows = this.tf.gather(this.table, this.tf.add(cat, this.offsets).reshape([-1]));
+    return rows.reshape([b, c * this.dim]);
+  }
+  weights() {
+    return [{ name: 'embedding', variable: this.table }];
+  }
+}
+
+/** A tower: dense layers with ReLU and dropout, then one logit. */
+export class Tower implements Weighted {
+  private readonly layers: { w: TF.Variable; b: TF.Variable }[] = [];
+  constructor(private readonly tf: Tf, readonly name: string, inputDim: number, hidden: number[], private readonly dropout: number, rng: Rng) {
+    const sizes = [inputDim, ...hidden, 1];
+    for (let l = 0; l + 1 < sizes.length; l++) {
+      const [i, o] = [sizes[l], sizes[l + 1]];
+      this.layers.push({
+        w: tf.variable(tf.tensor2d(glorot(rng, i, o, i * o), [i, o]), true, `${name}/dense${l}/kernel`),
+        b: tf.variable(tf.zeros([o]), true, `${name}/dense${l}/bias`),
+      });
+    }
+  }
+  /** [B, D] → [B] logits; dropout only when `seed` is given (training). */
+  logits(x: TF.Tensor2D, seed?: number): TF.Tensor1D {
+    let h = x;
+    this.layers.forEach(({ w, b }, l) => {
+      h = this.tf.add(this.tf.matMul(h, w), b) as TF.Tensor2D;
+      if (l < this.layers.length - 1) {
+        h = this.tf.relu(h);
+        if (seed !== undefined && this.dropout > 0) h = this.tf.dropout(h, this.dropout, undefined, seed + 7919 * l) as TF.Tensor2D;
+      }
+    });
+    return h.reshape([-1]);
+  }
+  /** Probabilities: sigmoid of the logits. */
+  prob(x: TF.Tensor2D, seed?: number): TF.Tensor1D {
+    return this.tf.sigmoid(this.logits(x, seed));
+  }
+  weights() {
+    return this.layers.flatMap(({ w, b }) => [{ name: w.name, variable: w }, { name: b.name, variable: b }]);
+  }
+}
+
+const EPS = 1e-7;
+
+/**
+ * Mean binary cross-entropy of probabilities `p` against labels `y`, with
+ * optional per-row weights (rows with weight 0 are left out of the mean).
+ */
+export function bce(tf: Tf, p: TF.Tensor1D, y: TF.Tensor1D, weight?: TF.Tensor1D): TF.Scalar {
+  const q = tf.clipByValue(p, EPS, 1 - EPS);
+  const ll = tf.add(tf.mul(y, tf.log(q)), tf.mul(tf.sub(1, y), tf.log(tf.sub(1, q))));
+  if (!weight) return tf.neg(tf.mean(ll)) as TF.Scalar;
+  return tf.div(tf.neg(tf.sum(tf.mul(ll, weight))), tf.maximum(tf.sum(weight), 1)) as TF.Scalar;
+}

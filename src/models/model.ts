@@ -1,0 +1,101 @@
+/**
+ * What every conversion model declares, so that one trainer serves all: its
+ * towers, its outputs (pCTR, pCTAVR, pCVR, pCTCVR) and its loss. The trainer
+ * never asks which model it holds.
+ */
+import type * as TF from '@tensorflow/tfjs';
+import { Rng } from '../random';
+import { Embedding, Tower } from './layers';
+import type { MODEL_PRESETS, TRAIN_DEFAULTS } from '../defaults';
+
+type Tf = typeof TF;
+
+/** Sizes of the inputs and the sample space. */
+export interface ModelSpec {
+  /** Vocabulary size (OOV bucket included) of each categorical field. */
+  vocabSizes: number[];
+  /** Number of numeric fields. */
+  numNumeric: number;
+  /** `impression`: the CTR side trains; `click`: logs without impressions, only the post-click towers train. */
+  space: 'impression' | 'click';
+}
+
+/** Architecture and optimisation settings (see MODEL_PRESETS). */
+export type ModelConfig = (typeof MODEL_PRESETS)['paper'];
+
+/** Settings of a model instance. */
+export interface ModelOptions {
+  config: ModelConfig;
+  seed: number;
+  lossWeights: (typeof TRAIN_DEFAULTS)['lossWeights'];
+  oversample: number;
+}
+
+/** One mini-batch: categorical indices, numeric features, labels (all rows of the sample space). */
+export interface Batch {
+  cat: TF.Tensor2D;
+  num: TF.Tensor2D;
+  click: TF.Tensor1D;
+  daction: TF.Tensor1D;
+  buy: TF.Tensor1D;
+}
+
+/** Predicted probabilities per row; a model leaves out what it does not predict (null). */
+export interface Outputs {
+  pctr: TF.Tensor1D | null;
+  pctavr: TF.Tensor1D | null;
+  pcvr: TF.Tensor1D;
+  pctcvr: TF.Tensor1D | null;
+  /** Intermediate probabilities a model's loss needs (e.g. ESM2's y2 in click space). */
+  aux?: Record<string, TF.Tensor1D>;
+}
+
+/** Model names, as used on the command line and in results. */
+export type ModelName = 'esm2' | 'esmm' | 'dnn' | 'dnn_os';
+
+/** A conversion model: shared embeddings, named towers, declared outputs and loss. */
+export abstract class ConversionModel {
+  abstract readonly name: ModelName;
+  /** The paper the model implements. */
+  abstract readonly citation: string;
+  /** The loss, in words. */
+  abstract readonly lossDescription: string;
+  readonly embedding: Embedding;
+  readonly towers: Record<string, Tower> = {};
+  private step = 0;
+
+  constructor(readonly tf: Tf, readonly spec: ModelSpec, readonly options: ModelOptions, towerNames: string[]) {
+    const rng = new Rng(options.seed).fork('init');
+    this.embedding = new Embedding(tf, spec.vocabSizes, options.config.embeddingDim, rng.fork('embedding'));
+    const inputDim = this.embedding.outputDim + spec.numNumeric;
+    for (const t of towerNames) this.towers[t] = new Tower(tf, t, inputDim, options.config.towers, options.config.dropout, rng.fork(t));
+  }
+
+  /** Shared input: embeddings of the categorical fields, then the numeric fields. */
+  protected input(b: Batch): TF.Tensor2D {
+    const e = this.embedding.apply(b.cat);
+    return b.num.shape[1] ? (this.tf.concat([e, b.num], 1) as TF.Tensor2D) : e;
+  }
+
+  /** Dropout seed for one training step (undefined at prediction time). */
+  protected dropoutSeed(training: boolean): number | undefined {
+    return training ? new Rng(this.options.seed).seedFor(`dropout:${this.step++}`) : undefined;
+  }
+
+  /** Probabilities of every declared output. */
+  abstract forward(b: Batch, training?: boolean): Outputs;
+
+  /** The training loss over the batch (as declared in `lossDescription`). */
+  abstract loss(out: Outputs, b: Batch): TF.Scalar;
+
+  /** All trainable weights, with stable names. */
+  weights(): { name: string; variable: TF.Variable }[] {
+    return [...this.embedding.weights(), ...Object.values(this.towers).flatMap((t) => t.weights())];
+  }
+
+  /** Free the weights. */
+  dispose(): void {
+    for (const { variable } of this.weights()) variable.dispose();
+    this.embedding.offsets.dispose();
+  }
+}
