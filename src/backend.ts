@@ -4,6 +4,7 @@
  * and CLI run prints which one runs.
  */
 import type * as TF from '@tensorflow/tfjs';
+import { registerFastKernels } from './backend-kernels';
 
 /** Backend names in order of preference. */
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
@@ -46,6 +47,7 @@ export async function initBackend(preferred?: BackendName, { quiet = false } = {
       }
       if (await tf.setBackend(name)) {
         await tf.ready();
+        registerFastKernels(tf, name);
         chosen = { name, version: tf.version.tfjs, skipped, tf };
         if (!quiet) {
           const why = skipped.length ? ` (skipped ${skipped.join('; ')})` : '';

@@ -42,3 +42,4 @@ export { funnelFigure, variantSankeyFigure, coverageScatterFigure, actionOverlap
 export { escapeHtml, fmt, fmtCi, htmlTable, htmlPage, type HtmlColumn, type PageSection } from './report/html';
 export { funnelTableHtml, actionTableHtml, candidatesHtml, anomaliesHtml, recommendationHtml, pathReportPage } from './report/path-report-html';
 export { minePathsDuckDB, type DuckMineOptions, type DuckLoadSummary } from './paths/mine-duckdb';
+export { registerFastKernels, scatterAdd } from './backend-kernels';

@@ -87,8 +87,8 @@ export function buildSamples(table: ColumnTable, paths: PathSet, options: Sample
       continue;
     }
     if (options.exclude?.includes(name)) { excluded[name] = 'excluded by the caller'; continue; }
-    const col = table.array(name) as ArrayLike<unknown>;
-    if (col instanceof Float64Array) numeric[name] = Float64Array.from(rows, (r) => col[r]);
+    const col = table.column(name) as unknown as ArrayLike<unknown>;
+    if (col instanceof Float64Array || col instanceof Float32Array) numeric[name] = Float64Array.from(rows, (r) => col[r]);
     else categorical[name] = rows.map((r) => (col[r] === null || col[r] === undefined ? null : String(col[r])));
   }
   let h = hashString(`${space}|${options.daction.join(',')}|${n}`);

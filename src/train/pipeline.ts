@@ -1,0 +1,92 @@
+/**
+ * From a canonical table to a trained model: samples, time split, encoder
+ * fitted on training rows, model creation, training, test predictions.
+ */
+import type { ColumnTable } from 'arquero';
+import { MODEL_PRESETS, TRAIN_DEFAULTS } from '../defaults';
+import { OptionError } from '../errors';
+import type { PathSet } from '../paths/path-set';
+import { buildSamples, splitByTime, type SampleSet, type Split } from '../features/samples';
+import { encodeRows, fitEncoder, type FeatureEncoder } from '../features/encoder';
+import { createModel } from '../models/index';
+import type { ConversionModel, ModelConfig, ModelName, ModelSpec } from '../models/model';
+import { trainData, type TrainData } from './data';
+import { train, type TrainResult } from './trainer';
+import { predict, type Predictions } from './predict';
+import { initBackend } from '../backend';
+
+/** Options of `prepareTraining`. */
+export interface PrepareOptions {
+  /** The DAction set (required: take it from `analysePaths(...).daction`). */
+  daction: string[];
+  split?: { train: number; validation: number };
+  minCount?: number;
+}
+
+/** Samples, split, encoder and encoded data, ready for any model. */
+export interface Prepared {
+  samples: SampleSet;
+  split: Split;
+  encoder: FeatureEncoder;
+  spec: ModelSpec;
+  data: { train: TrainData; validation: TrainData; test: TrainData };
+}
+
+/** Build samples, split them by time, fit the encoder on training rows only, encode. */
+export function prepareTraining(table: ColumnTable, paths: PathSet, options: PrepareOptions): Prepared {
+  const samples = buildSamples(table, paths, { daction: options.daction });
+  const split = splitByTime(samples, options.split ?? TRAIN_DEFAULTS.split);
+  if (!split.train.length || !split.validation.length || !split.test.length) {
+    throw new OptionError(`training data: expected rows in train, validation and test, got ${split.train.length}/${split.validation.length}/${split.test.length} of ${samples.n} samples. Use a larger log.`);
+  }
+  const encoder = fitEncoder(samples, split.train, { minCount: options.minCount ?? TRAIN_DEFAULTS.minCount });
+  const C = encoder.categorical.length, N = encoder.numeric.length;
+  const enc = (idx: Int32Array) => trainData(samples, encodeRows(samples, encoder, idx), idx, C, N);
+  return {
+    samples, split, encoder,
+    spec: { vocabSizes: encoder.categorical.map((c) => c.vocab.length), numNumeric: N, space: samples.space },
+    data: { train: enc(split.train), validation: enc(split.validation), test: enc(split.test) },
+  };
+}
+
+/** Options of `fitModel`. */
+export interface FitOptions {
+  model: ModelName;
+  /** `fast` (default) or `paper`; `config` overrides single fields. */
+  preset?: keyof typeof MODEL_PRESETS;
+  config?: Partial<ModelConfig>;
+  seed?: number;
+  lossWeights?: Partial<(typeof TRAIN_DEFAULTS)['lossWeights']>;
+  oversample?: number;
+  checkpointDir?: string;
+  resume?: boolean;
+  progress?: 'auto' | 'lines' | 'none';
+}
+
+/** A trained model with its history and test predictions. */
+export interface Fitted {
+  model: ConversionModel;
+  config: ModelConfig;
+  seed: number;
+  result: TrainResult;
+  test: Predictions;
+  backend: string;
+}
+
+/** Create and train one model on prepared data; predicts the test rows. */
+export async function fitModel(p: Prepared, options: FitOptions): Promise<Fitted> {
+  const { tf, name: backend } = await initBackend(undefined, { quiet: true });
+  const preset = options.preset ?? 'fast';
+  if (!MODEL_PRESETS[preset]) throw new OptionError(`preset: expected ${Object.keys(MODEL_PRESETS).join(' or ')}, got "${preset}".`);
+  const config = { ...MODEL_PRESETS[preset], ...options.config };
+  const seed = options.seed ?? TRAIN_DEFAULTS.seed;
+  const model = createModel(options.model, tf, p.spec, {
+    config, seed, lossWeights: { ...TRAIN_DEFAULTS.lossWeights, ...options.lossWeights }, oversample: options.oversample ?? TRAIN_DEFAULTS.oversample,
+  });
+  const result = await train(model, p.data.train, p.data.validation, {
+    epochs: config.epochs, batchSize: config.batchSize, learningRate: config.learningRate, patience: config.patience, seed,
+    checkpointDir: options.checkpointDir, resume: options.resume, progress: options.progress,
+  });
+  const { loss: _loss, ...test } = predict(model, p.data.test);
+  return { model, config, seed, result, test, backend };
+}

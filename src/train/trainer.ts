@@ -1,0 +1,145 @@
+/**
+ * One trainer for every model: seeded shuffling, mini-batches with bounded
+ * memory, Adam, early stopping on the validation loss (best weights kept),
+ * a checkpoint each epoch and resume, progress with samples/s and losses.
+ * tfjs's own `fit()` shuffles with an unseedable Math.random, so it is not used.
+ */
+import type * as TF from '@tensorflow/tfjs';
+import { Rng } from '../random';
+import type { ConversionModel } from '../models/model';
+import { auc, rowsWhere } from '../evaluate/auc';
+import { Batcher, disposeBatch, type TrainData } from './data';
+import { predict } from './predict';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint';
+
+/** Per-epoch record. */
+export interface EpochLog {
+  epoch: number;
+  train_loss: number;
+  val_loss: number;
+  /** CVR AUC on clicked validation rows, CTCVR AUC on all validation rows (NaN when not measurable). */
+  val_cvr_auc: number;
+  val_ctcvr_auc: number;
+  samples_per_s: number;
+  seconds: number;
+}
+
+/** Options of `train`. */
+export interface TrainLoopOptions {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  patience: number;
+  seed: number;
+  /** Folder for per-epoch checkpoints; with `resume`, training continues from the last one. */
+  checkpointDir?: string;
+  resume?: boolean;
+  /** `auto`: a live bar on terminals, a line per epoch elsewhere (notebooks); `none`: silent. */
+  progress?: 'auto' | 'lines' | 'none';
+  /** Called after each epoch. */
+  onEpoch?: (log: EpochLog) => void;
+}
+
+/** What training returns. */
+export interface TrainResult {
+  history: EpochLog[];
+  bestEpoch: number;
+  seconds: number;
+  samplesPerSecond: number;
+  stoppedEarly: boolean;
+}
+
+function snapshot(model: ConversionModel): Map<string, Float32Array> {
+  return new Map(model.weights().map(({ name, variable }) => [name, variable.dataSync().slice() as Float32Array]));
+}
+
+function restore(model: ConversionModel, snap: Map<string, Float32Array>): void {
+  for (const { name, variable } of model.weights()) {
+    const v = snap.get(name);
+    if (v) model.tf.tidy(() => variable.assign(model.tf.tensor(v, variable.shape)));
+  }
+}
+
+/** Validation loss and AUCs of the current weights. */
+export function validate(model: ConversionModel, d: TrainData): { loss: number; cvr_auc: number; ctcvr_auc: number } {
+  const p = predict(model, d);
+  const clicked = model.spec.space === 'impression' ? rowsWhere(d.click) : undefined;
+  return {
+    loss: p.loss,
+    cvr_auc: auc(d.buy, p.pcvr, clicked),
+    ctcvr_auc: p.pctcvr ? auc(d.buy, p.pctcvr) : NaN,
+  };
+}
+
+/** Train `model` on `train`, stopping early on `validation`. */
+export async function train(model: ConversionModel, trainSet: TrainData, validation: TrainData, o: TrainLoopOptions): Promise<TrainResult> {
+  const tf = model.tf as typeof TF;
+  const optimizer = tf.train.adam(o.learningRate);
+  const vars = model.weights().map((w) => w.variable);
+  const rng = new Rng(o.seed).fork('shuffle');
+  const batcher = new Batcher(tf, trainSet, o.batchSize);
+  const n = trainSet.rows.n;
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  const history: EpochLog[] = [];
+  let start = 0;
+  if (o.resume && o.checkpointDir) {
+    const ck = await loadCheckpoint(o.checkpointDir, model, optimizer);
+    if (ck) {
+      start = ck.epoch;
+      history.push(...ck.history);
+      for (let e = 0; e < start; e++) rng.shuffle(order); // keep the shuffle stream aligned
+    }
+  }
+  let best = history.length ? Math.min(...history.map((h) => h.val_loss)) : Infinity;
+  let bestEpoch = history.length ? history.findIndex((h) => h.val_loss === best) + 1 : 0;
+  let bestWeights = snapshot(model);
+  let stale = history.length ? history.length - bestEpoch : 0;
+  const mode = o.progress === 'auto' || o.progress === undefined ? (process.stdout.isTTY ? 'bar' : 'lines') : o.progress;
+  const started = Date.now();
+  let seen = 0;
+  let stoppedEarly = false;
+  for (let epoch = start + 1; epoch <= o.epochs; epoch++) {
+    const t0 = Date.now();
+    rng.shuffle(order);
+    let lossSum = 0;
+    const steps = Math.ceil(n / o.batchSize);
+    for (let step = 0; step < steps; step++) {
+      const s = step * o.batchSize, e = Math.min(n, s + o.batchSize);
+      const b = batcher.batch(order, s, e);
+      const cost = optimizer.minimize(() => model.loss(model.forward(b, true), b), true, vars)!;
+      lossSum += cost.dataSync()[0] * (e - s);
+      cost.dispose();
+      disposeBatch(b);
+      seen += e - s;
+      if (mode === 'bar' && (step % 10 === 0 || step === steps - 1)) {
+        const rate = Math.round(e / ((Date.now() - t0) / 1000 || 1e-3));
+        const bar = '█'.repeat(Math.round((20 * (step + 1)) / steps)).padEnd(20, '·');
+        process.stdout.write(`\r${model.name} epoch ${epoch}/${o.epochs} ${bar} ${rate} samples/s loss ${(lossSum / e).toFixed(4)}`);
+      }
+    }
+    const v = validate(model, validation);
+    const seconds = (Date.now() - t0) / 1000;
+    const log: EpochLog = { epoch, train_loss: lossSum / n, val_loss: v.loss, val_cvr_auc: v.cvr_auc, val_ctcvr_auc: v.ctcvr_auc, samples_per_s: n / seconds, seconds };
+    history.push(log);
+    if (mode !== 'none') {
+      const line = `${model.name} epoch ${epoch}/${o.epochs}: train loss ${log.train_loss.toFixed(4)}, val loss ${log.val_loss.toFixed(4)}, val CVR AUC ${log.val_cvr_auc.toFixed(4)}, ${Math.round(log.samples_per_s)} samples/s`;
+      process.stdout.write(mode === 'bar' ? `\r${line}\x1b[K\n` : `${line}\n`);
+    }
+    o.onEpoch?.(log);
+    if (v.loss < best) {
+      best = v.loss;
+      bestEpoch = epoch;
+      bestWeights = snapshot(model);
+      stale = 0;
+    } else stale++;
+    if (o.checkpointDir) await saveCheckpoint(o.checkpointDir, model, optimizer, epoch, history);
+    if (stale > o.patience) {
+      stoppedEarly = true;
+      break;
+    }
+  }
+  restore(model, bestWeights);
+  optimizer.dispose();
+  const seconds = (Date.now() - started) / 1000;
+  return { history, bestEpoch, seconds, samplesPerSecond: seen / (seconds || 1e-3), stoppedEarly };
+}
