@@ -6,12 +6,15 @@ import type { Command } from './args';
 import { simulateCommand } from './simulate';
 import { inspectCommand } from './inspect';
 import { mineCommand } from './mine';
+import { trainCommand, predictCommand } from './train';
 
 /** Subcommands by name. */
 export const COMMANDS: Record<string, Command> = {
   [simulateCommand.name]: simulateCommand,
   [inspectCommand.name]: inspectCommand,
   [mineCommand.name]: mineCommand,
+  [trainCommand.name]: trainCommand,
+  [predictCommand.name]: predictCommand,
 };
 
 function usage(): string {
