@@ -24,10 +24,10 @@ export class Embedding implements Weighted {
   readonly table: TF.Variable;
   readonly offsets: TF.Tensor1D;
   readonly outputDim: number;
-  constructor(private readonly tf: Tf, vocabSizes: number[], readonly dim: number, rng: Rng) {
+  constructor(private readonly tf: Tf, vocabSizes: number[], readonly dim: number, rng: Rng, scope = '') {
     const total = vocabSizes.reduce((s, v) => s + v, 0);
     const init = Float32Array.from({ length: total * dim }, () => rng.normal(0, 0.05));
-    this.table = tf.variable(tf.tensor2d(init, [Math.max(total, 1), dim]), true, 'embedding');
+    this.table = tf.tidy(() => tf.variable(tf.tensor2d(init, [Math.max(total, 1), dim]), true, `${scope}embedding`));
     let o = 0;
     this.offsets = tf.tensor1d(vocabSizes.map((v) => ((o += v), o - v)), 'int32');
     this.outputDim = vocabSizes.length * dim;
@@ -46,14 +46,17 @@ export class Embedding implements Weighted {
 
 /** A tower: dense layers with ReLU and dropout, then one logit. */
 export class Tower implements Weighted {
-  private readonly layers: { w: TF.Variable; b: TF.Variable }[] = [];
-  constructor(private readonly tf: Tf, readonly name: string, inputDim: number, hidden: number[], private readonly dropout: number, rng: Rng) {
+  private readonly layers: { w: TF.Variable; b: TF.Variable; wName: string; bName: string }[] = [];
+  /** `scope` prefixes the tfjs variable names (unique per model instance); weight names stay stable. */
+  constructor(private readonly tf: Tf, readonly name: string, inputDim: number, hidden: number[], private readonly dropout: number, rng: Rng, scope = '') {
     const sizes = [inputDim, ...hidden, 1];
     for (let l = 0; l + 1 < sizes.length; l++) {
       const [i, o] = [sizes[l], sizes[l + 1]];
+      const wName = `${name}/dense${l}/kernel`, bName = `${name}/dense${l}/bias`;
       this.layers.push({
-        w: tf.variable(tf.tensor2d(glorot(rng, i, o, i * o), [i, o]), true, `${name}/dense${l}/kernel`),
-        b: tf.variable(tf.zeros([o]), true, `${name}/dense${l}/bias`),
+        w: tf.tidy(() => tf.variable(tf.tensor2d(glorot(rng, i, o, i * o), [i, o]), true, scope + wName)),
+        b: tf.tidy(() => tf.variable(tf.zeros([o]), true, scope + bName)),
+        wName, bName,
       });
     }
   }
@@ -74,7 +77,7 @@ export class Tower implements Weighted {
     return this.tf.sigmoid(this.logits(x, seed));
   }
   weights() {
-    return this.layers.flatMap(({ w, b }) => [{ name: w.name, variable: w }, { name: b.name, variable: b }]);
+    return this.layers.flatMap(({ w, b, wName, bName }) => [{ name: wName, variable: w }, { name: bName, variable: b }]);
   }
 }
 

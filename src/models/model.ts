@@ -9,6 +9,7 @@ import { Embedding, Tower } from './layers';
 import type { MODEL_PRESETS, TRAIN_DEFAULTS } from '../defaults';
 
 type Tf = typeof TF;
+let instances = 0;
 
 /** Sizes of the inputs and the sample space. */
 export interface ModelSpec {
@@ -66,9 +67,10 @@ export abstract class ConversionModel {
 
   constructor(readonly tf: Tf, readonly spec: ModelSpec, readonly options: ModelOptions, towerNames: string[]) {
     const rng = new Rng(options.seed).fork('init');
-    this.embedding = new Embedding(tf, spec.vocabSizes, options.config.embeddingDim, rng.fork('embedding'));
+    const scope = `buypath${++instances}/`;
+    this.embedding = new Embedding(tf, spec.vocabSizes, options.config.embeddingDim, rng.fork('embedding'), scope);
     const inputDim = this.embedding.outputDim + spec.numNumeric;
-    for (const t of towerNames) this.towers[t] = new Tower(tf, t, inputDim, options.config.towers, options.config.dropout, rng.fork(t));
+    for (const t of towerNames) this.towers[t] = new Tower(tf, t, inputDim, options.config.towers, options.config.dropout, rng.fork(t), scope);
   }
 
   /** Shared input: embeddings of the categorical fields, then the numeric fields. */

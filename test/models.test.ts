@@ -1,0 +1,166 @@
+import { test, describe, before } from 'node:test';
+import assert from 'node:assert/strict';
+import type * as TF from '@tensorflow/tfjs';
+import * as aq from 'arquero';
+import {
+  initBackend, Esm2, Esmm, Dnn, DnnOs, createModel, MODEL_PRESETS, TRAIN_DEFAULTS, train, predict, saveModel, loadModel,
+  buildSamples, minePaths, loadEvents, prepareTraining, writeSimulation, rng, type ModelSpec, type Batch, type TrainData,
+} from '../src';
+import { tmp, writeTmp } from './helpers';
+
+let tf: typeof TF;
+before(async () => {
+  tf = (await initBackend(undefined, { quiet: true })).tf;
+});
+
+const SPEC: ModelSpec = { vocabSizes: [5, 4], numNumeric: 2, space: 'impression' };
+const OPTS = (seed = 1) => ({ config: { ...MODEL_PRESETS.fast, dropout: 0 }, seed, lossWeights: TRAIN_DEFAULTS.lossWeights, oversample: 5 });
+
+/** A small random data set with learnable labels. */
+function toyData(n: number, seed: number): TrainData {
+  const r = rng(seed);
+  const cat = Int32Array.from({ length: n * 2 }, (_, i) => r.int(i % 2 ? 4 : 5));
+  const num = Float32Array.from({ length: n * 2 }, () => r.normal());
+  const click = new Float32Array(n), daction = new Float32Array(n), buy = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    click[i] = num[2 * i] + (cat[2 * i] === 1 ? 1 : 0) > 0.3 ? 1 : 0;
+    daction[i] = click[i] && num[2 * i + 1] > 0 ? 1 : 0;
+    buy[i] = daction[i] && cat[2 * i + 1] !== 0 ? 1 : 0;
+  }
+  return { rows: { n, cat, num }, C: 2, N: 2, click, daction, buy };
+}
+
+function batchOf(d: TrainData): Batch {
+  return {
+    cat: tf.tensor2d(d.rows.cat, [d.rows.n, d.C], 'int32'), num: tf.tensor2d(d.rows.num, [d.rows.n, d.N]),
+    click: tf.tensor1d(d.click), daction: tf.tensor1d(d.daction), buy: tf.tensor1d(d.buy),
+  };
+}
+
+describe('ESM2 composition (Wen et al. 2020)', () => {
+  test('matches hand-computed values; with y2 = 0, pCVR equals y4', () => {
+    const m = new Esm2(tf, SPEC, OPTS());
+    const t = (v: number[]) => tf.tensor1d(v);
+    const out = m.compose({ y1: t([0.5, 0.2]), y2: t([0.3, 0]), y3: t([0.9, 0.4]), y4: t([0.1, 0.6]) });
+    const close = (a: TF.Tensor | null, b: number[]) => Array.from(a!.dataSync()).forEach((v, i) => assert.ok(Math.abs(v - b[i]) < 1e-6, `${v} vs ${b[i]}`));
+    close(out.pctr, [0.5, 0.2]);
+    close(out.pctavr, [0.15, 0]);
+    close(out.pcvr, [0.34, 0.6]);
+    close(out.pctcvr, [0.17, 0.12]);
+    m.dispose();
+  });
+
+  test('outputs are products of tower probabilities, not of logits', () => {
+    const m = new Esm2(tf, SPEC, OPTS());
+    const b = batchOf(toyData(16, 3));
+    const y = m.towerProbs(b);
+    const o = m.forward(b);
+    const [y1, y2, y3, y4] = [y.y1!, y.y2, y.y3, y.y4].map((x) => x.dataSync());
+    const [pctavr, pcvr, pctcvr] = [o.pctavr!, o.pcvr, o.pctcvr!].map((x) => x.dataSync());
+    for (let i = 0; i < 16; i++) {
+      for (const v of [y1[i], y2[i], y3[i], y4[i]]) assert.ok(v > 0 && v < 1);
+      assert.ok(Math.abs(pctavr[i] - y1[i] * y2[i]) < 1e-7);
+      assert.ok(Math.abs(pcvr[i] - (y2[i] * y3[i] + (1 - y2[i]) * y4[i])) < 1e-7);
+      assert.ok(Math.abs(pctcvr[i] - y1[i] * pcvr[i]) < 1e-7);
+    }
+    m.dispose();
+  });
+
+  test('gradients reach all four towers and the shared embedding', () => {
+    const m = new Esm2(tf, SPEC, OPTS());
+    const b = batchOf(toyData(64, 4));
+    const vars = m.weights();
+    const { grads, value } = tf.variableGrads(() => m.loss(m.forward(b), b), vars.map((w) => w.variable));
+    for (const tower of ['y1_click', 'y2_daction', 'y3_buy_given_daction', 'y4_buy_given_other', 'embedding']) {
+      const g = vars.filter((w) => w.name.startsWith(tower)).map((w) => grads[w.variable.name]);
+      assert.ok(g.length, tower);
+      const norm = g.reduce((s, t) => s + tf.norm(t).dataSync()[0], 0);
+      assert.ok(norm > 0, `no gradient reaches ${tower}`);
+    }
+    value.dispose();
+    Object.values(grads).forEach((g) => g.dispose());
+    m.dispose();
+  });
+
+  test('click space: no CTR tower, pCTR absent, loss on y2 and pCVR', () => {
+    const m = new Esm2(tf, { ...SPEC, space: 'click' }, OPTS());
+    assert.deepEqual(Object.keys(m.towers), ['y2_daction', 'y3_buy_given_daction', 'y4_buy_given_other']);
+    const b = batchOf(toyData(16, 5));
+    const o = m.forward(b);
+    assert.equal(o.pctr, null);
+    assert.equal(o.pctcvr, null);
+    assert.ok(Number.isFinite(m.loss(o, b).dataSync()[0]));
+    m.dispose();
+  });
+});
+
+describe('every model', () => {
+  for (const name of ['esm2', 'esmm', 'dnn', 'dnn_os']) {
+    test(`${name}: overfits a tiny data set, same seed gives same weights, no tensor leaks`, async () => {
+      const d = toyData(256, 7);
+      const before = tf.memory().numTensors;
+      const m = createModel(name, tf, SPEC, { ...OPTS(11), config: { ...MODEL_PRESETS.fast, dropout: 0, learningRate: 0.02 } });
+      const twin = createModel(name, tf, SPEC, { ...OPTS(11), config: { ...MODEL_PRESETS.fast, dropout: 0, learningRate: 0.02 } });
+      const other = createModel(name, tf, SPEC, OPTS(12));
+      const w = (x: typeof m) => x.weights().map((v) => Array.from(v.variable.dataSync()));
+      assert.deepEqual(w(m), w(twin));
+      assert.notDeepEqual(w(m), w(other));
+      const first = predict(m, d).loss;
+      const r = await train(m, d, d, { epochs: 60, batchSize: 64, learningRate: 0.02, patience: 100, seed: 1, progress: 'none' });
+      const last = predict(m, d).loss;
+      assert.ok(last < first * 0.5, `${name}: loss ${first} → ${last}`);
+      assert.equal(r.history.length, 60);
+      for (const x of [m, twin, other]) x.dispose();
+      assert.equal(tf.memory().numTensors, before, 'tensors leaked');
+    });
+  }
+
+  test('DNN-OS weighs purchases in the CVR loss; DNN does not', () => {
+    const b = batchOf(toyData(64, 8));
+    const dnn = new Dnn(tf, SPEC, OPTS(3)), os = new DnnOs(tf, SPEC, OPTS(3));
+    const l1 = dnn.loss(dnn.forward(b), b).dataSync()[0], l2 = os.loss(os.forward(b), b).dataSync()[0];
+    assert.notEqual(l1, l2);
+    assert.equal(new Esmm(tf, SPEC, OPTS()).name, 'esmm');
+    dnn.dispose(); os.dispose();
+  });
+
+  test('unknown model names are named', () => {
+    assert.throws(() => createModel('gbdt2', tf, SPEC, OPTS()), /expected one of esm2, esmm, dnn, dnn_os/);
+  });
+});
+
+describe('samples, saving and resuming', () => {
+  test('no label column can become a feature', async () => {
+    const lines = ['impression_id,user_id,item_id,event,ts,click,buy,label,colour', 'a,u1,i1,impression,1600000000,1,1,1,red', 'a,u1,i1,click,1600000005,,,,', 'b,u2,i1,impression,1600000010,0,0,0,blue'];
+    const { table } = await loadEvents(writeTmp('l.csv', lines.join('\n') + '\n'), { actions: [] });
+    const s = buildSamples(table, minePaths(table), { daction: [] });
+    assert.deepEqual(Object.keys(s.categorical).sort(), ['colour', 'item_id', 'user_id']);
+    assert.deepEqual(Object.keys(s.numeric), []);
+    assert.deepEqual(Object.keys(s.excluded).sort(), ['buy', 'click', 'label']);
+    assert.deepEqual(Array.from(s.labels.click), [1, 0]);
+  });
+
+  test('save, load, predict the same; resume continues from the checkpoint', async () => {
+    const dir = tmp();
+    const { files } = await writeSimulation(dir, { impressions: 20_000, seed: 2 });
+    const { table } = await loadEvents(files.events, { preset: 'buypath' });
+    const p = prepareTraining(table, minePaths(table), { daction: ['cart', 'wish'] });
+    assert.equal(p.samples.space, 'impression');
+    assert.deepEqual(Object.keys(p.samples.numeric).sort(), ['activity', 'price']);
+    // Nothing from the future trains.
+    const maxTrain = Math.max(...Array.from(p.split.train, (i) => p.samples.ts[i]));
+    const minTest = Math.min(...Array.from(p.split.test, (i) => p.samples.ts[i]));
+    assert.ok(maxTrain <= minTest);
+    const m = new Esm2(tf, p.spec, OPTS(5));
+    const ck = `${dir}/ck`;
+    await train(m, p.data.train, p.data.validation, { epochs: 1, batchSize: 1000, learningRate: 2e-3, patience: 5, seed: 5, checkpointDir: ck, progress: 'none' });
+    const resumed = new Esm2(tf, p.spec, OPTS(5));
+    const r = await train(resumed, p.data.train, p.data.validation, { epochs: 2, batchSize: 1000, learningRate: 2e-3, patience: 5, seed: 5, checkpointDir: ck, resume: true, progress: 'none' });
+    assert.deepEqual(r.history.map((h) => h.epoch), [1, 2]);
+    await saveModel(`${dir}/model`, resumed, { config: resumed.options.config, encoder: p.encoder, daction: ['cart', 'wish'], fingerprint: p.samples.fingerprint, history: r.history, backend: 'test', source: { path: files.events, preset: 'buypath', window: '7d', preClick: 'attach' } });
+    const { model: loaded, meta } = await loadModel(`${dir}/model`);
+    assert.equal(meta.fingerprint, p.samples.fingerprint);
+    assert.deepEqual(Array.from(predict(loaded, p.data.test).pcvr), Array.from(predict(resumed, p.data.test).pcvr));
+    for (const x of [m, resumed, loaded]) x.dispose();
+  });
+});
