@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { writeSimulation } from '../src';
+import { writeSimulation, ensureDefaultData, loadEvents, minePaths, prepareTraining, initBackend, createModel, train, MODEL_PRESETS, TRAIN_DEFAULTS, type TrainData } from '../src';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -47,10 +47,42 @@ async function benchMine(args: string[]) {
   console.log('ratios: time × and mem × are relative to buypath (memory); above 1 means slower / more memory than buypath.');
 }
 
+/** The first `n` rows of encoded data. */
+function head(d: TrainData, n: number): TrainData {
+  const k = Math.min(n, d.rows.n);
+  return { ...d, rows: { n: k, cat: d.rows.cat.slice(0, k * d.C), num: d.rows.num.slice(0, k * d.N) }, click: d.click.slice(0, k), daction: d.daction.slice(0, k), buy: d.buy.slice(0, k) };
+}
+
+async function benchTrain(args: string[]) {
+  const json = args.includes('--json');
+  const backend = await initBackend(undefined, { quiet: json });
+  const files = await ensureDefaultData();
+  const { table } = await loadEvents(files.events, { preset: 'buypath' });
+  const p = prepareTraining(table, minePaths(table), { daction: ['cart', 'wish'] });
+  const results: Record<string, unknown>[] = [];
+  for (const preset of ['fast', 'paper'] as const) {
+    const config = MODEL_PRESETS[preset];
+    const rows = preset === 'fast' ? 60_000 : 8_000;
+    const d = head(p.data.train, rows);
+    const m = createModel('esm2', backend.tf, p.spec, { config, seed: 1, lossWeights: TRAIN_DEFAULTS.lossWeights, oversample: 5 });
+    await train(m, head(d, config.batchSize), head(p.data.validation, 1000), { epochs: 1, batchSize: config.batchSize, learningRate: config.learningRate, patience: 9, seed: 1, progress: 'none' }); // warm-up
+    const t0 = Date.now();
+    await train(m, d, head(p.data.validation, 1000), { epochs: 1, batchSize: config.batchSize, learningRate: config.learningRate, patience: 9, seed: 1, progress: 'none' });
+    const sps = rows / ((Date.now() - t0) / 1000);
+    m.dispose();
+    results.push({ preset, backend: backend.name, samples_per_s: Math.round(sps), rows, batch: config.batchSize, towers: config.towers, embedding: config.embeddingDim, reference: null, reference_samples_per_s: null, ratio: null });
+  }
+  const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, memory_gib: Math.round(totalmem() / 2 ** 30), node: process.version, tfjs: backend.version };
+  if (json) return console.log(JSON.stringify({ machine, results }, null, 2));
+  console.log(`machine: ${machine.cpus} × ${machine.cpu}, node ${machine.node}, tfjs ${machine.tfjs}, backend ${backend.name}`);
+  for (const r of results) console.log(`ESM2 ${String(r.preset).padEnd(5)} (emb ${r.embedding}, towers ${JSON.stringify(r.towers)}, batch ${r.batch}): ${r.samples_per_s} samples/s over ${r.rows} rows (validation included)`);
+}
+
 async function main() {
   const [what, ...rest] = process.argv.slice(2);
   if (what === 'mine') return benchMine(rest);
-  console.log('Usage: npm run bench -- mine [--impressions=N]');
+  if (what === 'train') return benchTrain(rest);
+  console.log('Usage: npm run bench -- mine [--impressions=N] | train [--json]');
   process.exitCode = what ? 1 : 0;
 }
 main();

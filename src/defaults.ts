@@ -73,10 +73,13 @@ export const ANALYSE_DEFAULTS = {
   topVariants: 12,
 };
 
-/** Model presets: `paper` is the ESM2 paper's setup (Section 4.3); `fast` is small, for laptops and tests. */
+/**
+ * Model presets: `paper` is the ESM2 paper's setup (Section 4.3); `fast` is small, for laptops and tests.
+ * `l2` penalises the squared norm of the embedding rows each batch looks up (per row), against overfitting ids.
+ */
 export const MODEL_PRESETS = {
-  paper: { embeddingDim: 128, towers: [512, 256, 128, 32], dropout: 0.5, learningRate: 5e-4, batchSize: 1000, epochs: 10, patience: 2 },
-  fast: { embeddingDim: 8, towers: [64, 32], dropout: 0.1, learningRate: 2e-3, batchSize: 1000, epochs: 4, patience: 1 },
+  paper: { embeddingDim: 128, towers: [512, 256, 128, 32], dropout: 0.5, learningRate: 5e-4, batchSize: 1000, epochs: 10, patience: 2, l2: 0 },
+  fast: { embeddingDim: 8, towers: [64, 32], dropout: 0.1, learningRate: 2e-3, batchSize: 1000, epochs: 4, patience: 1, l2: 0 },
 };
 
 /** Defaults of training: loss weights (ESM2: w_ctr, w_ctavr, w_ctcvr), oversampling of DNN-OS, split and vocabulary. */

@@ -59,3 +59,6 @@ export { prepareTraining, fitModel, type PrepareOptions, type Prepared, type Fit
 export { saveModel, loadModel, type ModelMeta } from './train/save-model';
 // Evaluation
 export { auc, rowsWhere } from './evaluate/auc';
+export { oracleScores, type OracleScores } from './evaluate/oracle';
+export { scoreModel, type ModelScores } from './evaluate/model-scores';
+export { trainingCurvesFigure } from './plot/training-figures';

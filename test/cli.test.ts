@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, tmp, taobaoPath, writeTmp } from './helpers';
 
 test('buypath --help lists the commands; each has --help', () => {
   const top = cli(['--help']);
   assert.equal(top.status, 0);
-  for (const cmd of ['simulate', 'inspect']) {
+  for (const cmd of ['simulate', 'inspect', 'mine', 'train', 'predict']) {
     assert.match(top.stdout, new RegExp(cmd));
     const h = cli([cmd, '--help']);
     assert.equal(h.status, 0);
@@ -50,4 +50,32 @@ test('buypath inspect --strict fails naming the line; lenient reports it', () =>
   assert.equal(JSON.parse(lenient.stdout).problems.bad_timestamp, 1);
   const text = cli(['inspect', path]);
   assert.match(text.stdout, /bad_timestamp: 1 \(lines 3\)/);
+});
+
+test('buypath train then predict, on the simulator and on the Taobao sample (click space)', () => {
+  const dir = tmp();
+  const sim = join(dir, 'sim');
+  assert.equal(cli(['simulate', '--out', sim, '--impressions', '30000', '--seed', '4']).status, 0);
+  const t = cli(['train', join(sim, 'events.csv'), '--model', 'esm2', '--daction', 'cart,wish', '--out', join(dir, 'm'), '--epochs', '1']);
+  assert.equal(t.status, 0, t.stderr);
+  assert.match(t.stdout, /tfjs backend/);
+  assert.match(t.stdout, /test CVR AUC \d\.\d+/);
+  const p = cli(['predict', join(dir, 'm'), join(sim, 'events.csv'), '--out', join(dir, 'preds.csv')]);
+  assert.equal(p.status, 0, p.stderr);
+  const lines = readFileSync(join(dir, 'preds.csv'), 'utf8').trim().split('\n');
+  assert.equal(lines[0], 'impression_id,user_id,item_id,ts,click,daction,buy,pctr,pctavr,pcvr,pctcvr');
+  assert.equal(lines.length, 30_001);
+  const row = lines[1].split(',');
+  for (const v of row.slice(7)) assert.ok(Number(v) > 0 && Number(v) < 1, lines[1]);
+
+  const tb = cli(['train', taobaoPath(), '--preset', 'taobao-userbehavior', '--model', 'esm2', '--out', join(dir, 'tb'), '--epochs', '1']);
+  assert.equal(tb.status, 0, tb.stderr);
+  assert.match(tb.stdout, /click space/);
+  const tp = cli(['predict', join(dir, 'tb'), taobaoPath(), '--out', join(dir, 'tb.csv')]);
+  assert.equal(tp.status, 0, tp.stderr);
+  const tl = readFileSync(join(dir, 'tb.csv'), 'utf8').trim().split('\n');
+  assert.equal(tl[0], 'user_id,item_id,ts,click,daction,buy,pctr,pctavr,pcvr,pctcvr');
+  const r1 = tl[1].split(',');
+  assert.deepEqual([r1[6], r1[7], r1[9]], ['', '', '']);
+  assert.ok(Number(r1[8]) > 0 && Number(r1[8]) < 1);
 });

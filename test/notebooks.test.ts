@@ -71,3 +71,28 @@ describe('notebook 01-mine-paths runs headless', () => {
     assert.ok(res.anomalies.buy_without_click > 0);
   });
 });
+
+describe('notebook 02-train-esm2 runs headless', () => {
+  test('on the embedded simulated data, against the oracle', async () => {
+    const r = await executeNotebook(join(NB, '02-train-esm2.ipynb'), { outDir: tmp(), params: { epochs: 2 } });
+    assert.ok(r.ok, [...r.errors, ...r.stderr].join('\n'));
+    const res = r.results as { space: string; oracle_cvr_auc: number; models: Record<string, { cvr_auc: number; ctcvr_auc: number; ctr_auc: number }>; split: Record<string, number> };
+    assert.equal(res.space, 'impression');
+    assert.deepEqual(Object.keys(res.models), ['esm2', 'esmm', 'dnn']);
+    assert.ok(res.oracle_cvr_auc > 0.7);
+    for (const m of Object.values(res.models)) {
+      assert.ok(m.cvr_auc > 0.5 && m.cvr_auc <= res.oracle_cvr_auc + 0.05, JSON.stringify(m));
+      assert.ok(m.ctcvr_auc > 0.5 && m.ctr_auc > 0.5, JSON.stringify(m));
+    }
+    assert.equal(res.split.train + res.split.validation + res.split.test, 200_000);
+  });
+
+  test('on the Taobao sample (click space: no CTR-side metrics)', async () => {
+    const r = await executeNotebook(join(NB, '02-train-esm2.ipynb'), { outDir: tmp(), params: { dataPath: taobaoPath(), preset: 'taobao-userbehavior', models: 'esm2', epochs: 1 } });
+    assert.ok(r.ok, [...r.errors, ...r.stderr].join('\n'));
+    const res = r.results as { space: string; models: Record<string, { cvr_auc: number; ctcvr_auc: number | null }> };
+    assert.equal(res.space, 'click');
+    assert.ok(res.models.esm2.cvr_auc > 0.5);
+    assert.equal(res.models.esm2.ctcvr_auc, null);
+  });
+});

@@ -38,7 +38,7 @@ export interface SimulationRates {
 }
 
 /** Bumped whenever the generator changes what it draws; cached logs of another version are regenerated. */
-export const SIMULATOR_VERSION = 1;
+export const SIMULATOR_VERSION = 2;
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
@@ -107,6 +107,8 @@ export function simulate(options: SimulateOptions = {}): Simulation {
   const iPop = Float64Array.from({ length: o.items }, () => world.normal(0, 0.8));
   const iQuality = Float64Array.from({ length: o.items }, () => world.normal(0, 0.5));
   const affinity = Array.from({ length: o.segments }, () => Float64Array.from({ length: o.categories }, () => world.normal(0, 0.5)));
+  // Purchase intent by segment × category: observable through the features, shared by cart, wish and buy.
+  const buyAffinity = Array.from({ length: o.segments }, () => Float64Array.from({ length: o.categories }, () => world.normal(0, 0.6)));
   const meanLP = iLogPrice.reduce((s, v) => s + v, 0) / o.items;
   const sdLP = Math.sqrt(iLogPrice.reduce((s, v) => s + (v - meanLP) ** 2, 0) / o.items) || 1;
   const userCum = cumulative(uActivity);
@@ -114,13 +116,13 @@ export function simulate(options: SimulateOptions = {}): Simulation {
   const dot = (a: Float64Array, b: Float64Array) => { let s = 0; for (let k = 0; k < d; k++) s += a[k] * b[k]; return s * scale; };
   const scores = (u: number, i: number) => {
     const zp = (iLogPrice[i] - meanLP) / sdLP, za = Math.log(uActivity[u]);
-    const aff = affinity[uSeg[u]][iCat[i]];
+    const aff = affinity[uSeg[u]][iCat[i]], buyAff = buyAffinity[uSeg[u]][iCat[i]];
     return {
-      click: 0.8 * dot(uTaste[u], iTaste[i]) + aff + 0.4 * iPop[i] - 0.25 * zp + 0.2 * za,
-      cart: 0.6 * dot(uTaste[u], iBuyTaste[i]) + 0.6 * uBuyer[u] + 0.4 * iQuality[i] - 0.3 * zp,
-      wish: 0.5 * dot(uTaste[u], iTaste[i]) + 0.5 * iQuality[i] + 0.3 * zp,
+      click: 0.5 * dot(uTaste[u], iTaste[i]) + aff + 0.4 * iPop[i] - 0.3 * zp + 0.2 * za,
+      cart: 0.4 * dot(uTaste[u], iBuyTaste[i]) + 0.5 * uBuyer[u] + 0.4 * iQuality[i] - 0.5 * zp + 0.5 * buyAff,
+      wish: 0.3 * dot(uTaste[u], iTaste[i]) + 0.5 * iQuality[i] + 0.3 * zp + 0.3 * buyAff,
       share: 0.6 * aff + 0.3 * za,
-      buy: 0.6 * dot(uTaste[u], iBuyTaste[i]) + 0.5 * uBuyer[u] + 0.4 * iQuality[i] - 0.5 * zp,
+      buy: 0.4 * dot(uTaste[u], iBuyTaste[i]) + 0.5 * uBuyer[u] + 0.4 * iQuality[i] - 0.7 * zp + 0.6 * buyAff,
     };
   };
   // Calibrate intercepts on a sample of the impression distribution.

@@ -90,6 +90,15 @@ export abstract class ConversionModel {
   /** The training loss over the batch (as declared in `lossDescription`). */
   abstract loss(out: Outputs, b: Batch): TF.Scalar;
 
+  /** The training objective: the model's loss plus the L2 penalty on the batch's embedding rows (config.l2). */
+  objective(b: Batch): TF.Scalar {
+    const loss = this.loss(this.forward(b, true), b);
+    const l2 = this.options.config.l2 ?? 0;
+    if (!l2) return loss;
+    const e = this.embedding.apply(b.cat);
+    return this.tf.add(loss, this.tf.mul(l2, this.tf.div(this.tf.sum(this.tf.square(e)), b.cat.shape[0]))) as TF.Scalar;
+  }
+
   /** All trainable weights, with stable names. */
   weights(): { name: string; variable: TF.Variable }[] {
     return [...this.embedding.weights(), ...Object.values(this.towers).flatMap((t) => t.weights())];

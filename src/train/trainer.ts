@@ -106,7 +106,7 @@ export async function train(model: ConversionModel, trainSet: TrainData, validat
     for (let step = 0; step < steps; step++) {
       const s = step * o.batchSize, e = Math.min(n, s + o.batchSize);
       const b = batcher.batch(order, s, e);
-      const cost = optimizer.minimize(() => model.loss(model.forward(b, true), b), true, vars)!;
+      const cost = optimizer.minimize(() => model.objective(b), true, vars)!;
       lossSum += cost.dataSync()[0] * (e - s);
       cost.dispose();
       disposeBatch(b);
