@@ -91,3 +91,19 @@ export const TRAIN_DEFAULTS = {
   minCount: 2,
   seed: 1,
 };
+
+/**
+ * GBDT baseline, the ESM2 paper's settings (Section 4.2): 150 trees of depth 8,
+ * row and column sampling 0.6, at least 20 rows per split. XGBoost has no
+ * minimum-rows parameter: min_child_weight is set to the hessian of 20 rows at
+ * the training base rate, 20·p̄(1−p̄).
+ */
+export const GBDT_DEFAULTS = {
+  trees: 150,
+  depth: 8,
+  eta: 0.1,
+  subsample: 0.6,
+  colsample: 0.6,
+  minRowsPerSplit: 20,
+  seed: 1,
+};

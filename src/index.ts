@@ -62,3 +62,9 @@ export { auc, rowsWhere } from './evaluate/auc';
 export { oracleScores, type OracleScores } from './evaluate/oracle';
 export { scoreModel, type ModelScores } from './evaluate/model-scores';
 export { trainingCurvesFigure } from './plot/training-figures';
+export { gauc, topK, logLoss, calibration } from './evaluate/metrics';
+export { bootstrapUsers, weightedAuc, weightedGauc, weightedTopK, type WeightedMetric } from './evaluate/bootstrap-users';
+export { compareModels, COMPARE_MODELS, TOP_K, type Comparison, type CompareOptions, type CompareModel, type ModelNumbers } from './evaluate/compare';
+// Baseline
+export { fitGbdt, type GbdtOptions } from './baseline/gbdt';
+export { loadXgboost, xgboostCandidates, DMatrix, Booster } from './baseline/xgboost';

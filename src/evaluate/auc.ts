@@ -1,25 +1,34 @@
 /**
- * ROC AUC as a plain function on typed arrays: the Mann–Whitney statistic
- * with average ranks for tied scores (equal to scikit-learn's roc_auc_score).
+ * ROC AUC as a plain function on typed arrays: the probability that a random
+ * positive scores above a random negative, ties counting one half (equal to
+ * scikit-learn's roc_auc_score, with or without sample weights).
  */
 
-/** AUC of `scores` against binary `labels`, over the rows in `rows` (all rows when absent). NaN with one class only. */
-export function auc(labels: ArrayLike<number>, scores: ArrayLike<number>, rows?: ArrayLike<number>): number {
+/**
+ * AUC of `scores` against binary `labels` over `rows` (all rows when absent),
+ * with optional non-negative row `weights`. NaN when a class is missing.
+ */
+export function auc(labels: ArrayLike<number>, scores: ArrayLike<number>, rows?: ArrayLike<number> | null, weights?: ArrayLike<number>): number {
   const n = rows ? rows.length : labels.length;
   const idx = new Uint32Array(n);
   for (let i = 0; i < n; i++) idx[i] = rows ? rows[i] : i;
   idx.sort((a, b) => scores[a] - scores[b]);
-  let pos = 0, rankSum = 0;
+  let negBelow = 0, num = 0, wPos = 0, wNeg = 0;
   for (let i = 0; i < n; ) {
-    let j = i;
-    while (j + 1 < n && scores[idx[j + 1]] === scores[idx[i]]) j++;
-    const avgRank = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) if (labels[idx[k]] > 0.5) { pos++; rankSum += avgRank; }
-    i = j + 1;
+    let j = i, p = 0, q = 0;
+    while (j < n && scores[idx[j]] === scores[idx[i]]) {
+      const w = weights ? weights[idx[j]] : 1;
+      if (labels[idx[j]] > 0.5) p += w;
+      else q += w;
+      j++;
+    }
+    num += p * (negBelow + q / 2);
+    negBelow += q;
+    wPos += p;
+    wNeg += q;
+    i = j;
   }
-  const neg = n - pos;
-  if (!pos || !neg) return NaN;
-  return (rankSum - (pos * (pos + 1)) / 2) / (pos * neg);
+  return wPos > 0 && wNeg > 0 ? num / (wPos * wNeg) : NaN;
 }
 
 /** Indices of rows whose mask value is positive (e.g. clicked rows for CVR metrics). */

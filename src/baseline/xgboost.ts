@@ -1,0 +1,127 @@
+/**
+ * XGBoost (Chen & Guestrin, KDD 2016) through its C API, loaded with koffi:
+ * the system's libxgboost (Debian: libxgboost0; macOS: Homebrew's xgboost),
+ * or the library named by BUYPATH_XGBOOST_LIB. Boosting rounds run on
+ * libuv's thread pool (koffi async calls), off the event loop.
+ */
+import { existsSync } from 'node:fs';
+import { EnvironmentError } from '../errors';
+
+// koffi is loaded lazily: only GBDT needs it.
+type KoffiFn = ((...args: unknown[]) => unknown) & { async: (...args: unknown[]) => void };
+interface Lib {
+  last: () => string;
+  createFromMat: KoffiFn; setFloatInfo: KoffiFn; freeMat: KoffiFn;
+  create: KoffiFn; setParam: KoffiFn; updateOneIter: KoffiFn; predict: KoffiFn; save: KoffiFn; free: KoffiFn;
+  decode: (ptr: unknown, type: string, len: number) => number[];
+}
+
+/** Where to look for libxgboost, in order. */
+export function xgboostCandidates(): string[] {
+  const env = process.env.BUYPATH_XGBOOST_LIB;
+  return [
+    ...(env ? [env] : []),
+    '/usr/lib/x86_64-linux-gnu/libxgboost.so.0', '/usr/lib/aarch64-linux-gnu/libxgboost.so.0', '/usr/lib/libxgboost.so',
+    '/usr/local/lib/libxgboost.so', '/opt/homebrew/lib/libxgboost.dylib', '/usr/local/lib/libxgboost.dylib',
+  ];
+}
+
+let lib: Lib | undefined;
+
+/** Load libxgboost, or throw with the install command. */
+export function loadXgboost(): Lib {
+  if (lib) return lib;
+  const path = xgboostCandidates().find((p) => existsSync(p));
+  if (!path) {
+    throw new EnvironmentError(
+      `XGBoost: expected libxgboost at BUYPATH_XGBOOST_LIB or one of ${xgboostCandidates().join(', ')}, got none. ` +
+        'Install it: sudo apt-get install -y libxgboost0 (Debian/Ubuntu), brew install xgboost (macOS), or point BUYPATH_XGBOOST_LIB to libxgboost.so.',
+    );
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const koffi = require('koffi');
+  const l = koffi.load(path);
+  koffi.opaque('XGHandle');
+  const f = (sig: string) => l.func(sig) as KoffiFn;
+  lib = {
+    last: f('const char *XGBGetLastError()') as unknown as () => string,
+    createFromMat: f('int XGDMatrixCreateFromMat(const float *data, uint64_t nrow, uint64_t ncol, float missing, _Out_ XGHandle **out)'),
+    setFloatInfo: f('int XGDMatrixSetFloatInfo(XGHandle *handle, const char *field, const float *array, uint64_t len)'),
+    freeMat: f('int XGDMatrixFree(XGHandle *handle)'),
+    create: f('int XGBoosterCreate(XGHandle **dmats, uint64_t len, _Out_ XGHandle **out)'),
+    setParam: f('int XGBoosterSetParam(XGHandle *handle, const char *name, const char *value)'),
+    updateOneIter: f('int XGBoosterUpdateOneIter(XGHandle *handle, int iter, XGHandle *dtrain)'),
+    predict: f('int XGBoosterPredict(XGHandle *handle, XGHandle *dmat, int option_mask, unsigned int ntree_limit, int training, _Out_ uint64_t *out_len, _Out_ const float **out_result)'),
+    save: f('int XGBoosterSaveModel(XGHandle *handle, const char *fname)'),
+    free: f('int XGBoosterFree(XGHandle *handle)'),
+    decode: (ptr, type, len) => koffi.decode(ptr, type, len),
+  };
+  return lib;
+}
+
+function check(rc: unknown, what: string): void {
+  if (rc !== 0) throw new EnvironmentError(`XGBoost ${what}: expected success, got error "${loadXgboost().last()}". Check the parameters and the installed libxgboost.`);
+}
+
+/** A dense matrix (row-major Float32Array) with labels, owned by XGBoost until freed. */
+export class DMatrix {
+  readonly handle: unknown;
+  constructor(data: Float32Array, readonly rows: number, readonly cols: number, labels?: Float32Array, weights?: Float32Array) {
+    const x = loadXgboost();
+    const out = [null];
+    check(x.createFromMat(data, rows, cols, NaN, out), 'XGDMatrixCreateFromMat');
+    this.handle = out[0];
+    if (labels) check(x.setFloatInfo(this.handle, 'label', labels, rows), 'set label');
+    if (weights) check(x.setFloatInfo(this.handle, 'weight', weights, rows), 'set weight');
+  }
+  free(): void {
+    loadXgboost().freeMat(this.handle);
+  }
+}
+
+/** A gradient-boosted tree model. */
+export class Booster {
+  readonly handle: unknown;
+  constructor(train: DMatrix, params: Record<string, string | number>) {
+    const x = loadXgboost();
+    const out = [null];
+    check(x.create([train.handle], 1, out), 'XGBoosterCreate');
+    this.handle = out[0];
+    for (const [k, v] of Object.entries(params)) check(x.setParam(this.handle, k, String(v)), `set ${k}`);
+  }
+
+  /**
+   * One boosting round, on the thread pool. The first round runs on the main
+   * thread: XGBoost configures the booster lazily there, and a first round on
+   * a pool thread fails (its error message is thread-local and comes back empty).
+   */
+  updateAsync(iter: number, train: DMatrix): Promise<void> {
+    if (iter === 0) {
+      check(loadXgboost().updateOneIter(this.handle, iter, train.handle), 'XGBoosterUpdateOneIter');
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) => {
+      loadXgboost().updateOneIter.async(this.handle, iter, train.handle, (err: unknown, rc: unknown) => {
+        if (err) reject(err);
+        else if (rc !== 0) reject(new EnvironmentError(`XGBoost update: got error "${loadXgboost().last()}".`));
+        else resolve();
+      });
+    });
+  }
+
+  /** Predicted probabilities (binary:logistic). */
+  predict(m: DMatrix): Float32Array {
+    const x = loadXgboost();
+    const len = [0], res = [null];
+    check(x.predict(this.handle, m.handle, 0, 0, 0, len, res), 'XGBoosterPredict');
+    return Float32Array.from(x.decode(res[0], 'float', Number(len[0])));
+  }
+
+  save(path: string): void {
+    check(loadXgboost().save(this.handle, path), 'XGBoosterSaveModel');
+  }
+
+  free(): void {
+    loadXgboost().free(this.handle);
+  }
+}

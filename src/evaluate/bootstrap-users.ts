@@ -1,0 +1,105 @@
+/**
+ * 95% intervals for offline metrics by resampling users (a Poisson bootstrap:
+ * each user's rows get one Poisson(1) weight per replicate), so the rows of
+ * one user stay together. Each metric sorts its rows once; replicates only
+ * re-weight them.
+ */
+import { Rng } from '../random';
+import { poisson } from '../stats/bootstrap';
+
+/** A metric of row weights over a fixed set of rows and scores. */
+export type WeightedMetric = (weights: Float64Array | null) => number;
+
+function sortedRows(scores: ArrayLike<number>, rows: ArrayLike<number>, desc = false): Int32Array {
+  return Int32Array.from(rows).sort((a, b) => (desc ? scores[b] - scores[a] : scores[a] - scores[b]) || a - b);
+}
+
+/** AUC over `rows`, sorted once. */
+export function weightedAuc(labels: ArrayLike<number>, scores: ArrayLike<number>, rows: ArrayLike<number>): WeightedMetric {
+  const idx = sortedRows(scores, rows);
+  return (w) => {
+    let negBelow = 0, num = 0, wp = 0, wn = 0;
+    for (let i = 0; i < idx.length; ) {
+      let j = i, p = 0, q = 0;
+      while (j < idx.length && scores[idx[j]] === scores[idx[i]]) {
+        const x = w ? w[idx[j]] : 1;
+        if (labels[idx[j]] > 0.5) p += x;
+        else q += x;
+        j++;
+      }
+      num += p * (negBelow + q / 2);
+      negBelow += q; wp += p; wn += q;
+      i = j;
+    }
+    return wp > 0 && wn > 0 ? num / (wp * wn) : NaN;
+  };
+}
+
+/** GAUC (impression-weighted) over `rows`, each user's rows sorted once. */
+export function weightedGauc(labels: ArrayLike<number>, scores: ArrayLike<number>, users: ArrayLike<string | number>, rows: ArrayLike<number>): WeightedMetric {
+  const groups = new Map<string | number, number[]>();
+  for (const r of Array.from(rows)) {
+    const g = groups.get(users[r]);
+    if (g) g.push(r);
+    else groups.set(users[r], [r]);
+  }
+  const per = [...groups.values()].filter((g) => g.some((r) => labels[r] > 0.5) && g.some((r) => labels[r] <= 0.5)).map((g) => ({ rows: g, f: weightedAuc(labels, scores, g) }));
+  return (w) => {
+    let num = 0, den = 0;
+    for (const { rows: g, f } of per) {
+      const a = f(w);
+      if (Number.isNaN(a)) continue;
+      const n = w ? g.reduce((s, r) => s + w[r], 0) : g.length;
+      num += n * a;
+      den += n;
+    }
+    return den ? num / den : NaN;
+  };
+}
+
+/** Precision, recall or F1 at the global top k of `rows`, sorted once. */
+export function weightedTopK(labels: ArrayLike<number>, scores: ArrayLike<number>, rows: ArrayLike<number>, k: number, which: 'precision' | 'recall' | 'f1'): WeightedMetric {
+  const idx = sortedRows(scores, rows, true);
+  return (w) => {
+    let total = 0, pos = 0;
+    for (const r of idx) { const x = w ? w[r] : 1; total += x; if (labels[r] > 0.5) pos += x; }
+    const cut = Math.ceil(k * total);
+    let taken = 0, tp = 0;
+    for (const r of idx) {
+      if (taken >= cut) break;
+      const x = w ? w[r] : 1;
+      if (!x) continue;
+      taken += x;
+      if (labels[r] > 0.5) tp += x;
+    }
+    const p = taken ? tp / taken : NaN, rc = pos ? tp / pos : NaN;
+    return which === 'precision' ? p : which === 'recall' ? rc : p + rc > 0 ? (2 * p * rc) / (p + rc) : 0;
+  };
+}
+
+/** Point values and percentile intervals of several metrics, resampling users. */
+export function bootstrapUsers(metrics: Record<string, WeightedMetric>, users: ArrayLike<string | number>, n: number, { replicates = 100, seed = 1 } = {}): Record<string, { value: number; ci: [number, number] }> {
+  const codes = new Map<string | number, number>();
+  const userOf = new Int32Array(n);
+  for (let r = 0; r < n; r++) {
+    let c = codes.get(users[r]);
+    if (c === undefined) codes.set(users[r], (c = codes.size));
+    userOf[r] = c;
+  }
+  const rng = new Rng(seed).fork('bootstrap-users');
+  const samples: Record<string, number[]> = Object.fromEntries(Object.keys(metrics).map((k) => [k, []]));
+  const uw = new Float64Array(codes.size), w = new Float64Array(n);
+  for (let b = 0; b < replicates; b++) {
+    for (let u = 0; u < uw.length; u++) uw[u] = poisson(rng, 1);
+    for (let r = 0; r < n; r++) w[r] = uw[userOf[r]];
+    for (const [k, f] of Object.entries(metrics)) {
+      const v = f(w);
+      if (Number.isFinite(v)) samples[k].push(v);
+    }
+  }
+  const q = (a: number[], p: number) => (a.length ? a[Math.min(a.length - 1, Math.max(0, Math.round(p * (a.length - 1))))] : NaN);
+  return Object.fromEntries(Object.entries(metrics).map(([k, f]) => {
+    const s = samples[k].sort((x, y) => x - y);
+    return [k, { value: f(null), ci: [q(s, 0.025), q(s, 0.975)] as [number, number] }];
+  }));
+}
