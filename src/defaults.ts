@@ -107,3 +107,9 @@ export const GBDT_DEFAULTS = {
   minRowsPerSplit: 20,
   seed: 1,
 };
+
+/** `{...defaults, ...options}` where options left undefined keep their default. */
+export function withDefaults<D extends object, O extends object>(defaults: D, options: O): D & O {
+  const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  return { ...defaults, ...defined } as D & O;
+}

@@ -68,3 +68,5 @@ export { compareModels, COMPARE_MODELS, TOP_K, type Comparison, type CompareOpti
 // Baseline
 export { fitGbdt, type GbdtOptions } from './baseline/gbdt';
 export { loadXgboost, xgboostCandidates, DMatrix, Booster } from './baseline/xgboost';
+export { metricBarsFigure, liftFigure, curvesFigure, calibrationFigure } from './plot/compare-figures';
+export { runReport, writeReport, reportPage, reportResults, orderingStatement, table3Html, table4Html, liftTableHtml, comparisonFigures, type ReportOptions } from './report/report';

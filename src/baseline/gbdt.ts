@@ -5,7 +5,7 @@
  * split as the deep models (vocabulary indices and transformed numerics).
  */
 import { cpus } from 'node:os';
-import { GBDT_DEFAULTS } from '../defaults';
+import { GBDT_DEFAULTS, withDefaults } from '../defaults';
 import type { TrainData } from '../train/data';
 import type { Predictions } from '../train/predict';
 import { Booster, DMatrix } from './xgboost';
@@ -41,7 +41,7 @@ async function fitOne(d: TrainData, rows: Int32Array, o: typeof GBDT_DEFAULTS): 
 
 /** Train the CVR and CTCVR GBDTs and predict the test rows (pCTR and pCTAVR are not modelled). */
 export async function fitGbdt(data: { train: TrainData; test: TrainData }, space: 'impression' | 'click', options: GbdtOptions = {}): Promise<{ test: Predictions; seconds: number }> {
-  const o = { ...GBDT_DEFAULTS, ...options };
+  const o = withDefaults(GBDT_DEFAULTS, options);
   const t0 = Date.now();
   const { train, test } = data;
   const clicked = space === 'impression' ? Int32Array.from(all(train.rows.n).filter((r) => train.click[r] > 0.5)) : all(train.rows.n);

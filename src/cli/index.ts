@@ -7,6 +7,7 @@ import { simulateCommand } from './simulate';
 import { inspectCommand } from './inspect';
 import { mineCommand } from './mine';
 import { trainCommand, predictCommand } from './train';
+import { reportCommand } from './report';
 
 /** Subcommands by name. */
 export const COMMANDS: Record<string, Command> = {
@@ -15,6 +16,7 @@ export const COMMANDS: Record<string, Command> = {
   [mineCommand.name]: mineCommand,
   [trainCommand.name]: trainCommand,
   [predictCommand.name]: predictCommand,
+  [reportCommand.name]: reportCommand,
 };
 
 function usage(): string {

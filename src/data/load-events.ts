@@ -5,7 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import type { ColumnTable } from 'arquero';
 import { LoadError } from '../errors';
-import { LOAD_DEFAULTS } from '../defaults';
+import { LOAD_DEFAULTS, withDefaults } from '../defaults';
 import { canonicalColumn, eventRank, REQUIRED_COLUMNS, type CanonicalColumn } from './schema';
 import { formatFromName, isGzip, isParquet, readLineBatches, sniffFormat, splitDelimited, type FileFormat } from './text-reader';
 import { EventBuilder, type RowLayout } from './event-builder';
@@ -56,7 +56,7 @@ export interface LoadResult {
 function resolveOptions(options: LoadOptions) {
   const preset: Preset | undefined =
     typeof options.preset === 'string' ? getPreset(options.preset) : options.preset;
-  const merged = { ...LOAD_DEFAULTS, ...preset, ...options };
+  const merged = withDefaults(withDefaults(LOAD_DEFAULTS, preset ?? {}), options);
   return {
     ...merged,
     eventMap: { ...preset?.eventMap, ...options.eventMap },

@@ -9,7 +9,7 @@
  * Hidden user/item taste vectors reach the log only through the ids; segment,
  * category, price and activity are observed features on impression rows.
  */
-import { SIMULATE_DEFAULTS } from '../defaults';
+import { SIMULATE_DEFAULTS, withDefaults } from '../defaults';
 import { OptionError } from '../errors';
 import { Rng } from '../random';
 
@@ -87,7 +87,7 @@ function checkOptions(o: typeof SIMULATE_DEFAULTS): void {
 
 /** Generate a log in memory. Same options and seed, same log, on every machine. */
 export function simulate(options: SimulateOptions = {}): Simulation {
-  const o = { ...SIMULATE_DEFAULTS, ...options };
+  const o = withDefaults(SIMULATE_DEFAULTS, options);
   checkOptions(o);
   const root = new Rng(o.seed);
   const world = root.fork('world');

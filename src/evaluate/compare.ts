@@ -52,6 +52,8 @@ export interface Comparison {
   predictions: Record<string, Predictions>;
   histories: Record<string, EpochLog[]>;
   calibration: Record<string, { predicted: number; observed: number; n: number }[]>;
+  /** Test labels and the rows CVR metrics use (clicked rows; null = all rows in click space), for curves. */
+  test: { buy: Float32Array; click: Float32Array; cvrRows: Int32Array | null };
 }
 
 /** Metric closures of one model's test predictions. */
@@ -137,6 +139,7 @@ export async function compareModels(p: Prepared, options: CompareOptions = {}): 
     seed, space: p.samples.space, daction: p.samples.daction, fingerprint: p.samples.fingerprint,
     split: { train: p.split.train.length, validation: p.split.validation.length, test: p.split.test.length },
     models: numbers, lift_over_gbdt: lift, table3, table4, predictions, histories, calibration: cal,
+    test: { buy: test.buy, click: test.click, cvrRows: clicked },
   };
 }
 

@@ -12,7 +12,7 @@ import { detectTimestampFormat, TS_MAX, TS_MIN, type TimestampFormat } from '../
 import { formatFromName, isParquet, readLineBatches, sniffFormat } from '../data/text-reader';
 import { getPreset, type Preset } from '../data/presets';
 import { LoadError, OptionError } from '../errors';
-import { MINE_DEFAULTS } from '../defaults';
+import { MINE_DEFAULTS, withDefaults } from '../defaults';
 import { parseWindow, type MineOptions } from './mine-paths';
 import { PathSetBuilder, type PathSet } from './path-set';
 import { CODE, PathWalker } from './walk';
@@ -79,7 +79,7 @@ async function rejectedLines(con: DuckDBConnection): Promise<number> {
 
 /** Mine the paths of a log file through DuckDB. */
 export async function minePathsDuckDB(path: string, options: DuckMineOptions = {}): Promise<{ paths: PathSet; load: DuckLoadSummary }> {
-  const o = { ...MINE_DEFAULTS, ...options };
+  const o = withDefaults(MINE_DEFAULTS, options);
   const window = parseWindow(o.window);
   const preset = typeof o.preset === 'string' ? getPreset(o.preset) : o.preset;
   const con = await openDuckDB();

@@ -4,7 +4,7 @@
  * bucket by time, apply the path rules (walk.ts).
  */
 import type { ColumnTable } from 'arquero';
-import { MINE_DEFAULTS } from '../defaults';
+import { MINE_DEFAULTS, withDefaults } from '../defaults';
 import { OptionError } from '../errors';
 import { eventRank } from '../data/schema';
 import { PathSetBuilder, type PathSet } from './path-set';
@@ -84,7 +84,7 @@ function actionNames(events: string[]): string[] {
 
 /** Mine the paths of a canonical event table (as returned by `loadEvents`). */
 export function minePaths(table: ColumnTable, options: MineOptions = {}): PathSet {
-  const o = { ...MINE_DEFAULTS, ...options };
+  const o = withDefaults(MINE_DEFAULTS, options);
   const window = parseWindow(o.window);
   if (o.preClick !== 'attach' && o.preClick !== 'drop') {
     throw new OptionError(`preClick: expected "attach" or "drop", got "${o.preClick}".`);

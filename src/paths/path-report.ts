@@ -3,7 +3,7 @@
  * action table, overlaps, path variants, DAction candidates, the
  * recommendation, and every anomaly and rule that shaped the numbers.
  */
-import { ANALYSE_DEFAULTS } from '../defaults';
+import { ANALYSE_DEFAULTS, withDefaults } from '../defaults';
 import { Rng } from '../random';
 import { ANOMALY_CLASSES, ANOMALY_MEANING, PATH_FLAGS, type AnomalyClass, type PathSet } from './path-set';
 import { clickedCells, countSet, maskOf } from './cells';
@@ -49,7 +49,7 @@ export interface PathReport {
 
 /** Analyse mined paths. */
 export function analysePaths(paths: PathSet, options: AnalyseOptions = {}): PathReport {
-  const o = { ...ANALYSE_DEFAULTS, ...options };
+  const o = withDefaults(ANALYSE_DEFAULTS, options);
   const rng = new Rng(o.seed);
   const cells = clickedCells(paths);
   const f = funnel(paths);

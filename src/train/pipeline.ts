@@ -3,7 +3,7 @@
  * fitted on training rows, model creation, training, test predictions.
  */
 import type { ColumnTable } from 'arquero';
-import { MODEL_PRESETS, TRAIN_DEFAULTS } from '../defaults';
+import { MODEL_PRESETS, TRAIN_DEFAULTS, withDefaults } from '../defaults';
 import { OptionError } from '../errors';
 import type { PathSet } from '../paths/path-set';
 import { buildSamples, splitByTime, type SampleSet, type Split } from '../features/samples';
@@ -78,7 +78,7 @@ export async function fitModel(p: Prepared, options: FitOptions): Promise<Fitted
   const { tf, name: backend } = await initBackend(undefined, { quiet: true });
   const preset = options.preset ?? 'fast';
   if (!MODEL_PRESETS[preset]) throw new OptionError(`preset: expected ${Object.keys(MODEL_PRESETS).join(' or ')}, got "${preset}".`);
-  const config = { ...MODEL_PRESETS[preset], ...options.config };
+  const config = withDefaults(MODEL_PRESETS[preset], options.config ?? {});
   const seed = options.seed ?? TRAIN_DEFAULTS.seed;
   const model = createModel(options.model, tf, p.spec, {
     config, seed, lossWeights: { ...TRAIN_DEFAULTS.lossWeights, ...options.lossWeights }, oversample: options.oversample ?? TRAIN_DEFAULTS.oversample,
