@@ -7,7 +7,7 @@ import { cli, tmp, taobaoPath, writeTmp } from './helpers';
 test('buypath --help lists the commands; each has --help', () => {
   const top = cli(['--help']);
   assert.equal(top.status, 0);
-  for (const cmd of ['simulate', 'inspect', 'mine', 'train', 'predict']) {
+  for (const cmd of ['simulate', 'inspect', 'mine', 'train', 'predict', 'report']) {
     assert.match(top.stdout, new RegExp(cmd));
     const h = cli([cmd, '--help']);
     assert.equal(h.status, 0);
@@ -78,4 +78,16 @@ test('buypath train then predict, on the simulator and on the Taobao sample (cli
   const r1 = tl[1].split(',');
   assert.deepEqual([r1[6], r1[7], r1[9]], ['', '', '']);
   assert.ok(Number(r1[8]) > 0 && Number(r1[8]) < 1);
+});
+
+test('buypath report on the Taobao sample runs end to end (click space)', () => {
+  const out = join(tmp(), 'r');
+  const r = cli(['report', taobaoPath(), '--preset', 'taobao-userbehavior', '--out', out, '--epochs', '1', '--replicates', '20']);
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+  assert.equal(j.space, 'click');
+  assert.deepEqual(Object.keys(j.models), ['gbdt', 'dnn', 'dnn_os', 'esmm', 'esm2']);
+  assert.equal(typeof j.models.esm2.cvr_auc, 'number');
+  assert.equal(j.models.esm2.ctcvr_auc, undefined);
+  assert.ok(existsSync(join(out, 'index.html')));
 });

@@ -96,3 +96,25 @@ describe('notebook 02-train-esm2 runs headless', () => {
     assert.equal(res.models.esm2.ctcvr_auc, null);
   });
 });
+
+describe('notebook 03-compare runs headless', () => {
+  test('on the embedded simulated data: the five models, intervals, lifts, and the written report', async () => {
+    const reportDir = tmp();
+    const r = await executeNotebook(join(NB, '03-compare.ipynb'), { outDir: tmp(), params: { epochs: 2, replicates: 30, reportDir } });
+    assert.ok(r.ok, [...r.errors, ...r.stderr].join('\n'));
+    const res = r.results as { models: Record<string, Record<string, unknown>>; lift_over_gbdt: Record<string, Record<string, unknown>>; ordering: { statement: string }; split: Record<string, number> };
+    assert.deepEqual(Object.keys(res.models), ['gbdt', 'dnn', 'dnn_os', 'esmm', 'esm2']);
+    for (const [name, m] of Object.entries(res.models)) {
+      for (const k of ['cvr_auc', 'ctcvr_auc', 'ctcvr_gauc', 'cvr_f1_top1']) {
+        assert.equal(typeof m[k], 'number', `${name}.${k}`);
+        const ci = m[`${k}_ci`] as number[];
+        assert.ok(Array.isArray(ci) && ci[0] <= (m[k] as number) && (m[k] as number) <= ci[1], `${name}.${k}_ci`);
+      }
+    }
+    assert.deepEqual(Object.keys(res.lift_over_gbdt), ['dnn', 'dnn_os', 'esmm', 'esm2']);
+    assert.match(res.ordering.statement, /CVR AUC ordering esm2 ≥ esmm ≥ dnn ≥ gbdt/);
+    const written = JSON.parse(readFileSync(join(reportDir, 'results.json'), 'utf8'));
+    for (const k of ['models', 'lift_over_gbdt', 'split', 'seed', 'fingerprint']) assert.ok(k in written, k);
+    assert.match(readFileSync(join(reportDir, 'index.html'), 'utf8'), /<script type="text\/javascript">\/\*\*\s*\* plotly\.js/);
+  });
+});

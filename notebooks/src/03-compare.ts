@@ -25,7 +25,7 @@ let reportDir = '';                         // '' = do not write files; npm star
 const path = dataPath || (await bp.ensureDefaultData()).events;
 const r = await bp.runReport(path, {
   preset: preset, daction: daction ? daction.split(',') : undefined, models: models.split(',') as bp.CompareModel[],
-  modelPreset: config as 'fast', config: epochs ? { epochs: epochs } : undefined, seed: seed, replicates: replicates, progress: 'lines',
+  modelPreset: config as 'fast', config: epochs ? { epochs: epochs } : undefined, seed: seed, replicates: replicates, progress: 'lines', notebookLinks: Boolean(reportDir),
 });
 const c = r.comparison;
 console.log(bp.orderingStatement(c).statement);

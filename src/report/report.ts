@@ -23,6 +23,8 @@ import { actionTableHtml, funnelTableHtml, recommendationHtml } from './path-rep
 export interface ReportOptions extends Omit<CompareOptions, 'preset'> {
   /** The log's preset (e.g. taobao-userbehavior). */
   preset?: string;
+  /** Link the executed notebooks from the page (npm start builds them beside it). */
+  notebookLinks?: boolean;
   /** The models' preset: fast (default) or paper. */
   modelPreset?: CompareOptions['preset'];
   daction?: string[];
@@ -104,8 +106,11 @@ export function comparisonFigures(c: Comparison): { name: string; figure: Return
   ];
 }
 
-/** The report page. */
-export function reportPage(paths: PathReport, c: Comparison, meta: { source: string; backend: string }): string {
+const NOTEBOOK_LINKS = '<p class="note">Executed notebooks: <a href="notebooks/00-quickstart.html">00 quick start</a> · <a href="notebooks/01-mine-paths.html">01 paths</a> · ' +
+  '<a href="notebooks/02-train-esm2.html">02 training</a> · <a href="notebooks/03-compare.html">03 comparison</a> · numbers: <a href="results.json">results.json</a></p>';
+
+/** The report page. `notebookLinks`: link the executed notebooks beside it (npm start). */
+export function reportPage(paths: PathReport, c: Comparison, meta: { source: string; backend: string; notebookLinks?: boolean }): string {
   const ord = orderingStatement(c);
   const pf = Object.fromEntries(pathFigures(paths).map((f) => [f.name, f.figure]));
   const cf = Object.fromEntries(comparisonFigures(c).map((f) => [f.name, f.figure]));
@@ -115,7 +120,7 @@ export function reportPage(paths: PathReport, c: Comparison, meta: { source: str
     { heading: 'Lift over GBDT', html: liftTableHtml(c), figures: [cf.lift_cvr_auc, ...(cf.lift_ctcvr_auc ? [cf.lift_ctcvr_auc] : [])] },
     { heading: 'Curves and calibration', figures: [cf.roc, cf.pr, cf.calibration] },
     ...(cf.training ? [{ heading: 'Training', figures: [cf.training] }] : []),
-  ], { intro: `<p class="note">${escapeHtml(meta.source)} · ${c.space} space · DAction ${escapeHtml(c.daction.join(' ∪ '))} · split ${c.split.train}/${c.split.validation}/${c.split.test} (train/validation/test, by time) · seed ${c.seed} · data fingerprint ${c.fingerprint} · backend ${escapeHtml(meta.backend)}</p>` });
+  ], { intro: `${meta.notebookLinks ? NOTEBOOK_LINKS : ''}<p class="note">${escapeHtml(meta.source)} · ${c.space} space · DAction ${escapeHtml(c.daction.join(' ∪ '))} · split ${c.split.train}/${c.split.validation}/${c.split.test} (train/validation/test, by time) · seed ${c.seed} · data fingerprint ${c.fingerprint} · backend ${escapeHtml(meta.backend)}</p>` });
 }
 
 /** Write the page and the numbers to `dir`. */
@@ -135,8 +140,8 @@ export async function runReport(logPath: string, options: ReportOptions = {}): P
   const paths = analysePaths(mined, { daction: options.daction, seed: options.seed });
   if (!paths.daction.length) throw new OptionError(`report: expected a DAction set, got none (no action of ${logPath} passes the rule). Pass --daction.`);
   const prepared = prepareTraining(table, mined, { daction: paths.daction });
-  const { preset: _logPreset, modelPreset, ...rest } = options;
+  const { preset: _logPreset, modelPreset, notebookLinks, ...rest } = options;
   const comparison = await compareModels(prepared, { ...rest, models: options.models ?? [...COMPARE_MODELS], preset: modelPreset });
   const meta = { source: logPath, preset: options.preset, backend: backend.name };
-  return { paths, comparison, results: reportResults(paths, comparison, meta), html: reportPage(paths, comparison, meta) };
+  return { paths, comparison, results: reportResults(paths, comparison, meta), html: reportPage(paths, comparison, { ...meta, notebookLinks }) };
 }
