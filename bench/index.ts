@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { writeSimulation, ensureDefaultData, loadEvents, minePaths, prepareTraining, initBackend, createModel, train, MODEL_PRESETS, TRAIN_DEFAULTS, type TrainData } from '../src';
+import { auc, rowsWhere, oracleScores, fitModel, scoreModel, type ModelName, writeSimulation, ensureDefaultData, loadEvents, minePaths, prepareTraining, initBackend, createModel, train, MODEL_PRESETS, TRAIN_DEFAULTS, type TrainData } from '../src';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -78,11 +78,40 @@ async function benchTrain(args: string[]) {
   for (const r of results) console.log(`ESM2 ${String(r.preset).padEnd(5)} (emb ${r.embedding}, towers ${JSON.stringify(r.towers)}, batch ${r.batch}): ${r.samples_per_s} samples/s over ${r.rows} rows (validation included)`);
 }
 
+/** ESM2 vs ESMM vs DNN on a simulated log, several seeds, against the oracle (README table). */
+async function benchModels(args: string[]) {
+  const arg = (name: string, d: string) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? d;
+  const impressions = Number(arg('impressions', '1000000'));
+  const seeds = arg('seeds', '1,2,3').split(',').map(Number);
+  const models = arg('models', 'esm2,esmm,dnn').split(',');
+  const dir = join(ROOT, 'bench', 'out', `models-${impressions}`);
+  if (!existsSync(join(dir, 'events.csv'))) await writeSimulation(dir, { impressions, seed: 2 });
+  const backend = await initBackend();
+  const { table } = await loadEvents(join(dir, 'events.csv'), { preset: 'buypath' });
+  const p = prepareTraining(table, minePaths(table), { daction: ['cart', 'wish'] });
+  const t = p.data.test;
+  const clicked = rowsWhere(t.click);
+  const o = oracleScores(join(dir, 'truth.csv'), p.samples, p.split.test);
+  const oracle = { cvr_auc: auc(t.buy, o.p_buy_given_click, clicked), ctcvr_auc: auc(t.buy, o.p_click.map((c, i) => c * o.p_buy_given_click[i])) };
+  console.log(`${impressions} impressions, test ${t.rows.n} rows (${clicked.length} clicked, ${t.buy.reduce((a, b) => a + b, 0)} purchases); oracle CVR AUC ${oracle.cvr_auc.toFixed(4)}, CTCVR AUC ${oracle.ctcvr_auc.toFixed(4)}`);
+  const rows: Record<string, number[][]> = {};
+  for (const seed of seeds) for (const m of models) {
+    const f = await fitModel(p, { model: m as ModelName, seed, config: { epochs: 10, patience: 1 }, progress: 'none' });
+    const s = scoreModel(t, f.test, p.samples.space);
+    (rows[m] ??= []).push([s.cvr_auc, s.ctcvr_auc]);
+    console.log(`${m} seed ${seed}: CVR AUC ${s.cvr_auc.toFixed(4)}, CTCVR AUC ${s.ctcvr_auc.toFixed(4)}, best epoch ${f.result.bestEpoch}, ${Math.round(f.result.samplesPerSecond)} samples/s on ${backend.name}`);
+    f.model.dispose();
+  }
+  const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
+  for (const [m, r] of Object.entries(rows)) console.log(`${m.padEnd(6)} mean CVR AUC ${mean(r.map((x) => x[0])).toFixed(4)} (gap to oracle ${(oracle.cvr_auc - mean(r.map((x) => x[0]))).toFixed(4)}), mean CTCVR AUC ${mean(r.map((x) => x[1])).toFixed(4)}`);
+}
+
 async function main() {
   const [what, ...rest] = process.argv.slice(2);
   if (what === 'mine') return benchMine(rest);
   if (what === 'train') return benchTrain(rest);
-  console.log('Usage: npm run bench -- mine [--impressions=N] | train [--json]');
+  if (what === 'models') return benchModels(rest);
+  console.log('Usage: npm run bench -- mine [--impressions=N] | train [--json] | models [--impressions=N] [--seeds=1,2,3] [--models=esm2,esmm,dnn]');
   process.exitCode = what ? 1 : 0;
 }
 main();
