@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { auc, rowsWhere, oracleScores, fitModel, scoreModel, type ModelName, writeSimulation, ensureDefaultData, loadEvents, minePaths, prepareTraining, initBackend, createModel, train, MODEL_PRESETS, TRAIN_DEFAULTS, type TrainData } from '../src';
+import { setWasmMatMul, wasmMatMul, blasPath, auc, rowsWhere, oracleScores, fitModel, scoreModel, type ModelName, writeSimulation, ensureDefaultData, loadEvents, minePaths, prepareTraining, initBackend, createModel, train, MODEL_PRESETS, TRAIN_DEFAULTS, type TrainData } from '../src';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -53,29 +53,79 @@ function head(d: TrainData, n: number): TrainData {
   return { ...d, rows: { n: k, cat: d.rows.cat.slice(0, k * d.C), num: d.rows.num.slice(0, k * d.N) }, click: d.click.slice(0, k), daction: d.daction.slice(0, k), buy: d.buy.slice(0, k) };
 }
 
+/** Multiply-accumulates of one forward pass of ESM2's towers for one sample. */
+function towerMacs(inputDim: number, towers: number[], nTowers: number): number {
+  const sizes = [inputDim, ...towers, 1];
+  let macs = 0;
+  for (let i = 0; i + 1 < sizes.length; i++) macs += sizes[i] * sizes[i + 1];
+  return macs * nTowers;
+}
+
+/** Plain matMul throughput (GFLOP/s) of the active kernel on a [1000, 512] × [512, 512] product. */
+async function matMulPeak(tf: typeof import('@tensorflow/tfjs')): Promise<number> {
+  const a = tf.randomNormal([1000, 512], 0, 1, 'float32', 1), b = tf.randomNormal([512, 512], 0, 1, 'float32', 2);
+  tf.tidy(() => tf.matMul(a, b).dataSync());
+  const reps = 20, t0 = performance.now();
+  for (let i = 0; i < reps; i++) tf.tidy(() => tf.matMul(a, b).dataSync());
+  const s = (performance.now() - t0) / 1000;
+  a.dispose(); b.dispose();
+  return (2 * 1000 * 512 * 512 * reps) / s / 1e9;
+}
+
+function torchReference(args: object, threads: number): { samples_per_s: number; torch: string } | null {
+  const py = ['python3', '/usr/bin/python3'].find((p) => spawnSync(p, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0);
+  if (!py) return null;
+  const r = spawnSync(py, [join(ROOT, 'bench', 'esm2_torch.py')], { input: JSON.stringify({ ...args, threads }), encoding: 'utf8' });
+  return r.status === 0 ? JSON.parse(r.stdout.trim().split('\n').pop()!) : null;
+}
+
 async function benchTrain(args: string[]) {
   const json = args.includes('--json');
   const backend = await initBackend(undefined, { quiet: json });
+  const tf = backend.tf;
   const files = await ensureDefaultData();
   const { table } = await loadEvents(files.events, { preset: 'buypath' });
   const p = prepareTraining(table, minePaths(table), { daction: ['cart', 'wish'] });
+  const modes: { label: string; set?: 'blas' | 'transpose-fix' | 'stock' }[] = backend.name === 'wasm'
+    ? [{ label: 'wasm+blas', set: 'blas' }, { label: 'wasm+transpose-fix', set: 'transpose-fix' }, { label: 'wasm (stock)', set: 'stock' }]
+    : [{ label: backend.name }];
   const results: Record<string, unknown>[] = [];
+  const refs: Record<string, Record<string, { samples_per_s: number; torch: string } | null>> = {};
   for (const preset of ['fast', 'paper'] as const) {
     const config = MODEL_PRESETS[preset];
-    const rows = preset === 'fast' ? 60_000 : 8_000;
-    const d = head(p.data.train, rows);
-    const m = createModel('esm2', backend.tf, p.spec, { config, seed: 1, lossWeights: TRAIN_DEFAULTS.lossWeights, oversample: 5 });
-    await train(m, head(d, config.batchSize), head(p.data.validation, 1000), { epochs: 1, batchSize: config.batchSize, learningRate: config.learningRate, patience: 9, seed: 1, progress: 'none' }); // warm-up
-    const t0 = Date.now();
-    await train(m, d, head(p.data.validation, 1000), { epochs: 1, batchSize: config.batchSize, learningRate: config.learningRate, patience: 9, seed: 1, progress: 'none' });
-    const sps = rows / ((Date.now() - t0) / 1000);
-    m.dispose();
-    results.push({ preset, backend: backend.name, samples_per_s: Math.round(sps), rows, batch: config.batchSize, towers: config.towers, embedding: config.embeddingDim, reference: null, reference_samples_per_s: null, ratio: null });
+    const macs = towerMacs(p.spec.vocabSizes.length * config.embeddingDim + p.spec.numNumeric, config.towers, 4);
+    const torchArgs = { vocab_sizes: p.spec.vocabSizes, num_numeric: p.spec.numNumeric, embedding: config.embeddingDim, towers: config.towers, dropout: config.dropout, lr: config.learningRate, batch: config.batchSize, steps: preset === 'fast' ? 60 : 10 };
+    refs[preset] = { 'pytorch-1t': torchReference(torchArgs, 1), 'pytorch-default': torchReference(torchArgs, 0) };
+    const best = Object.entries(refs[preset]).filter(([, v]) => v).sort((a, b) => b[1]!.samples_per_s - a[1]!.samples_per_s)[0];
+    for (const mode of modes) {
+      if (mode.set) setWasmMatMul(tf, mode.set);
+      if (mode.set === 'blas' && wasmMatMul !== 'blas') continue; // no BLAS installed
+      const rows = preset === 'fast' ? 60_000 : mode.set === 'stock' ? 2_000 : 8_000;
+      const d = head(p.data.train, rows);
+      const m = createModel('esm2', tf, p.spec, { config, seed: 1, lossWeights: TRAIN_DEFAULTS.lossWeights, oversample: 5 });
+      const opts = { epochs: 1, batchSize: config.batchSize, learningRate: config.learningRate, patience: 9, seed: 1, progress: 'none' as const };
+      await train(m, head(d, config.batchSize), head(p.data.validation, 1000), opts); // warm-up
+      const t0 = Date.now();
+      await train(m, d, head(p.data.validation, 1), opts);
+      const sps = rows / ((Date.now() - t0) / 1000);
+      m.dispose();
+      const peak = await matMulPeak(tf);
+      results.push({
+        preset, backend: mode.label, samples_per_s: Math.round(sps), reference: best?.[0] ?? null, reference_samples_per_s: best ? Math.round(best[1]!.samples_per_s) : null,
+        ratio: best ? +(sps / best[1]!.samples_per_s).toFixed(3) : null, achieved_gflops: +((sps * 6 * macs) / 1e9).toFixed(2), matmul_peak_gflops: +peak.toFixed(2),
+        rows, batch: config.batchSize, embedding: config.embeddingDim, towers: config.towers,
+      });
+    }
   }
-  const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, memory_gib: Math.round(totalmem() / 2 ** 30), node: process.version, tfjs: backend.version };
-  if (json) return console.log(JSON.stringify({ machine, results }, null, 2));
-  console.log(`machine: ${machine.cpus} × ${machine.cpu}, node ${machine.node}, tfjs ${machine.tfjs}, backend ${backend.name}`);
-  for (const r of results) console.log(`ESM2 ${String(r.preset).padEnd(5)} (emb ${r.embedding}, towers ${JSON.stringify(r.towers)}, batch ${r.batch}): ${r.samples_per_s} samples/s over ${r.rows} rows (validation included)`);
+  if (backend.name === 'wasm') setWasmMatMul(tf, 'blas');
+  const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, memory_gib: Math.round(totalmem() / 2 ** 30), node: process.version, tfjs: backend.version, blas: blasPath ?? null };
+  const references = Object.fromEntries(Object.entries(refs).map(([k, v]) => [k, Object.fromEntries(Object.entries(v).map(([n, r]) => [n, r ? Math.round(r.samples_per_s) : null]))]));
+  const torchVersion = Object.values(refs).flatMap((v) => Object.values(v)).find((r) => r)?.torch ?? null;
+  if (json) return console.log(JSON.stringify({ machine, torch: torchVersion, references, results }, null, 2));
+  console.log(`machine: ${machine.cpus} × ${machine.cpu}, ${machine.memory_gib} GiB, node ${machine.node}, tfjs ${machine.tfjs}, BLAS ${machine.blas ?? 'none'}, PyTorch ${torchVersion ?? 'not installed'}`);
+  console.log(`PyTorch references (samples/s): ${JSON.stringify(references)}`);
+  console.log(`${'preset'.padEnd(6)} ${'backend'.padEnd(20)} ${'samples/s'.padStart(10)} ${'vs PyTorch best'.padStart(16)} ${'GFLOP/s'.padStart(8)} ${'matMul peak'.padStart(12)}`);
+  for (const r of results) console.log(`${String(r.preset).padEnd(6)} ${String(r.backend).padEnd(20)} ${String(r.samples_per_s).padStart(10)} ${(r.ratio === null ? '—' : `${r.ratio}× ${r.reference}`).padStart(16)} ${String(r.achieved_gflops).padStart(8)} ${String(r.matmul_peak_gflops).padStart(12)}`);
 }
 
 /** ESM2 vs ESMM vs DNN on a simulated log, several seeds, against the oracle (README table). */

@@ -6,13 +6,24 @@
  *   lookup): missing on wasm, and O(segments × rows) on cpu. Replaced by one
  *   scatter-add pass, O(rows × width).
  *
+ * - BatchMatMul on wasm with a transposed operand (every backward pass of a
+ *   dense layer) runs ~14× slower than without: XNNPACK's fast path only
+ *   takes plain operands. The patched kernel transposes the operand
+ *   explicitly with the wasm Transpose kernel (freed after) and takes the fast
+ *   path. It wraps tfjs 4.22's kernel; `BUYPATH_WASM_PATCHES=0` turns it off.
+ *
+ * - Where a native BLAS is installed (OpenBLAS), BatchMatMul on wasm calls its
+ *   cblas_sgemm directly on the wasm heap instead (src/native-blas.ts): the
+ *   products that dominate training then run at PyTorch's CPU speed.
+ *
  * tfjs-node (native TensorFlow) is never touched. Each kernel is tested for
  * equality with a reference and for tensor leaks (test/kernels.test.ts).
  */
 import type * as TF from '@tensorflow/tfjs';
+import { batchedSgemm, loadSgemm } from './native-blas';
 
 interface TensorInfo { dataId: object; shape: number[]; dtype: string }
-interface WasmBackend { typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array; makeOutput(shape: number[], dtype: string): TensorInfo }
+interface WasmBackend { typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array; makeOutput(shape: number[], dtype: string): TensorInfo; disposeData(id: object): void }
 interface CpuBackend { data: { get(id: object): { values: Float32Array | Int32Array } }; makeTensorInfo(shape: number[], dtype: string, values: Float32Array): TensorInfo }
 
 /** out[ids[i], :] += x[i, :] for ids in [0, numSegments); other ids are skipped, as in TensorFlow. */
@@ -31,6 +42,68 @@ function outShape(x: TensorInfo, numSegments: number): number[] {
 }
 
 const registered = new Set<string>();
+
+/** The stock wasm BatchMatMul kernel, kept for tests and for the untransposed case. */
+export let stockBatchMatMul: TF.KernelFunc | undefined;
+
+/** Which matrix-product kernel runs on wasm: `blas`, `transpose-fix` or `stock`. */
+export let wasmMatMul: 'blas' | 'transpose-fix' | 'stock' = 'stock';
+
+let stockConfig: TF.KernelConfig | undefined;
+
+/**
+ * Choose the wasm BatchMatMul kernel: `blas` (native BLAS, when one is
+ * installed), `transpose-fix` (explicit transposes, then XNNPACK's fast path)
+ * or `stock` (tfjs as shipped). Returns the mode now registered.
+ */
+export function setWasmMatMul(tf: typeof TF, mode: 'blas' | 'transpose-fix' | 'stock'): typeof wasmMatMul {
+  stockConfig ??= tf.getKernel('BatchMatMul', 'wasm');
+  const stock = stockConfig;
+  const transpose = tf.getKernel('Transpose', 'wasm');
+  if (!stock || !transpose) return wasmMatMul;
+  stockBatchMatMul = stock.kernelFunc;
+  tf.unregisterKernel('BatchMatMul', 'wasm');
+  if (mode === 'stock') {
+    tf.registerKernel(stock);
+    return (wasmMatMul = 'stock');
+  }
+  const swapLast = (rank: number) => [...Array.from({ length: rank - 2 }, (_, i) => i), rank - 1, rank - 2];
+  const sgemm = mode === 'blas' ? loadSgemm() : null;
+  const kernelFunc = (args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs: Record<string, unknown> }) => {
+    const { transposeA, transposeB } = args.attrs;
+    if (sgemm) {
+      const { a, b } = args.inputs;
+      const w = args.backend as WasmBackend;
+      const ra = a.shape.length, rb = b.shape.length;
+      const m = transposeA ? a.shape[ra - 1] : a.shape[ra - 2], k = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
+      const n = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
+      const batchA = a.shape.slice(0, -2).reduce((x, y) => x * y, 1), batchB = b.shape.slice(0, -2).reduce((x, y) => x * y, 1);
+      const outer = tf.backend_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+      const batch = outer.reduce((x, y) => x * y, 1);
+      // Only plain batches, or one side broadcast whole; other broadcasts go to the stock kernel.
+      if (a.dtype === 'float32' && b.dtype === 'float32' && (batchA === batchB || batchA === 1 || batchB === 1) && batch === Math.max(batchA, batchB)) {
+        const out = w.makeOutput([...outer, m, n], 'float32');
+        const [av, bv, cv] = [w.typedArrayFromHeap(a), w.typedArrayFromHeap(b), w.typedArrayFromHeap(out)] as Float32Array[];
+        if (av.length === batchA * m * k && bv.length === batchB * k * n && cv.length === batch * m * n) {
+          batchedSgemm(sgemm, av, bv, cv, batchA, batchB, m, n, k, Boolean(transposeA), Boolean(transposeB));
+          return out;
+        }
+        w.disposeData(out.dataId);
+      }
+    }
+    if (!transposeA && !transposeB) return stock.kernelFunc(args as never);
+    const backend = args.backend as { disposeData(id: object): void };
+    let { a, b } = args.inputs;
+    const temps: TensorInfo[] = [];
+    if (transposeA) temps.push((a = transpose.kernelFunc({ inputs: { x: a }, backend, attrs: { perm: swapLast(a.shape.length) } } as never) as TensorInfo));
+    if (transposeB) temps.push((b = transpose.kernelFunc({ inputs: { x: b }, backend, attrs: { perm: swapLast(b.shape.length) } } as never) as TensorInfo));
+    const out = stock.kernelFunc({ inputs: { a, b }, backend, attrs: { ...args.attrs, transposeA: false, transposeB: false } } as never);
+    for (const t of temps) backend.disposeData(t.dataId);
+    return out;
+  };
+  tf.registerKernel({ kernelName: 'BatchMatMul', backendName: 'wasm', kernelFunc: kernelFunc as unknown as TF.KernelFunc });
+  return (wasmMatMul = sgemm ? 'blas' : 'transpose-fix');
+}
 
 /** Register buypath's kernels for a backend ('wasm' or 'cpu'); a no-op for others and on repeat calls. */
 export function registerFastKernels(tf: typeof TF, backendName: string): void {
@@ -56,5 +129,6 @@ export function registerFastKernels(tf: typeof TF, backendName: string): void {
   const existing = tf.getKernel(kernelName, backendName);
   if (existing) tf.unregisterKernel(kernelName, backendName);
   tf.registerKernel({ kernelName, backendName, kernelFunc: kernelFunc as unknown as TF.KernelFunc });
+  if (backendName === 'wasm' && process.env.BUYPATH_WASM_PATCHES !== '0') setWasmMatMul(tf, 'blas');
   registered.add(backendName);
 }

@@ -4,7 +4,8 @@
  * and CLI run prints which one runs.
  */
 import type * as TF from '@tensorflow/tfjs';
-import { registerFastKernels } from './backend-kernels';
+import { registerFastKernels, wasmMatMul } from './backend-kernels';
+import { blasPath } from './native-blas';
 
 /** Backend names in order of preference. */
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
@@ -51,7 +52,8 @@ export async function initBackend(preferred?: BackendName, { quiet = false } = {
         chosen = { name, version: tf.version.tfjs, skipped, tf };
         if (!quiet) {
           const why = skipped.length ? ` (skipped ${skipped.join('; ')})` : '';
-          console.log(`buypath: tfjs backend ${name}, tfjs ${chosen.version}${why}`);
+          const mm = name === 'wasm' ? `; matMul ${wasmMatMul}${blasPath ? ` (${blasPath})` : ''}` : '';
+          console.log(`buypath: tfjs backend ${name}, tfjs ${chosen.version}${why}${mm}`);
         }
         return chosen;
       }

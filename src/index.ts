@@ -70,3 +70,5 @@ export { fitGbdt, type GbdtOptions } from './baseline/gbdt';
 export { loadXgboost, xgboostCandidates, DMatrix, Booster } from './baseline/xgboost';
 export { metricBarsFigure, liftFigure, curvesFigure, calibrationFigure } from './plot/compare-figures';
 export { runReport, writeReport, reportPage, reportResults, orderingStatement, table3Html, table4Html, liftTableHtml, comparisonFigures, type ReportOptions } from './report/report';
+export { stockBatchMatMul, wasmMatMul, setWasmMatMul } from './backend-kernels';
+export { loadSgemm, batchedSgemm, blasCandidates, blasPath } from './native-blas';
