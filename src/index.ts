@@ -51,7 +51,7 @@ export { Esm2, ESM2_TOWERS } from './models/esm2';
 export { Esmm } from './models/esmm';
 export { Dnn, DnnOs } from './models/dnn';
 export { MODELS, createModel } from './models/index';
-export { Embedding, Tower, bce } from './models/layers';
+export { Embedding, Tower, bce, dropout } from './models/layers';
 export { trainData, Batcher, disposeBatch, type TrainData } from './train/data';
 export { train, validate, type EpochLog, type TrainLoopOptions, type TrainResult } from './train/trainer';
 export { predict, type Predictions } from './train/predict';

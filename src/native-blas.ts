@@ -22,6 +22,11 @@ export function blasCandidates(): string[] {
 }
 
 let sgemm: Sgemm | null | undefined;
+let setThreads: ((n: number) => void) | undefined;
+let maxThreads = 1;
+let currentThreads = -1;
+/** Products smaller than this many multiply-adds run on one BLAS thread: waking the others costs more than it saves. */
+export const SMALL_GEMM_MACS = 1 << 23;
 /** Path of the BLAS in use, when one was loaded. */
 export let blasPath: string | undefined;
 
@@ -37,6 +42,12 @@ export function loadSgemm(): Sgemm | null {
     const koffi = require('koffi');
     const lib = koffi.load(path);
     sgemm = lib.func('void cblas_sgemm(int order, int ta, int tb, int m, int n, int k, float alpha, const float *a, int lda, const float *b, int ldb, float beta, _Inout_ float *c, int ldc)') as Sgemm;
+    try {
+      setThreads = lib.func('void openblas_set_num_threads(int n)') as (n: number) => void;
+      maxThreads = (lib.func('int openblas_get_num_threads()') as () => number)();
+    } catch {
+      setThreads = undefined; // not OpenBLAS: leave threading to the library
+    }
     blasPath = path;
   } catch {
     sgemm = null;
@@ -52,6 +63,10 @@ export function batchedSgemm(f: Sgemm, a: Float32Array, b: Float32Array, c: Floa
   batchA: number, batchB: number, m: number, n: number, k: number, transA: boolean, transB: boolean): void {
   const batch = Math.max(batchA, batchB);
   const lda = transA ? m : k, ldb = transB ? k : n;
+  if (setThreads) {
+    const want = m * n * k < SMALL_GEMM_MACS ? 1 : maxThreads;
+    if (want !== currentThreads) setThreads((currentThreads = want));
+  }
   for (let i = 0; i < batch; i++) {
     const ai = batchA === 1 ? 0 : i, bi = batchB === 1 ? 0 : i;
     f(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k, 1,

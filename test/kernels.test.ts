@@ -70,3 +70,16 @@ test('wasm BatchMatMul: BLAS and transpose-fix kernels equal the stock kernel (t
   }
   setWasmMatMul(tf, 'blas');
 });
+
+test('seeded inverted dropout: keeps 1 − rate of units, scales them, same seed same mask', async () => {
+  const { tf } = await initBackend(undefined, { quiet: true });
+  const { dropout } = await import('../src');
+  const x = tf.ones([200, 500]);
+  const a = dropout(tf, x, 0.3, 7).dataSync(), b = dropout(tf, x, 0.3, 7).dataSync(), c = dropout(tf, x, 0.3, 8).dataSync();
+  const kept = Array.from(a).filter((v) => v > 0);
+  assert.ok(Math.abs(kept.length / a.length - 0.7) < 0.01, `kept ${kept.length / a.length}`);
+  assert.ok(kept.every((v) => Math.abs(v - 1 / 0.7) < 1e-6));
+  assert.deepEqual(Array.from(a), Array.from(b));
+  assert.notDeepEqual(Array.from(a), Array.from(c));
+  x.dispose();
+});

@@ -5,7 +5,7 @@
  * same seed gives the same weights on every backend.
  */
 import type * as TF from '@tensorflow/tfjs';
-import type { Rng } from '../random';
+import { Rng } from '../random';
 
 type Tf = typeof TF;
 
@@ -67,7 +67,7 @@ export class Tower implements Weighted {
       h = this.tf.add(this.tf.matMul(h, w), b) as TF.Tensor2D;
       if (l < this.layers.length - 1) {
         h = this.tf.relu(h);
-        if (seed !== undefined && this.dropout > 0) h = this.tf.dropout(h, this.dropout, undefined, seed + 7919 * l) as TF.Tensor2D;
+        if (seed !== undefined && this.dropout > 0) h = dropout(this.tf, h, this.dropout, seed + 7919 * l);
       }
     });
     return h.reshape([-1]);
@@ -79,6 +79,28 @@ export class Tower implements Weighted {
   weights() {
     return this.layers.flatMap(({ w, b, wName, bName }) => [{ name: wName, variable: w }, { name: bName, variable: b }]);
   }
+}
+
+/**
+ * Inverted dropout with a mask drawn from buypath's seeded RNG (one 32-bit draw
+ * per unit), instead of tf.dropout's per-element JavaScript random generator,
+ * which cost a third of a small model's training step.
+ */
+export function dropout<T extends TF.Tensor>(tf: Tf, x: T, rate: number, seed: number): T {
+  const r = new Rng(seed);
+  // sfc32 inlined over four words seeded from the stream: one 32-bit draw per unit.
+  let a = r.nextUint32() | 0, b = r.nextUint32() | 0, c = r.nextUint32() | 0, d = r.nextUint32() | 0;
+  const n = x.size, keep = 1 - rate, scale = 1 / keep, cut = Math.floor(keep * 4294967296);
+  const mask = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const t = (((a + b) | 0) + d) | 0;
+    d = (d + 1) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = ((c << 21) | (c >>> 11)) + t | 0;
+    mask[i] = t >>> 0 < cut ? scale : 0;
+  }
+  return tf.mul(x, tf.tensor(mask, x.shape)) as T;
 }
 
 const EPS = 1e-7;
