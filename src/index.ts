@@ -72,3 +72,4 @@ export { metricBarsFigure, liftFigure, curvesFigure, calibrationFigure } from '.
 export { runReport, writeReport, reportPage, reportResults, orderingStatement, table3Html, table4Html, liftTableHtml, comparisonFigures, type ReportOptions } from './report/report';
 export { stockBatchMatMul, wasmMatMul, setWasmMatMul } from './backend-kernels';
 export { loadSgemm, batchedSgemm, blasCandidates, blasPath } from './native-blas';
+export { TwoTowerModel } from './models/two-tower';

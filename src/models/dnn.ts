@@ -8,25 +8,13 @@
  */
 import type * as TF from '@tensorflow/tfjs';
 import { bce } from './layers';
-import { ConversionModel, type Batch, type ModelOptions, type ModelSpec, type Outputs } from './model';
+import type { Batch, Outputs } from './model';
+import { TwoTowerModel } from './two-tower';
 
-export class Dnn extends ConversionModel {
+export class Dnn extends TwoTowerModel {
   readonly name: 'dnn' | 'dnn_os' = 'dnn';
   readonly citation = 'Wen et al., SIGIR 2020 (baseline DNN), arXiv:1910.07099';
   readonly lossDescription: string = 'BCE(pCTR, click) over impressions + BCE(pCVR, buy) over clicked rows';
-
-  constructor(tf: typeof TF, spec: ModelSpec, options: ModelOptions) {
-    super(tf, spec, options, spec.space === 'impression' ? ['ctr', 'cvr'] : ['cvr']);
-  }
-
-  forward(b: Batch, training = false): Outputs {
-    const x = this.input(b);
-    const seed = this.dropoutSeed(training);
-    const pcvr = this.towers.cvr.prob(x, seed === undefined ? undefined : seed + 1);
-    if (!this.towers.ctr) return { pctr: null, pctavr: null, pcvr, pctcvr: null };
-    const pctr = this.towers.ctr.prob(x, seed);
-    return { pctr, pctavr: null, pcvr, pctcvr: this.tf.mul(pctr, pcvr) as TF.Tensor1D };
-  }
 
   /** Weight of each row in the CVR loss: clicked rows only (all rows in click space). */
   protected cvrWeights(b: Batch): TF.Tensor1D {

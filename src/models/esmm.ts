@@ -10,25 +10,13 @@
  */
 import type * as TF from '@tensorflow/tfjs';
 import { bce } from './layers';
-import { ConversionModel, type Batch, type ModelOptions, type ModelSpec, type Outputs } from './model';
+import type { Batch, Outputs } from './model';
+import { TwoTowerModel } from './two-tower';
 
-export class Esmm extends ConversionModel {
+export class Esmm extends TwoTowerModel {
   readonly name = 'esmm' as const;
   readonly citation = 'Ma et al., SIGIR 2018, arXiv:1804.07931';
   readonly lossDescription = 'BCE(pCTR, click) + BCE(pCTCVR = pCTR·pCVR, click∧buy) over impressions';
-
-  constructor(tf: typeof TF, spec: ModelSpec, options: ModelOptions) {
-    super(tf, spec, options, spec.space === 'impression' ? ['ctr', 'cvr'] : ['cvr']);
-  }
-
-  forward(b: Batch, training = false): Outputs {
-    const x = this.input(b);
-    const seed = this.dropoutSeed(training);
-    const pcvr = this.towers.cvr.prob(x, seed === undefined ? undefined : seed + 1);
-    if (!this.towers.ctr) return { pctr: null, pctavr: null, pcvr, pctcvr: null };
-    const pctr = this.towers.ctr.prob(x, seed);
-    return { pctr, pctavr: null, pcvr, pctcvr: this.tf.mul(pctr, pcvr) as TF.Tensor1D };
-  }
 
   loss(out: Outputs, b: Batch): TF.Scalar {
     const tf = this.tf;
