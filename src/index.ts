@@ -73,3 +73,4 @@ export { runReport, writeReport, reportPage, reportResults, orderingStatement, t
 export { stockBatchMatMul, wasmMatMul, setWasmMatMul } from './backend-kernels';
 export { loadSgemm, batchedSgemm, blasCandidates, blasPath } from './native-blas';
 export { TwoTowerModel } from './models/two-tower';
+export { historyFeatures, HISTORY_FEATURES } from './features/history';

@@ -8,6 +8,7 @@ import { OptionError } from '../errors';
 import { hashString } from '../random';
 import { PATH_FLAGS as F, type PathSet } from '../paths/path-set';
 import { maskOf } from '../paths/cells';
+import { historyFeatures } from './history';
 
 /** Columns that can never be features: canonical columns and anything named like a label. */
 export const NON_FEATURE_COLUMNS = ['event', 'ts', 'impression_id', 'click', 'daction', 'buy', 'label', 'labels', 'y', 'target',
@@ -43,6 +44,8 @@ export interface SampleOptions {
   daction: string[];
   /** Feature columns to leave out. */
   exclude?: string[];
+  /** Add history features from strictly earlier samples (see features/history.ts). Default false. */
+  history?: boolean;
 }
 
 /** Build samples from a canonical table and the paths mined from it (in memory). */
@@ -91,6 +94,7 @@ export function buildSamples(table: ColumnTable, paths: PathSet, options: Sample
     if (col instanceof Float64Array || col instanceof Float32Array) numeric[name] = Float64Array.from(rows, (r) => col[r]);
     else categorical[name] = rows.map((r) => (col[r] === null || col[r] === undefined ? null : String(col[r])));
   }
+  if (options.history) Object.assign(numeric, historyFeatures(ts, user_id, item_id, labels));
   let h = hashString(`${space}|${options.daction.join(',')}|${n}`);
   for (let k = 0; k < n; k++) h = hashString(`${user_id[k]}|${item_id[k]}|${ts[k]}|${labels.click[k]}${labels.daction[k]}${labels.buy[k]}`, h);
   return {

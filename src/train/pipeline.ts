@@ -21,6 +21,8 @@ export interface PrepareOptions {
   daction: string[];
   split?: { train: number; validation: number };
   minCount?: number;
+  /** Add history features computed from strictly earlier samples. */
+  history?: boolean;
 }
 
 /** Samples, split, encoder and encoded data, ready for any model. */
@@ -34,7 +36,7 @@ export interface Prepared {
 
 /** Build samples, split them by time, fit the encoder on training rows only, encode. */
 export function prepareTraining(table: ColumnTable, paths: PathSet, options: PrepareOptions): Prepared {
-  const samples = buildSamples(table, paths, { daction: options.daction });
+  const samples = buildSamples(table, paths, { daction: options.daction, history: options.history });
   const split = splitByTime(samples, options.split ?? TRAIN_DEFAULTS.split);
   if (!split.train.length || !split.validation.length || !split.test.length) {
     throw new OptionError(`training data: expected rows in train, validation and test, got ${split.train.length}/${split.validation.length}/${split.test.length} of ${samples.n} samples. Use a larger log.`);
