@@ -43,9 +43,6 @@ function outShape(x: TensorInfo, numSegments: number): number[] {
 
 const registered = new Set<string>();
 
-/** The stock wasm BatchMatMul kernel, kept for tests and for the untransposed case. */
-export let stockBatchMatMul: TF.KernelFunc | undefined;
-
 /** Which matrix-product kernel runs on wasm: `blas`, `transpose-fix` or `stock`. */
 export let wasmMatMul: 'blas' | 'transpose-fix' | 'stock' = 'stock';
 
@@ -61,7 +58,6 @@ export function setWasmMatMul(tf: typeof TF, mode: 'blas' | 'transpose-fix' | 's
   const stock = stockConfig;
   const transpose = tf.getKernel('Transpose', 'wasm');
   if (!stock || !transpose) return wasmMatMul;
-  stockBatchMatMul = stock.kernelFunc;
   tf.unregisterKernel('BatchMatMul', 'wasm');
   if (mode === 'stock') {
     tf.registerKernel(stock);

@@ -58,11 +58,11 @@ export { predict, type Predictions } from './train/predict';
 export { prepareTraining, fitModel, type PrepareOptions, type Prepared, type FitOptions, type Fitted } from './train/pipeline';
 export { saveModel, loadModel, type ModelMeta } from './train/save-model';
 // Evaluation
-export { auc, rowsWhere } from './evaluate/auc';
+export { auc, aucSorted, sortRows, rowsWhere } from './evaluate/auc';
 export { oracleScores, type OracleScores } from './evaluate/oracle';
 export { scoreModel, type ModelScores } from './evaluate/model-scores';
 export { trainingCurvesFigure } from './plot/training-figures';
-export { gauc, topK, logLoss, calibration } from './evaluate/metrics';
+export { gauc, topK, topKSorted, logLoss, calibration } from './evaluate/metrics';
 export { bootstrapUsers, weightedAuc, weightedGauc, weightedTopK, type WeightedMetric } from './evaluate/bootstrap-users';
 export { compareModels, COMPARE_MODELS, TOP_K, type Comparison, type CompareOptions, type CompareModel, type ModelNumbers } from './evaluate/compare';
 // Baseline
@@ -70,7 +70,7 @@ export { fitGbdt, type GbdtOptions } from './baseline/gbdt';
 export { loadXgboost, xgboostCandidates, DMatrix, Booster } from './baseline/xgboost';
 export { metricBarsFigure, liftFigure, curvesFigure, calibrationFigure } from './plot/compare-figures';
 export { runReport, writeReport, reportPage, reportResults, orderingStatement, table3Html, table4Html, liftTableHtml, comparisonFigures, type ReportOptions } from './report/report';
-export { stockBatchMatMul, wasmMatMul, setWasmMatMul } from './backend-kernels';
+export { wasmMatMul, setWasmMatMul } from './backend-kernels';
 export { loadSgemm, batchedSgemm, blasCandidates, blasPath } from './native-blas';
 export { TwoTowerModel } from './models/two-tower';
 export { historyFeatures, HISTORY_FEATURES } from './features/history';

@@ -10,7 +10,7 @@ import { buildSamples } from '../features/samples';
 import { encodeRows } from '../features/encoder';
 import { trainData } from '../train/data';
 import { predict } from '../train/predict';
-import { auc, rowsWhere } from '../evaluate/auc';
+import { scoreModel } from '../evaluate/model-scores';
 import { MINE_DEFAULTS, MODEL_PRESETS } from '../defaults';
 import { MODELS } from '../models/index';
 import { OptionError } from '../errors';
@@ -55,9 +55,7 @@ per epoch in DIR/checkpoint, saves the model to DIR and prints test metrics.
       model: ((values.model as string | undefined) ?? 'esm2') as 'esm2', preset: configName, config: epochs ? { epochs } : {},
       seed: intFlag('train', 'seed', values.seed as string | undefined, 1), checkpointDir: `${values.out}/checkpoint`, resume: Boolean(values.resume),
     });
-    const test = prepared.data.test;
-    const clicked = s.space === 'impression' ? rowsWhere(test.click) : undefined;
-    const cvr = auc(test.buy, f.test.pcvr, clicked), ctcvr = f.test.pctcvr ? auc(test.buy, f.test.pctcvr) : NaN;
+    const { cvr_auc: cvr, ctcvr_auc: ctcvr } = scoreModel(prepared.data.test, f.test, s.space);
     await saveModel(String(values.out), f.model, {
       config: f.config, encoder: prepared.encoder, daction, fingerprint: s.fingerprint, history: f.result.history, backend: backend.name,
       source: { path: file, preset, window, preClick: MINE_DEFAULTS.preClick },

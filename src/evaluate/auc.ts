@@ -5,14 +5,11 @@
  */
 
 /**
- * AUC of `scores` against binary `labels` over `rows` (all rows when absent),
- * with optional non-negative row `weights`. NaN when a class is missing.
+ * AUC of rows `idx`, already sorted by ascending score, with optional row
+ * weights: one pass, ties counting one half. Shared by `auc` and the bootstrap.
  */
-export function auc(labels: ArrayLike<number>, scores: ArrayLike<number>, rows?: ArrayLike<number> | null, weights?: ArrayLike<number>): number {
-  const n = rows ? rows.length : labels.length;
-  const idx = new Uint32Array(n);
-  for (let i = 0; i < n; i++) idx[i] = rows ? rows[i] : i;
-  idx.sort((a, b) => scores[a] - scores[b]);
+export function aucSorted(labels: ArrayLike<number>, scores: ArrayLike<number>, idx: ArrayLike<number>, weights?: ArrayLike<number> | null): number {
+  const n = idx.length;
   let negBelow = 0, num = 0, wPos = 0, wNeg = 0;
   for (let i = 0; i < n; ) {
     let j = i, p = 0, q = 0;
@@ -29,6 +26,20 @@ export function auc(labels: ArrayLike<number>, scores: ArrayLike<number>, rows?:
     i = j;
   }
   return wPos > 0 && wNeg > 0 ? num / (wPos * wNeg) : NaN;
+}
+
+/** Row indices (all rows when absent) sorted by score, ascending or descending, ties by row order. */
+export function sortRows(scores: ArrayLike<number>, rows: ArrayLike<number> | null | undefined, n: number, desc = false): Int32Array {
+  const idx = rows ? Int32Array.from(rows) : Int32Array.from({ length: n }, (_, i) => i);
+  return idx.sort((a, b) => (desc ? scores[b] - scores[a] : scores[a] - scores[b]) || a - b);
+}
+
+/**
+ * AUC of `scores` against binary `labels` over `rows` (all rows when absent),
+ * with optional non-negative row `weights`. NaN when a class is missing.
+ */
+export function auc(labels: ArrayLike<number>, scores: ArrayLike<number>, rows?: ArrayLike<number> | null, weights?: ArrayLike<number>): number {
+  return aucSorted(labels, scores, sortRows(scores, rows, labels.length), weights);
 }
 
 /** Indices of rows whose mask value is positive (e.g. clicked rows for CVR metrics). */

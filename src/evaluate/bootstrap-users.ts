@@ -6,33 +6,16 @@
  */
 import { Rng } from '../random';
 import { poisson } from '../stats/bootstrap';
+import { aucSorted, sortRows } from './auc';
+import { topKSorted } from './metrics';
 
 /** A metric of row weights over a fixed set of rows and scores. */
 export type WeightedMetric = (weights: Float64Array | null) => number;
 
-function sortedRows(scores: ArrayLike<number>, rows: ArrayLike<number>, desc = false): Int32Array {
-  return Int32Array.from(rows).sort((a, b) => (desc ? scores[b] - scores[a] : scores[a] - scores[b]) || a - b);
-}
-
 /** AUC over `rows`, sorted once. */
 export function weightedAuc(labels: ArrayLike<number>, scores: ArrayLike<number>, rows: ArrayLike<number>): WeightedMetric {
-  const idx = sortedRows(scores, rows);
-  return (w) => {
-    let negBelow = 0, num = 0, wp = 0, wn = 0;
-    for (let i = 0; i < idx.length; ) {
-      let j = i, p = 0, q = 0;
-      while (j < idx.length && scores[idx[j]] === scores[idx[i]]) {
-        const x = w ? w[idx[j]] : 1;
-        if (labels[idx[j]] > 0.5) p += x;
-        else q += x;
-        j++;
-      }
-      num += p * (negBelow + q / 2);
-      negBelow += q; wp += p; wn += q;
-      i = j;
-    }
-    return wp > 0 && wn > 0 ? num / (wp * wn) : NaN;
-  };
+  const idx = sortRows(scores, rows, labels.length);
+  return (w) => aucSorted(labels, scores, idx, w);
 }
 
 /** GAUC (impression-weighted) over `rows`, each user's rows sorted once. */
@@ -59,22 +42,8 @@ export function weightedGauc(labels: ArrayLike<number>, scores: ArrayLike<number
 
 /** Precision, recall or F1 at the global top k of `rows`, sorted once. */
 export function weightedTopK(labels: ArrayLike<number>, scores: ArrayLike<number>, rows: ArrayLike<number>, k: number, which: 'precision' | 'recall' | 'f1'): WeightedMetric {
-  const idx = sortedRows(scores, rows, true);
-  return (w) => {
-    let total = 0, pos = 0;
-    for (const r of idx) { const x = w ? w[r] : 1; total += x; if (labels[r] > 0.5) pos += x; }
-    const cut = Math.ceil(k * total);
-    let taken = 0, tp = 0;
-    for (const r of idx) {
-      if (taken >= cut) break;
-      const x = w ? w[r] : 1;
-      if (!x) continue;
-      taken += x;
-      if (labels[r] > 0.5) tp += x;
-    }
-    const p = taken ? tp / taken : NaN, rc = pos ? tp / pos : NaN;
-    return which === 'precision' ? p : which === 'recall' ? rc : p + rc > 0 ? (2 * p * rc) / (p + rc) : 0;
-  };
+  const idx = sortRows(scores, rows, labels.length, true);
+  return (w) => topKSorted(labels, idx, k, w)[which];
 }
 
 /** Point values and percentile intervals of several metrics, resampling users. */

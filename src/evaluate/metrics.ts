@@ -3,7 +3,7 @@
  * over an optional row subset with optional row weights (for bootstraps):
  * GAUC, precision/recall/F1 at the global top k%, log-loss, calibration.
  */
-import { auc } from './auc';
+import { auc, sortRows } from './auc';
 
 const rowsOf = (n: number, rows?: ArrayLike<number> | null) => rows ?? Int32Array.from({ length: n }, (_, i) => i);
 
@@ -33,23 +33,26 @@ export function gauc(labels: ArrayLike<number>, scores: ArrayLike<number>, users
   return den ? num / den : NaN;
 }
 
-/** Precision, recall and F1 when the top `k` fraction of rows by score (globally) is predicted positive. */
-export function topK(labels: ArrayLike<number>, scores: ArrayLike<number>, k: number, rows?: ArrayLike<number> | null, weights?: ArrayLike<number>): { precision: number; recall: number; f1: number } {
-  const idx = Array.from(rowsOf(labels.length, rows)).filter((r) => !weights || weights[r] > 0);
-  // Highest scores first; ties broken by row order, so results are deterministic.
-  idx.sort((a, b) => scores[b] - scores[a] || a - b);
+/** Precision, recall and F1 when the first `k` (weighted) share of `idx`, sorted by descending score, is predicted positive. */
+export function topKSorted(labels: ArrayLike<number>, idx: ArrayLike<number>, k: number, weights?: ArrayLike<number> | null): { precision: number; recall: number; f1: number } {
   const w = (r: number) => (weights ? weights[r] : 1);
-  const total = idx.reduce((s, r) => s + w(r), 0);
-  const positives = idx.reduce((s, r) => s + (labels[r] > 0.5 ? w(r) : 0), 0);
+  let total = 0, positives = 0;
+  for (let i = 0; i < idx.length; i++) { const x = w(idx[i]); total += x; if (labels[idx[i]] > 0.5) positives += x; }
   const cut = Math.ceil(k * total);
   let taken = 0, tp = 0;
-  for (const r of idx) {
-    if (taken >= cut) break;
-    taken += w(r);
-    if (labels[r] > 0.5) tp += w(r);
+  for (let i = 0; i < idx.length && taken < cut; i++) {
+    const x = w(idx[i]);
+    if (!x) continue;
+    taken += x;
+    if (labels[idx[i]] > 0.5) tp += x;
   }
   const precision = taken ? tp / taken : NaN, recall = positives ? tp / positives : NaN;
   return { precision, recall, f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0 };
+}
+
+/** Precision, recall and F1 when the top `k` fraction of rows by score (globally; ties by row order) is predicted positive. */
+export function topK(labels: ArrayLike<number>, scores: ArrayLike<number>, k: number, rows?: ArrayLike<number> | null, weights?: ArrayLike<number>): { precision: number; recall: number; f1: number } {
+  return topKSorted(labels, sortRows(scores, rows, labels.length, true), k, weights);
 }
 
 /** Mean binary log-loss, probabilities clipped to [1e-15, 1 − 1e-15] (scikit-learn's convention). */

@@ -7,7 +7,7 @@
 import type * as TF from '@tensorflow/tfjs';
 import { Rng } from '../random';
 import type { ConversionModel } from '../models/model';
-import { auc, rowsWhere } from '../evaluate/auc';
+import { scoreModel } from '../evaluate/model-scores';
 import { Batcher, disposeBatch, type TrainData } from './data';
 import { predict } from './predict';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint';
@@ -63,12 +63,8 @@ function restore(model: ConversionModel, snap: Map<string, Float32Array>): void 
 /** Validation loss and AUCs of the current weights. */
 export function validate(model: ConversionModel, d: TrainData): { loss: number; cvr_auc: number; ctcvr_auc: number } {
   const p = predict(model, d);
-  const clicked = model.spec.space === 'impression' ? rowsWhere(d.click) : undefined;
-  return {
-    loss: p.loss,
-    cvr_auc: auc(d.buy, p.pcvr, clicked),
-    ctcvr_auc: p.pctcvr ? auc(d.buy, p.pctcvr) : NaN,
-  };
+  const { cvr_auc, ctcvr_auc } = scoreModel(d, p, model.spec.space);
+  return { loss: p.loss, cvr_auc, ctcvr_auc };
 }
 
 /** Train `model` on `train`, stopping early on `validation`. */
