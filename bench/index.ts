@@ -4,10 +4,10 @@
  * its own process; prints wall time and peak memory side by side, as ratios.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { setWasmMatMul, wasmMatMul, blasPath, auc, rowsWhere, oracleScores, fitModel, scoreModel, type ModelName, writeSimulation, ensureDefaultData, loadEvents, minePaths, prepareTraining, initBackend, createModel, train, MODEL_PRESETS, TRAIN_DEFAULTS, type TrainData } from '../src';
+import { SIMULATOR_VERSION, parseFeatureOptions, describeFeatures, setWasmMatMul, wasmMatMul, blasPath, auc, rowsWhere, oracleScores, fitModel, scoreModel, type ModelName, writeSimulation, ensureDefaultData, loadEvents, minePaths, prepareTraining, initBackend, createModel, train, MODEL_PRESETS, TRAIN_DEFAULTS, type TrainData } from '../src';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -133,14 +133,23 @@ async function benchTrain(args: string[]) {
 /** ESM2 vs ESMM vs DNN on a simulated log, several seeds, against the oracle (README table). */
 async function benchModels(args: string[]) {
   const arg = (name: string, d: string) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? d;
-  const impressions = Number(arg('impressions', '1000000'));
+  const impressions = Number(arg('impressions', '5000000'));
   const seeds = arg('seeds', '1,2,3').split(',').map(Number);
   const models = arg('models', 'esm2,esmm,dnn').split(',');
+  const epochs = Number(arg('epochs', '10')), patience = Number(arg('patience', '2'));
+  // The benchmark's features: the observed columns plus the segment × category cross; ids stay keys
+  // (per-id embeddings overfit the purchase towers at these sizes, see README).
+  const features = parseFeatureOptions(arg('exclude', 'user_id,item_id'), arg('cross', 'segment:category'));
   const dir = join(ROOT, 'bench', 'out', `models-${impressions}`);
-  if (!existsSync(join(dir, 'events.csv'))) await writeSimulation(dir, { impressions, seed: 2 });
+  const version = existsSync(join(dir, 'meta.json')) ? JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')).version : null;
+  if (version !== SIMULATOR_VERSION) {
+    console.log(`generating ${impressions} impressions (simulator version ${SIMULATOR_VERSION}, seed 2) in ${dir} …`);
+    await writeSimulation(dir, { impressions, seed: 2 });
+  }
   const backend = await initBackend();
   const { table } = await loadEvents(join(dir, 'events.csv'), { preset: 'buypath' });
-  const p = prepareTraining(table, minePaths(table), { daction: ['cart', 'wish'] });
+  const p = prepareTraining(table, minePaths(table), { daction: ['cart', 'wish'], ...features });
+  console.log(`features: ${describeFeatures(p.features)} → ${p.encoder.categorical.map((c) => c.name).join(', ')}; numeric ${p.encoder.numeric.map((f) => `${f.name}${f.transform === 'log1p' ? ' (log1p)' : ''}`).join(', ')}; fast preset, up to ${epochs} epochs, patience ${patience}`);
   const t = p.data.test;
   const clicked = rowsWhere(t.click);
   const o = oracleScores(join(dir, 'truth.csv'), p.samples, p.split.test);
@@ -148,7 +157,7 @@ async function benchModels(args: string[]) {
   console.log(`${impressions} impressions, test ${t.rows.n} rows (${clicked.length} clicked, ${t.buy.reduce((a, b) => a + b, 0)} purchases); oracle CVR AUC ${oracle.cvr_auc.toFixed(4)}, CTCVR AUC ${oracle.ctcvr_auc.toFixed(4)}`);
   const rows: Record<string, number[][]> = {};
   for (const seed of seeds) for (const m of models) {
-    const f = await fitModel(p, { model: m as ModelName, seed, config: { epochs: 10, patience: 1 }, progress: 'none' });
+    const f = await fitModel(p, { model: m as ModelName, seed, config: { epochs, patience }, progress: 'none' });
     const s = scoreModel(t, f.test, p.samples.space);
     (rows[m] ??= []).push([s.cvr_auc, s.ctcvr_auc]);
     console.log(`${m} seed ${seed}: CVR AUC ${s.cvr_auc.toFixed(4)}, CTCVR AUC ${s.ctcvr_auc.toFixed(4)}, best epoch ${f.result.bestEpoch}, ${Math.round(f.result.samplesPerSecond)} samples/s on ${backend.name}`);
@@ -163,7 +172,7 @@ async function main() {
   if (what === 'mine') return benchMine(rest);
   if (what === 'train') return benchTrain(rest);
   if (what === 'models') return benchModels(rest);
-  console.log('Usage: npm run bench -- mine [--impressions=N] | train [--json] | models [--impressions=N] [--seeds=1,2,3] [--models=esm2,esmm,dnn]');
+  console.log('Usage: npm run bench -- mine [--impressions=N] | train [--json] | models [--impressions=N] [--seeds=1,2,3] [--models=esm2,esmm,dnn] [--exclude=a,b] [--cross=a:b] [--epochs=N] [--patience=N]');
   process.exitCode = what ? 1 : 0;
 }
 main();

@@ -40,6 +40,12 @@ export const SIMULATE_DEFAULTS = {
   buyGivenOther: 0.004,
   /** Dimension of the hidden user/item taste vectors. */
   latentDim: 4,
+  /**
+   * Weight of the hidden user×item taste in the cart and buy log-odds (wish: ¾ of it). Only the
+   * ids reveal it, so it is the part of purchase intent that needs many purchases per user to
+   * learn. Simulator version 2 used 0.4 with no rating or level columns.
+   */
+  buyTaste: 0.15,
 };
 
 /** The embedded default data set: simulator settings and where it is written. */
@@ -89,6 +95,8 @@ export const TRAIN_DEFAULTS = {
   oversample: 5,
   split: { train: 0.7, validation: 0.1 },
   minCount: 2,
+  /** Non-negative numeric fields with training skewness above this are log1p-transformed before standardising; null: never. */
+  logSkew: 2 as number | null,
   seed: 1,
 };
 

@@ -44,7 +44,7 @@ export { funnelTableHtml, actionTableHtml, candidatesHtml, anomaliesHtml, recomm
 export { minePathsDuckDB, type DuckMineOptions, type DuckLoadSummary } from './paths/mine-duckdb';
 export { registerFastKernels, scatterAdd } from './backend-kernels';
 // Features, models, training
-export { buildSamples, splitByTime, NON_FEATURE_COLUMNS, type SampleSet, type SampleOptions, type Split } from './features/samples';
+export { buildSamples, splitByTime, parseFeatureOptions, describeFeatures, NON_FEATURE_COLUMNS, type SampleSet, type SampleOptions, type FeatureOptions, type Split } from './features/samples';
 export { fitEncoder, encodeRows, type FeatureEncoder, type EncodedRows } from './features/encoder';
 export { ConversionModel, type ModelSpec, type ModelConfig, type ModelOptions, type Batch, type Outputs, type ModelName } from './models/model';
 export { Esm2, ESM2_TOWERS } from './models/esm2';
@@ -53,7 +53,7 @@ export { Dnn, DnnOs } from './models/dnn';
 export { MODELS, createModel } from './models/index';
 export { Embedding, Tower, bce, dropout } from './models/layers';
 export { trainData, Batcher, disposeBatch, type TrainData } from './train/data';
-export { train, validate, type EpochLog, type TrainLoopOptions, type TrainResult } from './train/trainer';
+export { train, validate, resolveProgress, type EpochLog, type ProgressMode, type TrainLoopOptions, type TrainResult } from './train/trainer';
 export { predict, type Predictions } from './train/predict';
 export { prepareTraining, fitModel, type PrepareOptions, type Prepared, type FitOptions, type Fitted } from './train/pipeline';
 export { saveModel, loadModel, type ModelMeta } from './train/save-model';

@@ -30,6 +30,10 @@ test('buypath simulate writes the log and the truths and prints realised rates',
   const bad = cli(['simulate', '--impressions', 'many']);
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /--impressions: expected an integer, got "many"/);
+  const taste = cli(['simulate', '--out', join(tmp(), 'hard'), '--impressions', '2000', '--buy-taste', '0.6', '--json']);
+  assert.equal(taste.status, 0, taste.stderr);
+  assert.equal(JSON.parse(readFileSync(join(JSON.parse(taste.stdout).files.meta), 'utf8')).options.buyTaste, 0.6);
+  assert.match(cli(['simulate', '--buy-taste', 'x']).stderr, /--buy-taste: expected a number, got "x"/);
 });
 
 test('buypath inspect --json on the Taobao sample', () => {
@@ -67,6 +71,17 @@ test('buypath train then predict, on the simulator and on the Taobao sample (cli
   assert.equal(lines.length, 30_001);
   const row = lines[1].split(',');
   for (const v of row.slice(7)) assert.ok(Number(v) > 0 && Number(v) < 1, lines[1]);
+  // Feature choices travel with the model: predict rebuilds the cross and leaves the ids out.
+  const x = cli(['train', join(sim, 'events.csv'), '--daction', 'cart,wish', '--out', join(dir, 'mx'), '--epochs', '1', '--exclude', 'user_id,item_id', '--cross', 'segment:category']);
+  assert.equal(x.status, 0, x.stderr);
+  const meta = JSON.parse(readFileSync(join(dir, 'mx', 'model.json'), 'utf8'));
+  assert.deepEqual(meta.features, { exclude: ['user_id', 'item_id'], crosses: [['segment', 'category']], history: false });
+  assert.deepEqual(meta.encoder.categorical.map((c: { name: string }) => c.name), ['segment', 'category', 'level', 'segment_x_category']);
+  assert.equal(cli(['predict', join(dir, 'mx'), join(sim, 'events.csv'), '--out', join(dir, 'px.csv')]).status, 0);
+  const px = readFileSync(join(dir, 'px.csv'), 'utf8').trim().split('\n');
+  assert.equal(px.length, 30_001);
+  assert.notEqual(px[1].split(',')[9], lines[1].split(',')[9], 'another feature set, another pCVR');
+  assert.match(cli(['train', join(sim, 'events.csv'), '--out', join(dir, 'bad'), '--cross', 'segment:colour']).stderr, /crosses: expected two or more categorical columns/);
 
   const tb = cli(['train', taobaoPath(), '--preset', 'taobao-userbehavior', '--model', 'esm2', '--out', join(dir, 'tb'), '--epochs', '1']);
   assert.equal(tb.status, 0, tb.stderr);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { historyFeatures, fitEncoder, encodeRows, type SampleSet } from '../src';
+import { historyFeatures, fitEncoder, encodeRows, rng, type SampleSet } from '../src';
 
 test('history features see strictly earlier samples only (ties excluded)', () => {
   const ts = Float64Array.from([1, 2, 2, 3]);
@@ -21,8 +21,28 @@ test('encoder: vocabularies and normalisation fitted on training rows; unseen va
   } as unknown as SampleSet;
   const enc = fitEncoder(s, [0, 1], { minCount: 1 });
   assert.deepEqual(enc.categorical[0].vocab, ['<oov>', 'a']);
-  assert.deepEqual(enc.numeric[0], { name: 'price', mean: 2, std: 1 });
+  assert.deepEqual(enc.numeric[0], { name: 'price', mean: 2, std: 1, transform: 'none' });
   const rows = encodeRows(s, enc);
   assert.deepEqual(Array.from(rows.cat), [1, 1, 0, 0]);
   assert.ok(Math.abs(rows.num[0] - Math.tanh(-1)) < 1e-6 && rows.num[2] === 0 && Math.abs(rows.num[3] - Math.tanh(98)) < 1e-6);
+});
+
+test('encoder: non-negative right-skewed fields are log1p-transformed before standardising; others are not', () => {
+  const n = 2000;
+  const r = rng(5);
+  const lognormal = Float64Array.from({ length: n }, () => Math.exp(r.normal(0, 1))); // skewness ≈ 6
+  const symmetric = Float64Array.from({ length: n }, (_, i) => Math.sin(i * 78.233));
+  const negative = Float64Array.from(lognormal, (v) => v - 5); // skewed but with negatives: log1p is undefined
+  const s = { n, categorical: {}, numeric: { lognormal, symmetric, negative } } as unknown as SampleSet;
+  const rows = Int32Array.from({ length: n }, (_, i) => i);
+  const enc = fitEncoder(s, rows);
+  const t = Object.fromEntries(enc.numeric.map((f) => [f.name, f.transform]));
+  assert.deepEqual(t, { lognormal: 'log1p', symmetric: 'none', negative: 'none' });
+  const logs = Array.from(lognormal, Math.log1p);
+  const mean = logs.reduce((a, b) => a + b, 0) / n;
+  assert.ok(Math.abs(enc.numeric[0].mean - mean) < 1e-9, 'mean and std are of the transformed values');
+  const x = encodeRows(s, enc, [7]);
+  assert.ok(Math.abs(x.num[0] - Math.tanh((Math.log1p(lognormal[7]) - enc.numeric[0].mean) / enc.numeric[0].std)) < 1e-6);
+  // logSkew: null turns the transform off.
+  assert.ok(fitEncoder(s, rows, { logSkew: null }).numeric.every((f) => f.transform === 'none'));
 });

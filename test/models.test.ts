@@ -4,7 +4,7 @@ import type * as TF from '@tensorflow/tfjs';
 import * as aq from 'arquero';
 import {
   initBackend, Esm2, Esmm, Dnn, DnnOs, createModel, MODEL_PRESETS, TRAIN_DEFAULTS, train, predict, saveModel, loadModel,
-  buildSamples, minePaths, loadEvents, prepareTraining, writeSimulation, rng, type ModelSpec, type Batch, type TrainData,
+  buildSamples, minePaths, loadEvents, prepareTraining, writeSimulation, rng, resolveProgress, type ModelSpec, type Batch, type TrainData,
 } from '../src';
 import { tmp, writeTmp } from './helpers';
 
@@ -115,6 +115,33 @@ describe('every model', () => {
     });
   }
 
+  test('progress: auto resolves to live in Jupyter kernels; live rewrites one line in place', async () => {
+    const saved = process.env.JPY_PARENT_PID;
+    process.env.JPY_PARENT_PID = '1';
+    try {
+      assert.equal(resolveProgress('auto'), process.stdout.isTTY ? 'bar' : 'live');
+    } finally {
+      if (saved === undefined) delete process.env.JPY_PARENT_PID;
+      else process.env.JPY_PARENT_PID = saved;
+    }
+    if (!process.stdout.isTTY && saved === undefined) assert.equal(resolveProgress('auto'), 'lines');
+    assert.equal(resolveProgress('none'), 'none');
+    const m = createModel('esm2', tf, SPEC, OPTS(3));
+    const written: string[] = [];
+    const write = process.stdout.write;
+    process.stdout.write = ((chunk: string) => (written.push(String(chunk)), true)) as typeof process.stdout.write;
+    try {
+      await train(m, toyData(256, 5), toyData(64, 6), { epochs: 2, batchSize: 32, learningRate: 0.01, patience: 5, seed: 1, progress: 'live', progressIntervalMs: 0 });
+    } finally {
+      process.stdout.write = write;
+      m.dispose();
+    }
+    const text = written.filter((c) => c.includes('esm2 epoch')).join(''); // the test runner may write in between
+    assert.match(text, /^\resm2 epoch 1\/2: \d+% of 256 samples, \d+ samples\/s, train loss \d/);
+    assert.equal(text.split('\n').length - 1, 2, 'one finished line per epoch');
+    assert.ok(text.split('\n').every((line) => line === '' || line.startsWith('\r')), 'every line is rewritten in place');
+  });
+
   test('DNN-OS weighs purchases in the CVR loss; DNN does not', () => {
     const b = batchOf(toyData(64, 8));
     const dnn = new Dnn(tf, SPEC, OPTS(3)), os = new DnnOs(tf, SPEC, OPTS(3));
@@ -140,13 +167,29 @@ describe('samples, saving and resuming', () => {
     assert.deepEqual(Array.from(s.labels.click), [1, 0]);
   });
 
+  test('crosses join categorical columns; excluded ids stay keys but not features; bad crosses are named', async () => {
+    const lines = ['impression_id,user_id,item_id,event,ts,colour,size', 'a,u1,i1,impression,1600000000,red,S', 'a,u1,i1,click,1600000005,,', 'b,u2,i1,impression,1600000010,blue,', 'c,u2,i2,impression,1600000020,blue,M'];
+    const { table } = await loadEvents(writeTmp('x.csv', lines.join('\n') + '\n'), { actions: [] });
+    const paths = minePaths(table);
+    const s = buildSamples(table, paths, { daction: [], exclude: ['user_id'], crosses: [['colour', 'size'], ['user_id', 'colour']] });
+    assert.deepEqual(Object.keys(s.categorical), ['item_id', 'colour', 'size', 'colour_x_size', 'user_id_x_colour']);
+    assert.deepEqual(s.categorical.colour_x_size, ['red|S', null, 'blue|M'], 'a missing part gives a missing cross');
+    assert.deepEqual(s.categorical.user_id_x_colour, ['u1|red', 'u2|blue', 'u2|blue']);
+    assert.deepEqual(s.user_id, ['u1', 'u2', 'u2'], 'an excluded id is still the key');
+    assert.match(s.excluded.user_id, /kept as a key/);
+    assert.throws(() => buildSamples(table, paths, { daction: [], crosses: [['colour', 'weight']] }), /crosses: expected two or more categorical columns .*"colour:weight" \(weight is not categorical here\)/);
+    assert.throws(() => buildSamples(table, paths, { daction: [], crosses: [['colour']] }), /crosses: expected two or more/);
+  });
+
   test('save, load, predict the same; resume continues from the checkpoint', async () => {
     const dir = tmp();
     const { files } = await writeSimulation(dir, { impressions: 20_000, seed: 2 });
     const { table } = await loadEvents(files.events, { preset: 'buypath' });
     const p = prepareTraining(table, minePaths(table), { daction: ['cart', 'wish'] });
     assert.equal(p.samples.space, 'impression');
-    assert.deepEqual(Object.keys(p.samples.numeric).sort(), ['activity', 'price']);
+    assert.deepEqual(Object.keys(p.samples.numeric).sort(), ['activity', 'price', 'rating']);
+    assert.deepEqual(p.encoder.categorical.map((c) => c.name), ['user_id', 'item_id', 'segment', 'category', 'level']);
+    assert.deepEqual(p.encoder.numeric.map((f) => [f.name, f.transform]), [['price', 'log1p'], ['activity', 'log1p'], ['rating', 'none']]);
     // Nothing from the future trains.
     const maxTrain = Math.max(...Array.from(p.split.train, (i) => p.samples.ts[i]));
     const minTest = Math.min(...Array.from(p.split.test, (i) => p.samples.ts[i]));

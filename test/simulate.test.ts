@@ -49,6 +49,27 @@ describe('simulate', () => {
     assert.ok(Math.abs(a - b) < tol(b, shareN) + 0.002, `buy|share ${a} vs buy|no share ${b}`);
   });
 
+  test('level and rating are noisy views of the buyer and quality effects: p(buy | click) rises with both', () => {
+    const e = sim.events, byLevel = new Map<string, number[]>();
+    const ratings: number[] = [], pBuy: number[] = [];
+    let k = 0;
+    e.event.forEach((ev, i) => {
+      if (ev !== 'impression') return;
+      const p = sim.truth.p_buy_given_click[k++];
+      if (!byLevel.has(e.level[i]!)) byLevel.set(e.level[i]!, []);
+      byLevel.get(e.level[i]!)!.push(p);
+      ratings.push(e.rating[i]);
+      pBuy.push(p);
+    });
+    const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
+    const levels = ['L1', 'L2', 'L3', 'L4', 'L5'].map((l) => mean(byLevel.get(l) ?? []));
+    for (let l = 1; l < 5; l++) assert.ok(levels[l] > levels[l - 1], `mean p(buy | click) by level: ${levels.map((v) => v.toFixed(4))}`);
+    assert.ok(ratings.every((r) => r >= 1 && r <= 5));
+    const mr = mean(ratings), mp = mean(pBuy);
+    const cov = mean(ratings.map((r, i) => (r - mr) * (pBuy[i] - mp)));
+    assert.ok(cov > 0, `rating and p(buy | click) covary positively, got ${cov}`);
+  });
+
   test('same seed, same log; another seed, another log', () => {
     const a = simulate({ impressions: 20_000, seed: 3 }), b = simulate({ impressions: 20_000, seed: 3 }), c = simulate({ impressions: 20_000, seed: 4 });
     assert.deepEqual(a.events.user_id, b.events.user_id);
@@ -68,6 +89,7 @@ describe('simulate', () => {
   test('bad settings are named', () => {
     assert.throws(() => simulate({ ctr: 1.5 }), (e: Error) => e instanceof OptionError && /ctr/.test(e.message));
     assert.throws(() => simulate({ impressions: 0 }), /impressions/);
+    assert.throws(() => simulate({ buyTaste: -1 }), /buyTaste/);
   });
 
   test('writeSimulation writes a log that loads cleanly, truths and meta', async () => {
@@ -78,6 +100,8 @@ describe('simulate', () => {
     assert.equal(report.events.impression, 5_000);
     assert.equal(report.features.price, 'numeric');
     assert.equal(report.features.segment, 'categorical');
+    assert.equal(report.features.level, 'categorical');
+    assert.equal(report.features.rating, 'numeric');
     const truth = readFileSync(files.truth, 'utf8').trim().split('\n');
     assert.equal(truth.length, 5_001);
     assert.equal(JSON.parse(readFileSync(files.meta, 'utf8')).options.seed, 11);

@@ -16,6 +16,8 @@ const backend = await bp.initBackend();
 let dataPath = '';             // '' = the embedded simulated log (with its truths)
 let preset = 'buypath';        // buypath, taobao-userbehavior, retailrocket
 let daction = '';              // '' = the recommendation of path mining
+let exclude = '';              // columns that are not features, e.g. 'user_id,item_id' (ids stay keys)
+let cross = '';                // cross features, e.g. 'segment:category'
 let models = 'esm2,esmm,dnn';  // any of esm2, esmm, dnn, dnn_os
 let config = 'fast';           // fast or paper
 let epochs = 0;                // 0 = the preset's
@@ -26,17 +28,17 @@ const path = dataPath || files!.events;
 const { table } = await bp.loadEvents(path, { preset: preset });
 const paths = bp.minePaths(table);
 const chosen = daction ? daction.split(',') : bp.analysePaths(paths, { bootstrap: 200 }).daction;
-const prepared = bp.prepareTraining(table, paths, { daction: chosen });
+const prepared = bp.prepareTraining(table, paths, { daction: chosen, ...bp.parseFeatureOptions(exclude, cross) });
 const s = prepared.samples;
 console.log(`${s.n} samples in ${s.space} space; DAction = ${chosen.join(' ∪ ')}; train ${prepared.split.train.length}, validation ${prepared.split.validation.length}, test ${prepared.split.test.length}`);
-console.log(`features: ${prepared.encoder.categorical.map((c) => `${c.name} (${c.vocab.length})`).join(', ')}; numeric: ${prepared.encoder.numeric.map((c) => c.name).join(', ') || 'none'}`);
+console.log(`features (${bp.describeFeatures(prepared.features)}): ${prepared.encoder.categorical.map((c) => `${c.name} (${c.vocab.length})`).join(', ')}; numeric: ${prepared.encoder.numeric.map((c) => c.name).join(', ') || 'none'}`);
 if (s.space === 'click') console.log('No impressions: only the post-click towers train; CTR-side metrics are absent.');
 // %% [markdown]
 // ## Training
 // %%
 const fitted: Record<string, bp.Fitted> = {};
 for (const m of models.split(',')) {
-  fitted[m] = await bp.fitModel(prepared, { model: m as bp.ModelName, preset: config as 'fast', config: epochs ? { epochs: epochs } : {}, seed: seed, progress: 'lines' });
+  fitted[m] = await bp.fitModel(prepared, { model: m as bp.ModelName, preset: config as 'fast', config: epochs ? { epochs: epochs } : {}, seed: seed, progress: 'auto' });
 }
 bp.show(bp.trainingCurvesFigure(Object.fromEntries(Object.entries(fitted).map(([k, f]) => [k, f.result.history]))));
 // %% [markdown]
@@ -58,7 +60,7 @@ bp.showHtml(bp.htmlTable(rows, [
 // Key results, recorded for the tests and the report:
 // %%
 bp.record({
-  notebook: '02-train-esm2', seed: seed, backend: backend.name, space: s.space, daction: chosen, fingerprint: s.fingerprint,
+  notebook: '02-train-esm2', seed: seed, backend: backend.name, space: s.space, daction: chosen, features: prepared.features, fingerprint: s.fingerprint,
   split: { train: prepared.split.train.length, validation: prepared.split.validation.length, test: prepared.split.test.length },
   oracle_cvr_auc: oracleCvr, models: Object.fromEntries(rows.map((r) => [r.model, r])),
 });

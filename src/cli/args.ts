@@ -30,3 +30,11 @@ export function intFlag(command: string, flag: string, value: string | undefined
   if (!Number.isInteger(n)) throw new OptionError(`buypath ${command} --${flag}: expected an integer, got "${value}". Pass e.g. --${flag} ${fallback}.`);
   return n;
 }
+
+/** Read a number flag, or throw naming the flag and the value. */
+export function numberFlag(command: string, flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value.replace(/_/g, ''));
+  if (value.trim() === '' || !Number.isFinite(n)) throw new OptionError(`buypath ${command} --${flag}: expected a number, got "${value}". Pass e.g. --${flag} ${fallback}.`);
+  return n;
+}

@@ -1,24 +1,26 @@
 /** `buypath simulate`: write a seeded simulated log with its true probabilities. */
 import { SIMULATE_DEFAULTS } from '../defaults';
 import { writeSimulation } from '../data/write-simulation';
-import { intFlag, parse, type Command } from './args';
+import { intFlag, numberFlag, parse, type Command } from './args';
 
 const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
 
 export const simulateCommand: Command = {
   name: 'simulate',
   summary: 'write a seeded simulated log (events.csv) with its true probabilities (truth.csv)',
-  usage: `Usage: buypath simulate --out DIR [--impressions N] [--seed S] [--users N] [--items N] [--days N] [--json]
+  usage: `Usage: buypath simulate --out DIR [--impressions N] [--seed S] [--users N] [--items N] [--days N] [--buy-taste W] [--json]
 
 Writes DIR/events.csv (canonical log: impression, click, cart, wish, share, buy),
 DIR/truth.csv (true p_click, p_cart, p_wish, p_share, p_buy_given_click per impression)
-and DIR/meta.json, then prints the realised rates.
+and DIR/meta.json, then prints the realised rates. --buy-taste weighs the hidden
+user×item taste in cart, wish and buy (what only the ids reveal); raise it for a
+harder log.
 
-Defaults: --impressions ${SIMULATE_DEFAULTS.impressions} --seed ${SIMULATE_DEFAULTS.seed} --users ${SIMULATE_DEFAULTS.users} --items ${SIMULATE_DEFAULTS.items} --days ${SIMULATE_DEFAULTS.days}`,
+Defaults: --impressions ${SIMULATE_DEFAULTS.impressions} --seed ${SIMULATE_DEFAULTS.seed} --users ${SIMULATE_DEFAULTS.users} --items ${SIMULATE_DEFAULTS.items} --days ${SIMULATE_DEFAULTS.days} --buy-taste ${SIMULATE_DEFAULTS.buyTaste}`,
   async run(argv) {
     const { values } = parse('simulate', argv, {
       out: { type: 'string' }, impressions: { type: 'string' }, seed: { type: 'string' },
-      users: { type: 'string' }, items: { type: 'string' }, days: { type: 'string' }, json: { type: 'boolean' },
+      users: { type: 'string' }, items: { type: 'string' }, days: { type: 'string' }, 'buy-taste': { type: 'string' }, json: { type: 'boolean' },
     });
     if (values.help) return console.log(this.usage), 0;
     const out = (values.out as string | undefined) ?? 'sim';
@@ -30,6 +32,7 @@ Defaults: --impressions ${SIMULATE_DEFAULTS.impressions} --seed ${SIMULATE_DEFAU
       users: intFlag('simulate', 'users', values.users as string, D.users),
       items: intFlag('simulate', 'items', values.items as string, D.items),
       days: intFlag('simulate', 'days', values.days as string, D.days),
+      buyTaste: numberFlag('simulate', 'buy-taste', values['buy-taste'] as string | undefined, D.buyTaste),
     });
     const r = simulation.rates;
     if (values.json) {

@@ -6,7 +6,7 @@ import { minePaths } from '../paths/mine-paths';
 import { analysePaths } from '../paths/path-report';
 import { prepareTraining, fitModel } from '../train/pipeline';
 import { loadModel, saveModel } from '../train/save-model';
-import { buildSamples } from '../features/samples';
+import { buildSamples, parseFeatureOptions } from '../features/samples';
 import { encodeRows } from '../features/encoder';
 import { trainData } from '../train/data';
 import { predict } from '../train/predict';
@@ -23,17 +23,22 @@ export const trainCommand: Command = {
   summary: 'train ESM2 or a baseline on a log and save it',
   usage: `Usage: buypath train LOG --out DIR [--model ${Object.keys(MODELS).join('|')}] [--daction a,b] [--preset P]
                     [--config fast|paper] [--epochs N] [--seed S] [--window 7d] [--resume]
+                    [--exclude a,b] [--cross a:b[,c:d]] [--history]
 
 Mines LOG's paths, builds samples (impression space, or click space for logs without
 impressions), splits them by time (70/10/20), trains with early stopping and a checkpoint
 per epoch in DIR/checkpoint, saves the model to DIR and prints test metrics.
   --daction a,b   the DAction set (default: the recommendation of path mining)
   --config C      ${Object.keys(MODEL_PRESETS).join(' or ')} (default fast)
+  --exclude a,b   columns that are not features (user_id,item_id stay keys)
+  --cross a:b     a cross feature of categorical columns a and b (comma-separate several)
+  --history       add history features from strictly earlier samples
   --resume        continue from DIR/checkpoint`,
   async run(argv) {
     const { values, positionals } = parse('train', argv, {
       out: { type: 'string' }, model: { type: 'string' }, daction: { type: 'string' }, preset: { type: 'string' }, config: { type: 'string' },
       epochs: { type: 'string' }, seed: { type: 'string' }, window: { type: 'string' }, resume: { type: 'boolean' },
+      exclude: { type: 'string' }, cross: { type: 'string' }, history: { type: 'boolean' },
     });
     if (values.help) return console.log(this.usage), 0;
     const file = positionals[0];
@@ -45,7 +50,7 @@ per epoch in DIR/checkpoint, saves the model to DIR and prints test metrics.
     const paths = minePaths(table, { window });
     const daction = list(values.daction) ?? analysePaths(paths, { bootstrap: 200 }).daction;
     if (!daction.length) throw new OptionError(`buypath train: expected a DAction set, got none (path mining recommends none for ${file}). Pass --daction with the actions to model.`);
-    const prepared = prepareTraining(table, paths, { daction });
+    const prepared = prepareTraining(table, paths, { daction, ...parseFeatureOptions(values.exclude as string | undefined, values.cross as string | undefined, Boolean(values.history)) });
     const s = prepared.samples;
     console.log(`${s.n} samples in ${s.space} space (train ${prepared.split.train.length}, validation ${prepared.split.validation.length}, test ${prepared.split.test.length}); DAction ${daction.join('∪')}`);
     if (s.space === 'click') console.log('No impressions in this log: only the post-click towers train; CTR-side outputs (pctr, pctavr, pctcvr) are absent.');
@@ -57,7 +62,7 @@ per epoch in DIR/checkpoint, saves the model to DIR and prints test metrics.
     });
     const { cvr_auc: cvr, ctcvr_auc: ctcvr } = scoreModel(prepared.data.test, f.test, s.space);
     await saveModel(String(values.out), f.model, {
-      config: f.config, encoder: prepared.encoder, daction, fingerprint: s.fingerprint, history: f.result.history, backend: backend.name,
+      config: f.config, encoder: prepared.encoder, daction, features: prepared.features, fingerprint: s.fingerprint, history: f.result.history, backend: backend.name,
       source: { path: file, preset, window, preClick: MINE_DEFAULTS.preClick },
     });
     console.log(`${f.model.name}: test CVR AUC ${cvr.toFixed(4)} (clicked rows)${Number.isNaN(ctcvr) ? '' : `, CTCVR AUC ${ctcvr.toFixed(4)}`}; best epoch ${f.result.bestEpoch}, ${Math.round(f.result.samplesPerSecond)} samples/s on ${backend.name}; saved to ${values.out}`);
@@ -82,7 +87,7 @@ e.g. the CTR side in click space).`,
     const { model, meta } = await loadModel(dir);
     const { table } = await loadEvents(file, { preset: (values.preset as string | undefined) ?? meta.source.preset });
     const paths = minePaths(table, { window: meta.source.window, preClick: meta.source.preClick });
-    const s = buildSamples(table, paths, { daction: meta.daction });
+    const s = buildSamples(table, paths, { daction: meta.daction, ...meta.features });
     const d = trainData(s, encodeRows(s, meta.encoder), Int32Array.from({ length: s.n }, (_, i) => i), meta.encoder.categorical.length, meta.encoder.numeric.length);
     const p = predict(model, d);
     const out = createWriteStream(String(values.out));

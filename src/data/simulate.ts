@@ -7,7 +7,12 @@
  * cart and wish drive purchases (the paper's deterministic actions); share is a
  * noise action that depends on the same features but never on the purchase.
  * Hidden user/item taste vectors reach the log only through the ids; segment,
- * category, price and activity are observed features on impression rows.
+ * category, price and activity (user) and rating and level are observed features on
+ * impression rows. As in real logs, the two strongest purchase drivers that are
+ * properties of one user or one item are observed with some noise: the item's
+ * quality through its review `rating`, the user's propensity to buy through a
+ * purchase-power `level` (L1–L5, like Taobao's). What only the ids reveal is the
+ * user×item taste, weighted by `buyTaste` on the cart, wish and buy side.
  */
 import { SIMULATE_DEFAULTS, withDefaults } from '../defaults';
 import { OptionError } from '../errors';
@@ -22,7 +27,8 @@ export interface Simulation {
   options: typeof SIMULATE_DEFAULTS;
   /** Event rows: impression_id, user_id, item_id, event, ts; features only on impression rows. */
   events: { impression_id: string[]; user_id: string[]; item_id: string[]; event: string[]; ts: Float64Array;
-    segment: (string | null)[]; category: (string | null)[]; price: Float64Array; activity: Float64Array };
+    segment: (string | null)[]; category: (string | null)[]; price: Float64Array; activity: Float64Array;
+    level: (string | null)[]; rating: Float64Array };
   /** True probabilities per impression, in impression order. */
   truth: { impression_id: string[]; p_click: Float64Array; p_cart: Float64Array; p_wish: Float64Array;
     p_share: Float64Array; p_buy_given_click: Float64Array };
@@ -38,7 +44,7 @@ export interface SimulationRates {
 }
 
 /** Bumped whenever the generator changes what it draws; cached logs of another version are regenerated. */
-export const SIMULATOR_VERSION = 2;
+export const SIMULATOR_VERSION = 3;
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
@@ -82,6 +88,7 @@ function checkOptions(o: typeof SIMULATE_DEFAULTS): void {
   for (const k of ['ctr', 'cartRate', 'wishRate', 'shareRate', 'buyGivenCart', 'buyGivenWish', 'buyGivenOther'] as const) {
     if (!(o[k] > 0 && o[k] < 1)) throw new OptionError(`simulate ${k}: expected a rate strictly between 0 and 1, got ${o[k]}. Pass e.g. ${SIMULATE_DEFAULTS[k]}.`);
   }
+  if (!(o.buyTaste >= 0)) throw new OptionError(`simulate buyTaste: expected a weight of at least 0, got ${o.buyTaste}. Pass e.g. ${SIMULATE_DEFAULTS.buyTaste}.`);
   if (Number.isNaN(Date.parse(o.start))) throw new OptionError(`simulate start: expected an ISO-8601 date, got "${o.start}". Pass e.g. ${SIMULATE_DEFAULTS.start}.`);
 }
 
@@ -98,6 +105,9 @@ export function simulate(options: SimulateOptions = {}): Simulation {
   const uSeg = Int32Array.from({ length: o.users }, () => world.int(o.segments));
   const uActivity = Float64Array.from({ length: o.users }, () => Math.exp(world.normal(0, 0.7)));
   const uBuyer = Float64Array.from({ length: o.users }, () => world.normal(0, 0.6));
+  // Purchase-power level: the buyer propensity seen through noise, cut at the normal quintiles.
+  const LEVEL_CUTS = [-0.8416, -0.2533, 0.2533, 0.8416];
+  const uLevel = Int32Array.from(uBuyer, (b) => { const z = (b + world.normal(0, 0.15)) / Math.hypot(0.6, 0.15); return LEVEL_CUTS.filter((c) => z > c).length; });
   // Items
   const iTaste = Array.from({ length: o.items }, vec);
   const iBuyTaste = Array.from({ length: o.items }, vec);
@@ -106,6 +116,8 @@ export function simulate(options: SimulateOptions = {}): Simulation {
   const iLogPrice = Float64Array.from(iCat, (c) => catPrice[c] + world.normal(0, 0.5));
   const iPop = Float64Array.from({ length: o.items }, () => world.normal(0, 0.8));
   const iQuality = Float64Array.from({ length: o.items }, () => world.normal(0, 0.5));
+  // Review rating: the quality seen through noise, on a 1–5 scale with one decimal.
+  const iRating = Float64Array.from(iQuality, (q) => Math.min(5, Math.max(1, Math.round((4 + 0.8 * (q + world.normal(0, 0.1))) * 10) / 10)));
   const affinity = Array.from({ length: o.segments }, () => Float64Array.from({ length: o.categories }, () => world.normal(0, 0.5)));
   // Purchase intent by segment × category: observable through the features, shared by cart, wish and buy.
   const buyAffinity = Array.from({ length: o.segments }, () => Float64Array.from({ length: o.categories }, () => world.normal(0, 0.6)));
@@ -114,15 +126,16 @@ export function simulate(options: SimulateOptions = {}): Simulation {
   const userCum = cumulative(uActivity);
   const itemCum = cumulative(iPop.map((p) => Math.exp(p)));
   const dot = (a: Float64Array, b: Float64Array) => { let s = 0; for (let k = 0; k < d; k++) s += a[k] * b[k]; return s * scale; };
+  const bt = o.buyTaste;
   const scores = (u: number, i: number) => {
     const zp = (iLogPrice[i] - meanLP) / sdLP, za = Math.log(uActivity[u]);
     const aff = affinity[uSeg[u]][iCat[i]], buyAff = buyAffinity[uSeg[u]][iCat[i]];
     return {
       click: 0.5 * dot(uTaste[u], iTaste[i]) + aff + 0.4 * iPop[i] - 0.3 * zp + 0.2 * za,
-      cart: 0.4 * dot(uTaste[u], iBuyTaste[i]) + 0.5 * uBuyer[u] + 0.4 * iQuality[i] - 0.5 * zp + 0.5 * buyAff,
-      wish: 0.3 * dot(uTaste[u], iTaste[i]) + 0.5 * iQuality[i] + 0.3 * zp + 0.3 * buyAff,
+      cart: bt * dot(uTaste[u], iBuyTaste[i]) + 0.5 * uBuyer[u] + 0.4 * iQuality[i] - 0.5 * zp + 0.5 * buyAff,
+      wish: 0.75 * bt * dot(uTaste[u], iTaste[i]) + 0.5 * iQuality[i] + 0.3 * zp + 0.3 * buyAff,
       share: 0.6 * aff + 0.3 * za,
-      buy: 0.4 * dot(uTaste[u], iBuyTaste[i]) + 0.5 * uBuyer[u] + 0.4 * iQuality[i] - 0.7 * zp + 0.6 * buyAff,
+      buy: bt * dot(uTaste[u], iBuyTaste[i]) + 0.5 * uBuyer[u] + 0.4 * iQuality[i] - 0.7 * zp + 0.6 * buyAff,
     };
   };
   // Calibrate intercepts on a sample of the impression distribution.
@@ -187,7 +200,8 @@ export function simulate(options: SimulateOptions = {}): Simulation {
   const order = Uint32Array.from(rows.keys()).sort((a, b) => rows[a].ts - rows[b].ts || a - b);
   const N = rows.length;
   const ev = { impression_id: new Array<string>(N), user_id: new Array<string>(N), item_id: new Array<string>(N), event: new Array<string>(N), ts: new Float64Array(N),
-    segment: new Array<string | null>(N), category: new Array<string | null>(N), price: new Float64Array(N), activity: new Float64Array(N) };
+    segment: new Array<string | null>(N), category: new Array<string | null>(N), price: new Float64Array(N), activity: new Float64Array(N),
+    level: new Array<string | null>(N), rating: new Float64Array(N) };
   order.forEach((r, j) => {
     const x = rows[r], isImp = x.ev === 'impression';
     ev.impression_id[j] = `i${x.imp + 1}`; ev.user_id[j] = `u${x.u + 1}`; ev.item_id[j] = `p${x.i + 1}`; ev.event[j] = x.ev; ev.ts[j] = x.ts;
@@ -195,6 +209,8 @@ export function simulate(options: SimulateOptions = {}): Simulation {
     ev.category[j] = isImp ? `c${iCat[x.i] + 1}` : null;
     ev.price[j] = isImp ? Math.round(Math.exp(iLogPrice[x.i]) * 100) / 100 : NaN;
     ev.activity[j] = isImp ? Math.round(uActivity[x.u] * 1000) / 1000 : NaN;
+    ev.level[j] = isImp ? `L${uLevel[x.u] + 1}` : null;
+    ev.rating[j] = isImp ? iRating[x.i] : NaN;
   });
   const div = (a: number, b: number) => (b ? a / b : NaN);
   const rates: SimulationRates = {

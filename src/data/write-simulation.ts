@@ -36,8 +36,8 @@ export async function writeSimulation(dir: string, options: SimulateOptions = {}
   mkdirSync(dir, { recursive: true });
   const files = { dir, events: join(dir, 'events.csv'), truth: join(dir, 'truth.csv'), meta: join(dir, 'meta.json') };
   const e = sim.events;
-  await writeLines(files.events, e.event.length, 'impression_id,user_id,item_id,event,ts,segment,category,price,activity', (i) =>
-    `${e.impression_id[i]},${e.user_id[i]},${e.item_id[i]},${e.event[i]},${e.ts[i]},${e.segment[i] ?? ''},${e.category[i] ?? ''},${num(e.price[i])},${num(e.activity[i])}`);
+  await writeLines(files.events, e.event.length, 'impression_id,user_id,item_id,event,ts,segment,category,price,activity,level,rating', (i) =>
+    `${e.impression_id[i]},${e.user_id[i]},${e.item_id[i]},${e.event[i]},${e.ts[i]},${e.segment[i] ?? ''},${e.category[i] ?? ''},${num(e.price[i])},${num(e.activity[i])},${e.level[i] ?? ''},${num(e.rating[i])}`);
   const t = sim.truth;
   const f = (v: number) => v.toPrecision(8);
   await writeLines(files.truth, t.impression_id.length, 'impression_id,p_click,p_cart,p_wish,p_share,p_buy_given_click', (i) =>

@@ -8,7 +8,8 @@
 import { fitGbdt } from '../baseline/gbdt';
 import { fitModel, type Prepared } from '../train/pipeline';
 import type { Predictions } from '../train/predict';
-import type { EpochLog } from '../train/trainer';
+import type { EpochLog, ProgressMode } from '../train/trainer';
+import type { FeatureOptions } from '../features/samples';
 import type { ModelName, ModelConfig } from '../models/model';
 import { MODEL_PRESETS } from '../defaults';
 import { rowsWhere } from './auc';
@@ -30,7 +31,7 @@ export interface CompareOptions {
   seed?: number;
   /** Bootstrap replicates (users resampled). Default 100. */
   replicates?: number;
-  progress?: 'auto' | 'lines' | 'none';
+  progress?: ProgressMode;
 }
 
 /** Numbers of one model: each metric with a `…_ci` pair beside it. */
@@ -41,6 +42,8 @@ export interface Comparison {
   seed: number;
   space: 'impression' | 'click';
   daction: string[];
+  /** Feature choices the samples were built with. */
+  features: FeatureOptions;
   fingerprint: string;
   split: { train: number; validation: number; test: number };
   models: Record<string, ModelNumbers>;
@@ -136,7 +139,7 @@ export async function compareModels(p: Prepared, options: CompareOptions = {}): 
   const table3 = models.map((name) => ({ model: name, ...pick(numbers[name], ['cvr_auc', 'cvr_gauc', 'ctcvr_auc', 'ctcvr_gauc']) }));
   const table4 = models.map((name) => ({ model: name, ...pick(numbers[name], TOP_K.flatMap(({ suffix }) => ['precision', 'recall', 'f1'].map((w) => `cvr_${w}_${suffix}`))) }));
   return {
-    seed, space: p.samples.space, daction: p.samples.daction, fingerprint: p.samples.fingerprint,
+    seed, space: p.samples.space, daction: p.samples.daction, features: p.features, fingerprint: p.samples.fingerprint,
     split: { train: p.split.train.length, validation: p.split.validation.length, test: p.split.test.length },
     models: numbers, lift_over_gbdt: lift, table3, table4, predictions, histories, calibration: cal,
     test: { buy: test.buy, click: test.click, cvrRows: clicked },

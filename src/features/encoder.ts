@@ -3,13 +3,19 @@
  * field (values seen at least `minCount` times; index 0 is the
  * out-of-vocabulary bucket) and, for numeric fields, standardisation then
  * tanh (as in the ESM2 paper), missing values at the training mean.
+ * Non-negative, right-skewed fields (prices, counts: sample skewness above
+ * `logSkew` on the training rows) are log1p-transformed before standardising,
+ * so that tanh does not squash their long tail and crowd the bulk into a
+ * narrow band.
  */
+import { TRAIN_DEFAULTS } from '../defaults';
 import type { SampleSet } from './samples';
 
 /** A fitted encoder: serialisable, saved with models. */
 export interface FeatureEncoder {
   categorical: { name: string; vocab: string[] }[];
-  numeric: { name: string; mean: number; std: number }[];
+  /** `log1p`: the field is log1p-transformed before standardising (absent on encoders saved before this option). */
+  numeric: { name: string; mean: number; std: number; transform?: 'log1p' | 'none' }[];
   minCount: number;
 }
 
@@ -21,7 +27,7 @@ export interface EncodedRows {
 }
 
 /** Fit vocabularies and normalisation on the given (training) rows. */
-export function fitEncoder(s: SampleSet, rows: ArrayLike<number>, { minCount = 2 } = {}): FeatureEncoder {
+export function fitEncoder(s: SampleSet, rows: ArrayLike<number>, { minCount = TRAIN_DEFAULTS.minCount, logSkew = TRAIN_DEFAULTS.logSkew } = {}): FeatureEncoder {
   const categorical = Object.entries(s.categorical).map(([name, col]) => {
     const counts = new Map<string, number>();
     for (let i = 0; i < rows.length; i++) {
@@ -32,14 +38,10 @@ export function fitEncoder(s: SampleSet, rows: ArrayLike<number>, { minCount = 2
     return { name, vocab: ['<oov>', ...vocab] };
   });
   const numeric = Object.entries(s.numeric).map(([name, col]) => {
-    let sum = 0, sum2 = 0, m = 0;
-    for (let i = 0; i < rows.length; i++) {
-      const v = col[rows[i]];
-      if (Number.isFinite(v)) { sum += v; sum2 += v * v; m++; }
-    }
-    const mean = m ? sum / m : 0;
-    const std = m ? Math.sqrt(Math.max(sum2 / m - mean * mean, 0)) || 1 : 1;
-    return { name, mean, std };
+    const raw = moments(col, rows, (v) => v);
+    const transform: 'log1p' | 'none' = logSkew !== null && raw.min >= 0 && raw.skew > logSkew ? 'log1p' : 'none';
+    const { mean, std } = transform === 'log1p' ? moments(col, rows, Math.log1p) : raw;
+    return { name, mean, std, transform };
   });
   return { categorical, numeric, minCount };
 }
@@ -57,12 +59,32 @@ export function encodeRows(s: SampleSet, enc: FeatureEncoder, rows?: ArrayLike<n
       cat[r * C + f] = v === null || v === undefined ? 0 : index.get(v) ?? 0;
     }
   });
-  enc.numeric.forEach(({ name, mean, std }, f) => {
+  enc.numeric.forEach(({ name, mean, std, transform }, f) => {
     const col = s.numeric[name];
+    const log = transform === 'log1p';
     for (let r = 0; r < n; r++) {
-      const v = col ? col[idx[r]] : NaN;
+      const x = col ? col[idx[r]] : NaN;
+      const v = log ? Math.log1p(x) : x;
       num[r * N + f] = Number.isFinite(v) ? Math.tanh((v - mean) / std) : 0;
     }
   });
   return { n, cat, num };
+}
+
+/** Mean, standard deviation (1 when constant), minimum and sample skewness of the finite values of `rows`, after `f`. */
+function moments(col: ArrayLike<number>, rows: ArrayLike<number>, f: (v: number) => number): { mean: number; std: number; min: number; skew: number } {
+  let m = 0, sum = 0, min = Infinity;
+  for (let i = 0; i < rows.length; i++) {
+    const v = col[rows[i]];
+    if (Number.isFinite(v)) { const x = f(v); sum += x; m++; if (x < min) min = x; }
+  }
+  if (!m) return { mean: 0, std: 1, min: 0, skew: 0 };
+  const mean = sum / m;
+  let m2 = 0, m3 = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const v = col[rows[i]];
+    if (Number.isFinite(v)) { const d = f(v) - mean; m2 += d * d; m3 += d * d * d; }
+  }
+  const sd = Math.sqrt(m2 / m);
+  return { mean, std: sd || 1, min, skew: sd ? m3 / m / sd ** 3 : 0 };
 }

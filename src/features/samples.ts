@@ -38,14 +38,43 @@ export interface SampleSet {
   fingerprint: string;
 }
 
-/** Options of `buildSamples`. */
-export interface SampleOptions {
-  /** The DAction set (post-click actions of the log). */
-  daction: string[];
-  /** Feature columns to leave out. */
+/** Which features samples carry besides the log's columns; saved with models so that `predict` rebuilds them. */
+export interface FeatureOptions {
+  /** Feature columns to leave out (`user_id` and `item_id` included: they stay keys, not features). */
   exclude?: string[];
+  /**
+   * Cross features: each entry names two or more categorical columns whose values are joined
+   * into one new categorical feature `a_x_b` (the ESM2 paper's user-item cross features; an
+   * MLP over separate embeddings learns such interactions slowly from few purchases).
+   */
+  crosses?: string[][];
   /** Add history features from strictly earlier samples (see features/history.ts). Default false. */
   history?: boolean;
+}
+
+/**
+ * Feature choices from their command-line / notebook-parameter spelling:
+ * `exclude` "a,b", `cross` "a:b,c:d" (empty strings or undefined: none).
+ */
+export function parseFeatureOptions(exclude?: string, cross?: string, history = false): FeatureOptions {
+  const list = (v?: string) => (v ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  return { exclude: list(exclude), crosses: list(cross).map((c) => c.split(':').map((x) => x.trim())), history };
+}
+
+/** Feature choices in words, for reports and notebooks. */
+export function describeFeatures(f: FeatureOptions): string {
+  const parts = [
+    f.exclude?.length ? `left out: ${f.exclude.join(', ')}` : 'all columns',
+    f.crosses?.length ? `crosses: ${f.crosses.map((c) => c.join('×')).join(', ')}` : '',
+    f.history ? 'history features' : '',
+  ];
+  return parts.filter(Boolean).join('; ');
+}
+
+/** Options of `buildSamples`. */
+export interface SampleOptions extends FeatureOptions {
+  /** The DAction set (post-click actions of the log). */
+  daction: string[];
 }
 
 /** Build samples from a canonical table and the paths mined from it (in memory). */
@@ -80,9 +109,13 @@ export function buildSamples(table: ColumnTable, paths: PathSet, options: Sample
   const item_id = keep.map((p) => paths.items[paths.item[p]]);
   const names = table.columnNames();
   const impCol = names.includes('impression_id') ? (table.array('impression_id') as (string | null)[]) : null;
-  const categorical: Record<string, (string | null)[]> = { user_id, item_id };
+  const categorical: Record<string, (string | null)[]> = {};
   const numeric: Record<string, Float64Array> = {};
   const excluded: Record<string, string> = {};
+  for (const [name, col] of [['user_id', user_id], ['item_id', item_id]] as const) {
+    if (options.exclude?.includes(name)) excluded[name] = 'excluded by the caller (kept as a key)';
+    else categorical[name] = col;
+  }
   for (const name of names) {
     if (name === 'user_id' || name === 'item_id') continue;
     if (NON_FEATURE_COLUMNS.includes(name.toLowerCase())) {
@@ -93,6 +126,15 @@ export function buildSamples(table: ColumnTable, paths: PathSet, options: Sample
     const col = table.column(name) as unknown as ArrayLike<unknown>;
     if (col instanceof Float64Array || col instanceof Float32Array) numeric[name] = Float64Array.from(rows, (r) => col[r]);
     else categorical[name] = rows.map((r) => (col[r] === null || col[r] === undefined ? null : String(col[r])));
+  }
+  for (const cross of options.crosses ?? []) {
+    const cols = cross.map((c) => (c === 'user_id' ? user_id : c === 'item_id' ? item_id : categorical[c]));
+    const bad = cross.filter((_, i) => !cols[i]);
+    if (cross.length < 2 || bad.length) {
+      const have = ['user_id', 'item_id', ...Object.keys(categorical).filter((c) => c !== 'user_id' && c !== 'item_id')];
+      throw new OptionError(`crosses: expected two or more categorical columns of this log (${have.join(', ')}), got "${cross.join(':')}"${bad.length ? ` (${bad.join(', ')} ${bad.length > 1 ? 'are' : 'is'} not categorical here)` : ''}. Pass e.g. --cross ${have.slice(-2).join(':')}.`);
+    }
+    categorical[cross.join('_x_')] = Array.from({ length: n }, (_, k) => (cols.some((c) => c[k] === null) ? null : cols.map((c) => c[k]).join('|')));
   }
   if (options.history) Object.assign(numeric, historyFeatures(ts, user_id, item_id, labels));
   let h = hashString(`${space}|${options.daction.join(',')}|${n}`);

@@ -10,6 +10,7 @@ import { loadEvents } from '../data/load-events';
 import { minePaths } from '../paths/mine-paths';
 import { analysePaths, type PathReport } from '../paths/path-report';
 import { prepareTraining } from '../train/pipeline';
+import { describeFeatures, type FeatureOptions } from '../features/samples';
 import { compareModels, COMPARE_MODELS, type Comparison, type CompareOptions } from '../evaluate/compare';
 import { initBackend } from '../backend';
 import { OptionError } from '../errors';
@@ -29,6 +30,8 @@ export interface ReportOptions extends Omit<CompareOptions, 'preset'> {
   modelPreset?: CompareOptions['preset'];
   daction?: string[];
   window?: string | number;
+  /** Feature choices: left-out columns, crosses, history features. */
+  features?: FeatureOptions;
 }
 
 /** What the report found: ordering of the models on CVR AUC, in words. */
@@ -55,7 +58,7 @@ export function orderingStatement(c: Comparison): { holds: boolean; statement: s
 export function reportResults(paths: PathReport, c: Comparison, meta: { source: string; preset?: string; backend: string }): Record<string, unknown> {
   return {
     generated_by: 'buypath report', seed: c.seed, fingerprint: c.fingerprint, source: { path: meta.source, preset: meta.preset ?? null }, backend: meta.backend,
-    space: c.space, daction: c.daction, split: c.split,
+    space: c.space, daction: c.daction, features: c.features, split: c.split,
     paths: { funnel: paths.funnel.rates, counts: paths.funnel.counts, recommended: paths.recommended, chosen: paths.chosen, actions: paths.actions, anomalies: Object.fromEntries(Object.entries(paths.anomalies).map(([k, v]) => [k, v.count])) },
     models: c.models, lift_over_gbdt: c.lift_over_gbdt, table3: c.table3, table4: c.table4, calibration: c.calibration,
     histories: c.histories, ordering: orderingStatement(c),
@@ -120,7 +123,7 @@ export function reportPage(paths: PathReport, c: Comparison, meta: { source: str
     { heading: 'Lift over GBDT', html: liftTableHtml(c), figures: [cf.lift_cvr_auc, ...(cf.lift_ctcvr_auc ? [cf.lift_ctcvr_auc] : [])] },
     { heading: 'Curves and calibration', figures: [cf.roc, cf.pr, cf.calibration] },
     ...(cf.training ? [{ heading: 'Training', figures: [cf.training] }] : []),
-  ], { intro: `${meta.notebookLinks ? NOTEBOOK_LINKS : ''}<p class="note">${escapeHtml(meta.source)} · ${c.space} space · DAction ${escapeHtml(c.daction.join(' ∪ '))} · split ${c.split.train}/${c.split.validation}/${c.split.test} (train/validation/test, by time) · seed ${c.seed} · data fingerprint ${c.fingerprint} · backend ${escapeHtml(meta.backend)}</p>` });
+  ], { intro: `${meta.notebookLinks ? NOTEBOOK_LINKS : ''}<p class="note">${escapeHtml(meta.source)} · ${c.space} space · DAction ${escapeHtml(c.daction.join(' ∪ '))} · features: ${escapeHtml(describeFeatures(c.features))} · split ${c.split.train}/${c.split.validation}/${c.split.test} (train/validation/test, by time) · seed ${c.seed} · data fingerprint ${c.fingerprint} · backend ${escapeHtml(meta.backend)}</p>` });
 }
 
 /** Write the page and the numbers to `dir`. */
@@ -139,8 +142,8 @@ export async function runReport(logPath: string, options: ReportOptions = {}): P
   const mined = minePaths(table, { window: options.window });
   const paths = analysePaths(mined, { daction: options.daction, seed: options.seed });
   if (!paths.daction.length) throw new OptionError(`report: expected a DAction set, got none (no action of ${logPath} passes the rule). Pass --daction.`);
-  const prepared = prepareTraining(table, mined, { daction: paths.daction });
-  const { preset: _logPreset, modelPreset, notebookLinks, ...rest } = options;
+  const prepared = prepareTraining(table, mined, { daction: paths.daction, ...options.features });
+  const { preset: _logPreset, modelPreset, notebookLinks, features: _features, ...rest } = options;
   const comparison = await compareModels(prepared, { ...rest, models: options.models ?? [...COMPARE_MODELS], preset: modelPreset });
   const meta = { source: logPath, preset: options.preset, backend: backend.name };
   return { paths, comparison, results: reportResults(paths, comparison, meta), html: reportPage(paths, comparison, { ...meta, notebookLinks }) };

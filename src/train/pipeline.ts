@@ -6,28 +6,30 @@ import type { ColumnTable } from 'arquero';
 import { MODEL_PRESETS, TRAIN_DEFAULTS, withDefaults } from '../defaults';
 import { OptionError } from '../errors';
 import type { PathSet } from '../paths/path-set';
-import { buildSamples, splitByTime, type SampleSet, type Split } from '../features/samples';
+import { buildSamples, splitByTime, type FeatureOptions, type SampleSet, type Split } from '../features/samples';
 import { encodeRows, fitEncoder, type FeatureEncoder } from '../features/encoder';
 import { createModel } from '../models/index';
 import type { ConversionModel, ModelConfig, ModelName, ModelSpec } from '../models/model';
 import { trainData, type TrainData } from './data';
-import { train, type TrainResult } from './trainer';
+import { train, type ProgressMode, type TrainResult } from './trainer';
 import { predict, type Predictions } from './predict';
 import { initBackend } from '../backend';
 
-/** Options of `prepareTraining`. */
-export interface PrepareOptions {
+/** Options of `prepareTraining` (feature choices: `exclude`, `crosses`, `history`, see FeatureOptions). */
+export interface PrepareOptions extends FeatureOptions {
   /** The DAction set (required: take it from `analysePaths(...).daction`). */
   daction: string[];
   split?: { train: number; validation: number };
   minCount?: number;
-  /** Add history features computed from strictly earlier samples. */
-  history?: boolean;
+  /** Skewness above which non-negative numeric fields are log1p-transformed (null: never); see TRAIN_DEFAULTS. */
+  logSkew?: number | null;
 }
 
 /** Samples, split, encoder and encoded data, ready for any model. */
 export interface Prepared {
   samples: SampleSet;
+  /** The feature choices the samples were built with (saved with models for `predict`). */
+  features: FeatureOptions;
   split: Split;
   encoder: FeatureEncoder;
   spec: ModelSpec;
@@ -36,16 +38,17 @@ export interface Prepared {
 
 /** Build samples, split them by time, fit the encoder on training rows only, encode. */
 export function prepareTraining(table: ColumnTable, paths: PathSet, options: PrepareOptions): Prepared {
-  const samples = buildSamples(table, paths, { daction: options.daction, history: options.history });
+  const features: FeatureOptions = { exclude: options.exclude ?? [], crosses: options.crosses ?? [], history: Boolean(options.history) };
+  const samples = buildSamples(table, paths, { daction: options.daction, ...features });
   const split = splitByTime(samples, options.split ?? TRAIN_DEFAULTS.split);
   if (!split.train.length || !split.validation.length || !split.test.length) {
     throw new OptionError(`training data: expected rows in train, validation and test, got ${split.train.length}/${split.validation.length}/${split.test.length} of ${samples.n} samples. Use a larger log.`);
   }
-  const encoder = fitEncoder(samples, split.train, { minCount: options.minCount ?? TRAIN_DEFAULTS.minCount });
+  const encoder = fitEncoder(samples, split.train, { minCount: options.minCount ?? TRAIN_DEFAULTS.minCount, logSkew: options.logSkew === undefined ? TRAIN_DEFAULTS.logSkew : options.logSkew });
   const C = encoder.categorical.length, N = encoder.numeric.length;
   const enc = (idx: Int32Array) => trainData(samples, encodeRows(samples, encoder, idx), idx, C, N);
   return {
-    samples, split, encoder,
+    samples, features, split, encoder,
     spec: { vocabSizes: encoder.categorical.map((c) => c.vocab.length), numNumeric: N, space: samples.space },
     data: { train: enc(split.train), validation: enc(split.validation), test: enc(split.test) },
   };
@@ -62,7 +65,7 @@ export interface FitOptions {
   oversample?: number;
   checkpointDir?: string;
   resume?: boolean;
-  progress?: 'auto' | 'lines' | 'none';
+  progress?: ProgressMode;
 }
 
 /** A trained model with its history and test predictions. */

@@ -10,6 +10,7 @@ import { initBackend } from '../backend';
 import { createModel } from '../models/index';
 import type { ConversionModel, ModelConfig, ModelName, ModelSpec } from '../models/model';
 import type { FeatureEncoder } from '../features/encoder';
+import type { FeatureOptions } from '../features/samples';
 import { LoadError } from '../errors';
 import type { EpochLog } from './trainer';
 import { assignWeights, readWeights, writeWeights } from './checkpoint';
@@ -24,6 +25,8 @@ export interface ModelMeta {
   spec: ModelSpec;
   encoder: FeatureEncoder;
   daction: string[];
+  /** Feature choices (left-out columns, crosses, history) that `predict` applies again; absent in models saved before them. */
+  features?: FeatureOptions;
   seed: number;
   lossWeights: { ctr: number; ctavr: number; ctcvr: number };
   oversample: number;

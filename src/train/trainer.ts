@@ -12,6 +12,16 @@ import { Batcher, disposeBatch, type TrainData } from './data';
 import { predict } from './predict';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint';
 
+/** How training reports progress; see `TrainLoopOptions.progress`. */
+export type ProgressMode = 'auto' | 'bar' | 'live' | 'lines' | 'none';
+
+/** The concrete mode `auto` resolves to here: a terminal, a Jupyter kernel (tslab), or a log. */
+export function resolveProgress(mode: ProgressMode | undefined): Exclude<ProgressMode, 'auto'> {
+  if (mode && mode !== 'auto') return mode;
+  if (process.stdout.isTTY) return 'bar';
+  return process.env.JPY_PARENT_PID !== undefined ? 'live' : 'lines';
+}
+
 /** Per-epoch record. */
 export interface EpochLog {
   epoch: number;
@@ -34,8 +44,15 @@ export interface TrainLoopOptions {
   /** Folder for per-epoch checkpoints; with `resume`, training continues from the last one. */
   checkpointDir?: string;
   resume?: boolean;
-  /** `auto`: a live bar on terminals, a line per epoch elsewhere (notebooks); `none`: silent. */
-  progress?: 'auto' | 'lines' | 'none';
+  /**
+   * `auto`: `bar` on terminals, `live` in Jupyter kernels, `lines` elsewhere (logs, pipes).
+   * `bar`: a redrawn bar with samples/s and loss; `live`: one line rewritten in place about once a
+   * second (Jupyter renders carriage returns), yielding to the event loop so the kernel can send it;
+   * `lines`: a line per epoch; `none`: silent.
+   */
+  progress?: ProgressMode;
+  /** Least milliseconds between two `live` updates (default 1000). */
+  progressIntervalMs?: number;
   /** Called after each epoch. */
   onEpoch?: (log: EpochLog) => void;
 }
@@ -90,7 +107,7 @@ export async function train(model: ConversionModel, trainSet: TrainData, validat
   let bestEpoch = history.length ? history.findIndex((h) => h.val_loss === best) + 1 : 0;
   let bestWeights = snapshot(model);
   let stale = history.length ? history.length - bestEpoch : 0;
-  const mode = o.progress === 'auto' || o.progress === undefined ? (process.stdout.isTTY ? 'bar' : 'lines') : o.progress;
+  const mode = resolveProgress(o.progress);
   const started = Date.now();
   let seen = 0;
   let stoppedEarly = false;
@@ -99,6 +116,7 @@ export async function train(model: ConversionModel, trainSet: TrainData, validat
     rng.shuffle(order);
     let lossSum = 0;
     const steps = Math.ceil(n / o.batchSize);
+    let lastShown = Date.now();
     for (let step = 0; step < steps; step++) {
       const s = step * o.batchSize, e = Math.min(n, s + o.batchSize);
       const b = batcher.batch(order, s, e);
@@ -111,6 +129,11 @@ export async function train(model: ConversionModel, trainSet: TrainData, validat
         const rate = Math.round(e / ((Date.now() - t0) / 1000 || 1e-3));
         const bar = '█'.repeat(Math.round((20 * (step + 1)) / steps)).padEnd(20, '·');
         process.stdout.write(`\r${model.name} epoch ${epoch}/${o.epochs} ${bar} ${rate} samples/s loss ${(lossSum / e).toFixed(4)}`);
+      } else if (mode === 'live' && Date.now() - lastShown >= (o.progressIntervalMs ?? 1000)) {
+        lastShown = Date.now();
+        const rate = Math.round(e / ((Date.now() - t0) / 1000 || 1e-3));
+        process.stdout.write(`\r${model.name} epoch ${epoch}/${o.epochs}: ${Math.round((100 * e) / n)}% of ${n} samples, ${rate} samples/s, train loss ${(lossSum / e).toFixed(4)}`);
+        await new Promise((resolve) => setImmediate(resolve));
       }
     }
     const v = validate(model, validation);
@@ -119,7 +142,7 @@ export async function train(model: ConversionModel, trainSet: TrainData, validat
     history.push(log);
     if (mode !== 'none') {
       const line = `${model.name} epoch ${epoch}/${o.epochs}: train loss ${log.train_loss.toFixed(4)}, val loss ${log.val_loss.toFixed(4)}, val CVR AUC ${log.val_cvr_auc.toFixed(4)}, ${Math.round(log.samples_per_s)} samples/s`;
-      process.stdout.write(mode === 'bar' ? `\r${line}\x1b[K\n` : `${line}\n`);
+      process.stdout.write(mode === 'bar' ? `\r${line}\x1b[K\n` : mode === 'live' ? `\r${line}\n` : `${line}\n`);
     }
     o.onEpoch?.(log);
     if (v.loss < best) {
