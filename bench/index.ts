@@ -4,10 +4,10 @@
  * its own process; prints wall time and peak memory side by side, as ratios.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { SIMULATOR_VERSION, parseFeatureOptions, describeFeatures, setWasmMatMul, wasmMatMul, blasPath, auc, rowsWhere, oracleScores, fitModel, scoreModel, type ModelName, writeSimulation, ensureDefaultData, loadEvents, minePaths, prepareTraining, initBackend, createModel, train, MODEL_PRESETS, TRAIN_DEFAULTS, type TrainData } from '../src';
+import { SIMULATOR_VERSION, parseFeatureOptions, describeFeatures, setWasmMatMul, wasmMatMul, blasPath, auc, rowsWhere, oracleScores, fitModel, scoreModel, type ModelName, writeSimulation, ensureDefaultData, loadEvents, minePaths, prepareTraining, type Prepared, initBackend, createModel, train, MODEL_PRESETS, TRAIN_DEFAULTS, type TrainData } from '../src';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -131,11 +131,42 @@ async function benchTrain(args: string[]) {
 }
 
 /** ESM2 vs ESMM vs DNN on a simulated log, several seeds, against the oracle (README table). */
+/**
+ * A reference learner on the same clicked rows and features: writes them as CSV (numeric fields as the
+ * encoder transforms them) and runs bench/lr_reference.py; undefined without python3 + scikit-learn + pandas.
+ */
+function lrReference(p: Prepared, dir: string): { cvr_auc: number; C: number } | undefined {
+  const py = ['/usr/bin/python3', 'python3'].find((x) => spawnSync(x, ['-c', 'import sklearn, pandas'], { stdio: 'ignore' }).status === 0);
+  if (!py) {
+    console.log('reference: logistic regression skipped (needs python3 with scikit-learn and pandas: apt-get install python3-sklearn python3-pandas)');
+    return undefined;
+  }
+  const s = p.samples;
+  const cats = p.encoder.categorical.map((c) => c.name), nums = p.encoder.numeric;
+  const q = (v: string | null) => (v === null ? '' : /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  for (const [name, idx] of Object.entries(p.split)) {
+    const lines = [[...cats.map((c) => `cat:${c}`), ...nums.map((f) => `num:${f.name}`), 'buy'].join(',')];
+    for (const r of idx as Int32Array) {
+      if (!s.labels.click[r]) continue;
+      const num = nums.map((f) => { const v = s.numeric[f.name][r]; return Number.isFinite(v) ? String(f.transform === 'log1p' ? Math.log1p(v) : v) : ''; });
+      lines.push([...cats.map((c) => q(s.categorical[c][r])), ...num, s.labels.buy[r]].join(','));
+    }
+    writeFileSync(join(dir, `lr-${name}.csv`), lines.join('\n') + '\n');
+  }
+  const r = spawnSync(py, [join(ROOT, 'bench', 'lr_reference.py'), dir], { encoding: 'utf8' });
+  const line = (r.stdout ?? '').trim().split('\n').pop() ?? '';
+  if (r.status !== 0 || !line.startsWith('{')) {
+    console.log(`reference: logistic regression failed (${r.status}): ${(r.stderr ?? '').slice(-300)}`);
+    return undefined;
+  }
+  return JSON.parse(line);
+}
+
 async function benchModels(args: string[]) {
   const arg = (name: string, d: string) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? d;
   const impressions = Number(arg('impressions', '5000000'));
   const seeds = arg('seeds', '1,2,3').split(',').map(Number);
-  const models = arg('models', 'esm2,esmm,dnn').split(',');
+  const models = arg('models', 'esm2,esmm,dnn').split(',').filter(Boolean);
   const epochs = Number(arg('epochs', '10')), patience = Number(arg('patience', '2'));
   // The benchmark's features: the observed columns plus the segment × category cross; ids stay keys
   // (per-id embeddings overfit the purchase towers at these sizes, see README).
@@ -155,6 +186,8 @@ async function benchModels(args: string[]) {
   const o = oracleScores(join(dir, 'truth.csv'), p.samples, p.split.test);
   const oracle = { cvr_auc: auc(t.buy, o.p_buy_given_click, clicked), ctcvr_auc: auc(t.buy, o.p_click.map((c, i) => c * o.p_buy_given_click[i])) };
   console.log(`${impressions} impressions, test ${t.rows.n} rows (${clicked.length} clicked, ${t.buy.reduce((a, b) => a + b, 0)} purchases); oracle CVR AUC ${oracle.cvr_auc.toFixed(4)}, CTCVR AUC ${oracle.ctcvr_auc.toFixed(4)}`);
+  const lr = lrReference(p, dir);
+  if (lr) console.log(`reference: logistic regression (scikit-learn, same clicked rows and features, C ${lr.C} chosen on validation): CVR AUC ${lr.cvr_auc.toFixed(4)} (gap to oracle ${(oracle.cvr_auc - lr.cvr_auc).toFixed(4)})`);
   const rows: Record<string, number[][]> = {};
   for (const seed of seeds) for (const m of models) {
     const f = await fitModel(p, { model: m as ModelName, seed, config: { epochs, patience }, progress: 'none' });

@@ -53,6 +53,13 @@ export const DEFAULT_DATA = {
   dir: 'data/default',
   impressions: 200_000,
   seed: 20200725,
+  /**
+   * Features for simulated logs (notebooks' `auto`, `npm run bench -- models`): ids stay keys but
+   * not features (per-id embeddings overfit the purchase towers at these sizes) and segment ×
+   * category is crossed (the purchase affinity lives in that cross).
+   */
+  exclude: 'user_id,item_id',
+  cross: 'segment:category',
 };
 
 /** Defaults of path mining (`minePaths`, `buypath mine`). */

@@ -85,6 +85,10 @@ describe('notebook 02-train-esm2 runs headless', () => {
       assert.ok(m.ctcvr_auc > 0.5 && m.ctr_auc > 0.5, JSON.stringify(m));
     }
     assert.equal(res.split.train + res.split.validation + res.split.test, 200_000);
+    // auto features on the embedded log: ids stay keys, segment × category is crossed.
+    assert.deepEqual((r.results as { features: unknown }).features, { exclude: ['user_id', 'item_id'], crosses: [['segment', 'category']], history: false });
+    // In a kernel, progress is one line rewritten in place (a carriage return before each update).
+    assert.match(r.stdout, /\resm2 epoch 1\/2: train loss \d/);
   });
 
   test('on the Taobao sample (click space: no CTR-side metrics)', async () => {
@@ -94,6 +98,7 @@ describe('notebook 02-train-esm2 runs headless', () => {
     assert.equal(res.space, 'click');
     assert.ok(res.models.esm2.cvr_auc > 0.5);
     assert.equal(res.models.esm2.ctcvr_auc, null);
+    assert.deepEqual((r.results as { features: unknown }).features, { exclude: [], crosses: [], history: false }, 'auto means no feature choices on other logs');
   });
 });
 

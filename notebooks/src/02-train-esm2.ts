@@ -16,8 +16,8 @@ const backend = await bp.initBackend();
 let dataPath = '';             // '' = the embedded simulated log (with its truths)
 let preset = 'buypath';        // buypath, taobao-userbehavior, retailrocket
 let daction = '';              // '' = the recommendation of path mining
-let exclude = '';              // columns that are not features, e.g. 'user_id,item_id' (ids stay keys)
-let cross = '';                // cross features, e.g. 'segment:category'
+let exclude = 'auto';          // columns that are not features ('a,b'; ids stay keys); auto = user_id,item_id on the embedded log
+let cross = 'auto';            // cross features ('a:b,c:d'); auto = segment:category on the embedded log
 let models = 'esm2,esmm,dnn';  // any of esm2, esmm, dnn, dnn_os
 let config = 'fast';           // fast or paper
 let epochs = 0;                // 0 = the preset's
@@ -28,7 +28,7 @@ const path = dataPath || files!.events;
 const { table } = await bp.loadEvents(path, { preset: preset });
 const paths = bp.minePaths(table);
 const chosen = daction ? daction.split(',') : bp.analysePaths(paths, { bootstrap: 200 }).daction;
-const prepared = bp.prepareTraining(table, paths, { daction: chosen, ...bp.parseFeatureOptions(exclude, cross) });
+const prepared = bp.prepareTraining(table, paths, { daction: chosen, ...bp.parseFeatureOptions(exclude, cross, false, !dataPath) });
 const s = prepared.samples;
 console.log(`${s.n} samples in ${s.space} space; DAction = ${chosen.join(' ∪ ')}; train ${prepared.split.train.length}, validation ${prepared.split.validation.length}, test ${prepared.split.test.length}`);
 console.log(`features (${bp.describeFeatures(prepared.features)}): ${prepared.encoder.categorical.map((c) => `${c.name} (${c.vocab.length})`).join(', ')}; numeric: ${prepared.encoder.numeric.map((c) => c.name).join(', ') || 'none'}`);

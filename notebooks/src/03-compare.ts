@@ -15,8 +15,8 @@ const backend = await bp.initBackend();
 let dataPath = '';                          // '' = the embedded simulated log
 let preset = 'buypath';                     // the log's preset
 let daction = '';                           // '' = the recommendation of path mining
-let exclude = '';                           // columns that are not features, e.g. 'user_id,item_id' (ids stay keys)
-let cross = '';                             // cross features, e.g. 'segment:category'
+let exclude = 'auto';                       // columns that are not features ('a,b'; ids stay keys); auto = user_id,item_id on the embedded log
+let cross = 'auto';                         // cross features ('a:b,c:d'); auto = segment:category on the embedded log
 let models = 'gbdt,dnn,dnn_os,esmm,esm2';
 let config = 'fast';                        // fast or paper
 let epochs = 0;                             // 0 = the preset's
@@ -28,7 +28,7 @@ const path = dataPath || (await bp.ensureDefaultData()).events;
 const r = await bp.runReport(path, {
   preset: preset, daction: daction ? daction.split(',') : undefined, models: models.split(',') as bp.CompareModel[],
   modelPreset: config as 'fast', config: epochs ? { epochs: epochs } : undefined, seed: seed, replicates: replicates, progress: 'auto', notebookLinks: Boolean(reportDir),
-  features: bp.parseFeatureOptions(exclude, cross),
+  features: bp.parseFeatureOptions(exclude, cross, false, !dataPath),
 });
 const c = r.comparison;
 console.log(bp.orderingStatement(c).statement);

@@ -5,6 +5,7 @@
  */
 import type { ColumnTable } from 'arquero';
 import { OptionError } from '../errors';
+import { DEFAULT_DATA } from '../defaults';
 import { hashString } from '../random';
 import { PATH_FLAGS as F, type PathSet } from '../paths/path-set';
 import { maskOf } from '../paths/cells';
@@ -54,9 +55,13 @@ export interface FeatureOptions {
 
 /**
  * Feature choices from their command-line / notebook-parameter spelling:
- * `exclude` "a,b", `cross` "a:b,c:d" (empty strings or undefined: none).
+ * `exclude` "a,b", `cross` "a:b,c:d" (empty strings or undefined: none). `auto` stands for
+ * the simulated logs' features (DEFAULT_DATA.exclude / .cross) when `simulated` is true, none otherwise.
  */
-export function parseFeatureOptions(exclude?: string, cross?: string, history = false): FeatureOptions {
+export function parseFeatureOptions(exclude?: string, cross?: string, history = false, simulated = false): FeatureOptions {
+  const auto = (v: string | undefined, d: string) => (v === 'auto' ? (simulated ? d : '') : v);
+  exclude = auto(exclude, DEFAULT_DATA.exclude);
+  cross = auto(cross, DEFAULT_DATA.cross);
   const list = (v?: string) => (v ?? '').split(',').map((x) => x.trim()).filter(Boolean);
   return { exclude: list(exclude), crosses: list(cross).map((c) => c.split(':').map((x) => x.trim())), history };
 }

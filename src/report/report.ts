@@ -50,7 +50,7 @@ export function orderingStatement(c: Comparison): { holds: boolean; statement: s
   return {
     holds: false,
     statement: `CVR AUC ordering ${order.join(' ≥ ')} does not hold here (${chain}): ${why}. The test set holds ${buys} purchases among its CVR rows, ` +
-      'so differences of this size are within sampling noise; the simulator benchmark on 1M impressions over three seeds (README) is the stronger evidence.',
+      'so differences of this size are within sampling noise; the simulator benchmark on 5M impressions over three seeds (README) is the stronger evidence.',
   };
 }
 
