@@ -7,7 +7,7 @@
  * cart and wish drive purchases (the paper's deterministic actions); share is a
  * noise action that depends on the same features but never on the purchase.
  * Hidden user/item taste vectors reach the log only through the ids; segment,
- * category, price and activity (user) and rating and level are observed features on
+ * category, price, activity, level and rating are observed features on
  * impression rows. As in real logs, the two strongest purchase drivers that are
  * properties of one user or one item are observed with some noise: the item's
  * quality through its review `rating`, the user's propensity to buy through a
