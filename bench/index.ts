@@ -167,7 +167,7 @@ async function benchModels(args: string[]) {
   const impressions = Number(arg('impressions', '5000000'));
   const seeds = arg('seeds', '1,2,3').split(',').map(Number);
   const models = arg('models', 'esm2,esmm,dnn').split(',').filter(Boolean);
-  const epochs = Number(arg('epochs', '10')), patience = Number(arg('patience', '2'));
+  const epochs = Number(arg('epochs', '10')), patience = Number(arg('patience', '3'));
   // The benchmark's features: the observed columns plus the segment × category cross; ids stay keys
   // (per-id embeddings overfit the purchase towers at these sizes, see README).
   const features = parseFeatureOptions(arg('exclude', 'user_id,item_id'), arg('cross', 'segment:category'));
