@@ -4,7 +4,7 @@
  * of purchases goes through it. Plus the action overlap and the most frequent
  * path variants.
  */
-import { wilson } from '../stats/intervals';
+import { ciPair, wilson } from '../stats/intervals';
 import { bootstrapCells } from '../stats/bootstrap';
 import type { Rng } from '../random';
 import { countSet, liftOf, type Cells } from './cells';
@@ -42,8 +42,6 @@ export interface PathVariant {
   buy_rate: number;
 }
 
-const pair = (r: { low: number; high: number }): [number, number] => [r.low, r.high];
-
 /** Action table from the clicked-path cells. */
 export function actionTable(actions: string[], cells: Cells, rng: Rng, replicates: number): ActionRow[] {
   return actions.map((action, k) => {
@@ -56,11 +54,11 @@ export function actionTable(actions: string[], cells: Cells, rng: Rng, replicate
     const liftCi = bootstrapCells(cells.counts, (c) => liftOf(countSet(cells.masks, c, bit)), rng.fork(`lift:${action}`), replicates);
     return {
       action, paths: s.withSet,
-      rate_given_click: rate.rate, rate_given_click_ci: pair(rate),
-      buy_rate: buy.rate, buy_rate_ci: pair(buy),
-      buy_rate_without: without.rate, buy_rate_without_ci: pair(without),
-      lift: liftOf(s), lift_ci: pair(liftCi),
-      buy_coverage: cover.rate, buy_coverage_ci: pair(cover),
+      rate_given_click: rate.rate, rate_given_click_ci: ciPair(rate),
+      buy_rate: buy.rate, buy_rate_ci: ciPair(buy),
+      buy_rate_without: without.rate, buy_rate_without_ci: ciPair(without),
+      lift: liftOf(s), lift_ci: ciPair(liftCi),
+      buy_coverage: cover.rate, buy_coverage_ci: ciPair(cover),
     };
   });
 }

@@ -3,7 +3,7 @@
  * Section 3.1): for candidate sets, the positive rate of each ESM2 sub-task
  * against click→buy, and a recommended set chosen by a stated rule.
  */
-import { wilson } from '../stats/intervals';
+import { ciPair, wilson } from '../stats/intervals';
 import { bootstrapCells } from '../stats/bootstrap';
 import type { Rng } from '../random';
 import { OptionError } from '../errors';
@@ -56,17 +56,14 @@ export function recommendationRule(o: ChooseOptions): string {
 export function evaluateCandidate(actions: string[], cells: Cells, daction: string[], kind: 'single' | 'greedy', ctr: number | null, rng: Rng, replicates: number): DActionCandidate {
   const set = maskOf(actions, daction);
   const s = countSet(cells.masks, cells.counts, set);
-  const boot = (f: (c: Float64Array) => number, label: string): [number, number] => {
-    const r = bootstrapCells(cells.counts, f, rng.fork(`${label}:${daction.join('+')}`), replicates);
-    return [r.low, r.high];
-  };
+  const boot = (f: (c: Float64Array) => number, label: string) => ciPair(bootstrapCells(cells.counts, f, rng.fork(`${label}:${daction.join('+')}`), replicates));
   const d = wilson(s.buysWithSet, s.withSet), o = wilson(s.buys - s.buysWithSet, s.clicks - s.withSet);
   return {
     daction, kind, ctr,
     click_to_daction: s.withSet / s.clicks,
     click_to_daction_ci: boot((c) => { const x = countSet(cells.masks, c, set); return x.withSet / x.clicks; }, 'c2d'),
-    daction_to_buy: d.rate, daction_to_buy_ci: [d.low, d.high],
-    oaction_to_buy: o.rate, oaction_to_buy_ci: [o.low, o.high],
+    daction_to_buy: d.rate, daction_to_buy_ci: ciPair(d),
+    oaction_to_buy: o.rate, oaction_to_buy_ci: ciPair(o),
     click_to_buy: s.buys / s.clicks,
     data_ratio: s.withSet / s.buys,
     buy_coverage: s.buysWithSet / s.buys,

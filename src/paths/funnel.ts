@@ -3,7 +3,7 @@
  * purchases, with counts, rates (95% Wilson intervals), drop-off per step and
  * the time from the click to each action and to the purchase.
  */
-import { wilson, medianP90, type RateCI } from '../stats/intervals';
+import { ciPair, wilson, medianP90, type RateCI } from '../stats/intervals';
 import { PATH_FLAGS as F, type PathSet } from './path-set';
 
 /** One funnel step. */
@@ -57,7 +57,7 @@ function histogram(values: ArrayLike<number>, edges: number[]): number[] {
 }
 
 const step = (name: string, of: string | null, r: RateCI): FunnelStep => ({
-  step: name, count: r.k, of, rate: r.rate, ci: [r.low, r.high], drop_off: 1 - r.rate,
+  step: name, count: r.k, of, rate: r.rate, ci: ciPair(r), drop_off: 1 - r.rate,
 });
 
 /** Compute the funnel of a path set. */

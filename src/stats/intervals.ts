@@ -29,6 +29,11 @@ export function wilson(k: number, n: number, z = 1.959963984540054): RateCI {
   return { k, n, rate: p, low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
 }
 
+/** The bounds of an interval as a `[low, high]` pair (the `…_ci` fields of tables and results). */
+export function ciPair(r: { low: number; high: number }): [number, number] {
+  return [r.low, r.high];
+}
+
 /** Quantile q in [0, 1] of an ascending-sorted array, with linear interpolation (NumPy's default). */
 export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   const n = sorted.length;
