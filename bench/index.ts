@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { SIMULATOR_VERSION, parseFeatureOptions, describeFeatures, setWasmMatMul, wasmMatMul, blasPath, auc, rowsWhere, oracleScores, fitModel, scoreModel, type ModelName, writeSimulation, ensureDefaultData, loadEvents, minePaths, prepareTraining, type Prepared, initBackend, createModel, train, MODEL_PRESETS, TRAIN_DEFAULTS, type TrainData } from '../src';
+import { SIMULATOR_VERSION, parseFeatureOptions, preTransform, csvField, describeFeatures, setWasmMatMul, wasmMatMul, blasPath, auc, rowsWhere, oracleScores, fitModel, scoreModel, type ModelName, writeSimulation, ensureDefaultData, loadEvents, minePaths, prepareTraining, type Prepared, initBackend, createModel, train, MODEL_PRESETS, TRAIN_DEFAULTS, type TrainData } from '../src';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -130,7 +130,6 @@ async function benchTrain(args: string[]) {
   for (const r of results) console.log(`${String(r.preset).padEnd(6)} ${String(r.backend).padEnd(20)} ${String(r.samples_per_s).padStart(10)} ${(r.ratio === null ? '—' : `${r.ratio}× ${r.reference}`).padStart(16)} ${String(r.achieved_gflops).padStart(8)} ${String(r.matmul_peak_gflops).padStart(12)}`);
 }
 
-/** ESM2 vs ESMM vs DNN on a simulated log, several seeds, against the oracle (README table). */
 /**
  * A reference learner on the same clicked rows and features: writes them as CSV (numeric fields as the
  * encoder transforms them) and runs bench/lr_reference.py; undefined without python3 + scikit-learn + pandas.
@@ -143,13 +142,12 @@ function lrReference(p: Prepared, dir: string): { cvr_auc: number; C: number } |
   }
   const s = p.samples;
   const cats = p.encoder.categorical.map((c) => c.name), nums = p.encoder.numeric;
-  const q = (v: string | null) => (v === null ? '' : /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
   for (const [name, idx] of Object.entries(p.split)) {
     const lines = [[...cats.map((c) => `cat:${c}`), ...nums.map((f) => `num:${f.name}`), 'buy'].join(',')];
     for (const r of idx as Int32Array) {
       if (!s.labels.click[r]) continue;
-      const num = nums.map((f) => { const v = s.numeric[f.name][r]; return Number.isFinite(v) ? String(f.transform === 'log1p' ? Math.log1p(v) : v) : ''; });
-      lines.push([...cats.map((c) => q(s.categorical[c][r])), ...num, s.labels.buy[r]].join(','));
+      const num = nums.map((f) => { const v = preTransform(f, s.numeric[f.name][r]); return Number.isFinite(v) ? String(v) : ''; });
+      lines.push([...cats.map((c) => csvField(s.categorical[c][r])), ...num, s.labels.buy[r]].join(','));
     }
     writeFileSync(join(dir, `lr-${name}.csv`), lines.join('\n') + '\n');
   }
@@ -162,6 +160,7 @@ function lrReference(p: Prepared, dir: string): { cvr_auc: number; C: number } |
   return JSON.parse(line);
 }
 
+/** ESM2 vs ESMM vs DNN on a simulated log, several seeds, against the oracle (README table). */
 async function benchModels(args: string[]) {
   const arg = (name: string, d: string) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? d;
   const impressions = Number(arg('impressions', '5000000'));

@@ -17,6 +17,7 @@ export { simulate, SIMULATOR_VERSION, type Simulation, type SimulateOptions, typ
 export { writeSimulation, type SimulationFiles } from './data/write-simulation';
 export { ensureDefaultData, repoRoot } from './data/default-data';
 export { openDuckDB, sqlString } from './data/duckdb';
+export { csvField } from './data/csv';
 // Plots
 export * from './plot/figure';
 export { show, showHtml } from './plot/show';
@@ -45,7 +46,7 @@ export { minePathsDuckDB, type DuckMineOptions, type DuckLoadSummary } from './p
 export { registerFastKernels, scatterAdd } from './backend-kernels';
 // Features, models, training
 export { buildSamples, splitByTime, parseFeatureOptions, describeFeatures, NON_FEATURE_COLUMNS, type SampleSet, type SampleOptions, type FeatureOptions, type Split } from './features/samples';
-export { fitEncoder, encodeRows, type FeatureEncoder, type EncodedRows } from './features/encoder';
+export { fitEncoder, encodeRows, preTransform, type FeatureEncoder, type EncodedRows } from './features/encoder';
 export { ConversionModel, type ModelSpec, type ModelConfig, type ModelOptions, type Batch, type Outputs, type ModelName } from './models/model';
 export { Esm2, ESM2_TOWERS } from './models/esm2';
 export { Esmm } from './models/esmm';

@@ -8,6 +8,7 @@ import { prepareTraining, fitModel } from '../train/pipeline';
 import { loadModel, saveModel } from '../train/save-model';
 import { buildSamples, parseFeatureOptions } from '../features/samples';
 import { encodeRows } from '../features/encoder';
+import { csvField } from '../data/csv';
 import { trainData } from '../train/data';
 import { predict } from '../train/predict';
 import { scoreModel } from '../evaluate/model-scores';
@@ -92,12 +93,11 @@ e.g. the CTR side in click space).`,
     const p = predict(model, d);
     const out = createWriteStream(String(values.out));
     const keyCols = s.impression_id ? ['impression_id', 'user_id', 'item_id'] : ['user_id', 'item_id'];
-    const csv = (v: unknown) => { const t = v === null || v === undefined ? '' : String(v); return /[",\n]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t; };
     const num = (a: Float32Array | null, i: number) => (a ? String(a[i]) : '');
     out.write([...keyCols, 'ts', 'click', 'daction', 'buy', 'pctr', 'pctavr', 'pcvr', 'pctcvr'].join(',') + '\n');
     for (let i = 0; i < s.n; i++) {
       const key = s.impression_id ? [s.impression_id[i], s.user_id[i], s.item_id[i]] : [s.user_id[i], s.item_id[i]];
-      const line = [...key.map(csv), s.ts[i], s.labels.click[i], s.labels.daction[i], s.labels.buy[i], num(p.pctr, i), num(p.pctavr, i), num(p.pcvr, i), num(p.pctcvr, i)].join(',');
+      const line = [...key.map(csvField), s.ts[i], s.labels.click[i], s.labels.daction[i], s.labels.buy[i], num(p.pctr, i), num(p.pctavr, i), num(p.pcvr, i), num(p.pctcvr, i)].join(',');
       if (!out.write(line + '\n')) await new Promise<void>((r) => out.once('drain', () => r()));
     }
     await new Promise<void>((r) => out.end(() => r()));

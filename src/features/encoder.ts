@@ -59,16 +59,20 @@ export function encodeRows(s: SampleSet, enc: FeatureEncoder, rows?: ArrayLike<n
       cat[r * C + f] = v === null || v === undefined ? 0 : index.get(v) ?? 0;
     }
   });
-  enc.numeric.forEach(({ name, mean, std, transform }, f) => {
-    const col = s.numeric[name];
-    const log = transform === 'log1p';
+  enc.numeric.forEach((field, f) => {
+    const col = s.numeric[field.name];
+    const { mean, std } = field;
     for (let r = 0; r < n; r++) {
-      const x = col ? col[idx[r]] : NaN;
-      const v = log ? Math.log1p(x) : x;
+      const v = preTransform(field, col ? col[idx[r]] : NaN);
       num[r * N + f] = Number.isFinite(v) ? Math.tanh((v - mean) / std) : 0;
     }
   });
   return { n, cat, num };
+}
+
+/** A numeric field's value before standardising: log1p for the fields the encoder chose it for, else as is. */
+export function preTransform(field: FeatureEncoder['numeric'][number], x: number): number {
+  return field.transform === 'log1p' ? Math.log1p(x) : x;
 }
 
 /** Mean, standard deviation (1 when constant), minimum and sample skewness of the finite values of `rows`, after `f`. */
