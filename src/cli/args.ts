@@ -23,18 +23,20 @@ export function parse(command: string, argv: string[], options: NonNullable<Pars
   }
 }
 
-/** Read an integer flag, or throw naming the flag and the value. */
-export function intFlag(command: string, flag: string, value: string | undefined, fallback: number): number {
+/** Read a numeric flag: `ok` says whether the parsed value (underscores allowed as separators) is acceptable. */
+function numericFlag(command: string, flag: string, value: string | undefined, fallback: number, expected: string, ok: (n: number, raw: string) => boolean): number {
   if (value === undefined) return fallback;
   const n = Number(value.replace(/_/g, ''));
-  if (!Number.isInteger(n)) throw new OptionError(`buypath ${command} --${flag}: expected an integer, got "${value}". Pass e.g. --${flag} ${fallback}.`);
+  if (!ok(n, value)) throw new OptionError(`buypath ${command} --${flag}: expected ${expected}, got "${value}". Pass e.g. --${flag} ${fallback}.`);
   return n;
+}
+
+/** Read an integer flag, or throw naming the flag and the value. */
+export function intFlag(command: string, flag: string, value: string | undefined, fallback: number): number {
+  return numericFlag(command, flag, value, fallback, 'an integer', (n) => Number.isInteger(n));
 }
 
 /** Read a number flag, or throw naming the flag and the value. */
 export function numberFlag(command: string, flag: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value.replace(/_/g, ''));
-  if (value.trim() === '' || !Number.isFinite(n)) throw new OptionError(`buypath ${command} --${flag}: expected a number, got "${value}". Pass e.g. --${flag} ${fallback}.`);
-  return n;
+  return numericFlag(command, flag, value, fallback, 'a number', (n, raw) => raw.trim() !== '' && Number.isFinite(n));
 }

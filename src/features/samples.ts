@@ -132,11 +132,13 @@ export function buildSamples(table: ColumnTable, paths: PathSet, options: Sample
     if (col instanceof Float64Array || col instanceof Float32Array) numeric[name] = Float64Array.from(rows, (r) => col[r]);
     else categorical[name] = rows.map((r) => (col[r] === null || col[r] === undefined ? null : String(col[r])));
   }
+  // Ids can be crossed even when they are not features themselves.
+  const crossable: Record<string, (string | null)[]> = { user_id, item_id, ...categorical };
   for (const cross of options.crosses ?? []) {
-    const cols = cross.map((c) => (c === 'user_id' ? user_id : c === 'item_id' ? item_id : categorical[c]));
+    const cols = cross.map((c) => crossable[c]);
     const bad = cross.filter((_, i) => !cols[i]);
     if (cross.length < 2 || bad.length) {
-      const have = ['user_id', 'item_id', ...Object.keys(categorical).filter((c) => c !== 'user_id' && c !== 'item_id')];
+      const have = Object.keys(crossable);
       throw new OptionError(`crosses: expected two or more categorical columns of this log (${have.join(', ')}), got "${cross.join(':')}"${bad.length ? ` (${bad.join(', ')} ${bad.length > 1 ? 'are' : 'is'} not categorical here)` : ''}. Pass e.g. --cross ${have.slice(-2).join(':')}.`);
     }
     categorical[cross.join('_x_')] = Array.from({ length: n }, (_, k) => (cols.some((c) => c[k] === null) ? null : cols.map((c) => c[k]).join('|')));

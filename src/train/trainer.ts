@@ -117,6 +117,7 @@ export async function train(model: ConversionModel, trainSet: TrainData, validat
     let lossSum = 0;
     const steps = Math.ceil(n / o.batchSize);
     let lastShown = Date.now();
+    const rateSoFar = (done: number) => Math.round(done / ((Date.now() - t0) / 1000 || 1e-3));
     for (let step = 0; step < steps; step++) {
       const s = step * o.batchSize, e = Math.min(n, s + o.batchSize);
       const b = batcher.batch(order, s, e);
@@ -126,13 +127,11 @@ export async function train(model: ConversionModel, trainSet: TrainData, validat
       disposeBatch(b);
       seen += e - s;
       if (mode === 'bar' && (step % 10 === 0 || step === steps - 1)) {
-        const rate = Math.round(e / ((Date.now() - t0) / 1000 || 1e-3));
         const bar = '█'.repeat(Math.round((20 * (step + 1)) / steps)).padEnd(20, '·');
-        process.stdout.write(`\r${model.name} epoch ${epoch}/${o.epochs} ${bar} ${rate} samples/s loss ${(lossSum / e).toFixed(4)}`);
+        process.stdout.write(`\r${model.name} epoch ${epoch}/${o.epochs} ${bar} ${rateSoFar(e)} samples/s loss ${(lossSum / e).toFixed(4)}`);
       } else if (mode === 'live' && Date.now() - lastShown >= (o.progressIntervalMs ?? 1000)) {
         lastShown = Date.now();
-        const rate = Math.round(e / ((Date.now() - t0) / 1000 || 1e-3));
-        process.stdout.write(`\r${model.name} epoch ${epoch}/${o.epochs}: ${Math.round((100 * e) / n)}% of ${n} samples, ${rate} samples/s, train loss ${(lossSum / e).toFixed(4)}`);
+        process.stdout.write(`\r${model.name} epoch ${epoch}/${o.epochs}: ${Math.round((100 * e) / n)}% of ${n} samples, ${rateSoFar(e)} samples/s, train loss ${(lossSum / e).toFixed(4)}`);
         await new Promise((resolve) => setImmediate(resolve));
       }
     }
