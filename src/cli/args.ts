@@ -40,3 +40,8 @@ export function intFlag(command: string, flag: string, value: string | undefined
 export function numberFlag(command: string, flag: string, value: string | undefined, fallback: number): number {
   return numericFlag(command, flag, value, fallback, 'a number', (n, raw) => raw.trim() !== '' && Number.isFinite(n));
 }
+
+/** A comma-separated flag as a list (items trimmed, empty ones dropped); undefined when the flag is absent or empty. */
+export function listFlag(value: unknown): string[] | undefined {
+  return value ? String(value).split(',').map((x) => x.trim()).filter(Boolean) : undefined;
+}

@@ -9,7 +9,7 @@ import { analysePaths, type PathReport } from '../paths/path-report';
 import { pathReportPage } from '../report/path-report-html';
 import { MINE_DEFAULTS } from '../defaults';
 import { OptionError } from '../errors';
-import { intFlag, parse, type Command } from './args';
+import { intFlag, listFlag, parse, type Command } from './args';
 
 const pct = (v: number | null) => (v === null || !Number.isFinite(v) ? '—' : `${(100 * v).toFixed(2)}%`);
 
@@ -72,7 +72,7 @@ prints the funnel, the action table and the recommended DAction set.
       load = loaded.report;
       paths = minePaths(loaded.table, mineOpts);
     }
-    const daction = values.daction ? String(values.daction).split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+    const daction = listFlag(values.daction);
     const r = analysePaths(paths, { daction, seed: intFlag('mine', 'seed', values.seed as string | undefined, 1) });
     const quarantined = load.rows_read - load.rows_kept;
     const out = { source: { path: file, engine, rows_read: load.rows_read, rows_kept: load.rows_kept, quarantined }, ...r };

@@ -15,9 +15,7 @@ import { scoreModel } from '../evaluate/model-scores';
 import { MINE_DEFAULTS, MODEL_PRESETS } from '../defaults';
 import { MODELS } from '../models/index';
 import { OptionError } from '../errors';
-import { intFlag, parse, type Command } from './args';
-
-const list = (s: unknown) => (s ? String(s).split(',').map((x) => x.trim()).filter(Boolean) : undefined);
+import { intFlag, listFlag, parse, type Command } from './args';
 
 export const trainCommand: Command = {
   name: 'train',
@@ -49,7 +47,7 @@ per epoch in DIR/checkpoint, saves the model to DIR and prints test metrics.
     const window = (values.window as string | undefined) ?? MINE_DEFAULTS.window;
     const { table } = await loadEvents(file, { preset });
     const paths = minePaths(table, { window });
-    const daction = list(values.daction) ?? analysePaths(paths, { bootstrap: 200 }).daction;
+    const daction = listFlag(values.daction) ?? analysePaths(paths, { bootstrap: 200 }).daction;
     if (!daction.length) throw new OptionError(`buypath train: expected a DAction set, got none (path mining recommends none for ${file}). Pass --daction with the actions to model.`);
     const prepared = prepareTraining(table, paths, { daction, ...parseFeatureOptions(values.exclude as string | undefined, values.cross as string | undefined, Boolean(values.history)) });
     const s = prepared.samples;
