@@ -7,7 +7,7 @@
 import { ciPair, wilson } from '../stats/intervals';
 import { bootstrapCells } from '../stats/bootstrap';
 import type { Rng } from '../random';
-import { countSet, liftOf, type Cells } from './cells';
+import { buyRatesOf, countSet, liftOf, type Cells } from './cells';
 
 /** One row of the action table. */
 export interface ActionRow {
@@ -48,8 +48,7 @@ export function actionTable(actions: string[], cells: Cells, rng: Rng, replicate
     const bit = 1 << k;
     const s = countSet(cells.masks, cells.counts, bit);
     const rate = wilson(s.withSet, s.clicks);
-    const buy = wilson(s.buysWithSet, s.withSet);
-    const without = wilson(s.buys - s.buysWithSet, s.clicks - s.withSet);
+    const { withSet: buy, withoutSet: without } = buyRatesOf(s);
     const cover = wilson(s.buysWithSet, s.buys);
     const liftCi = bootstrapCells(cells.counts, (c) => liftOf(countSet(cells.masks, c, bit)), rng.fork(`lift:${action}`), replicates);
     return {

@@ -4,6 +4,7 @@
  * bootstrap intervals cheap at any data size.
  */
 import { PATH_FLAGS, type PathSet } from './path-set';
+import { wilson, type RateCI } from '../stats/intervals';
 
 /** Counts of clicked paths per action bitmask: `counts[2c]` not bought, `counts[2c+1]` bought. */
 export interface Cells {
@@ -65,6 +66,11 @@ export function countSet(masks: Uint32Array, counts: Float64Array, set: number):
 export function liftOf(s: SetCounts): number {
   const without = (s.buys - s.buysWithSet) / (s.clicks - s.withSet);
   return s.buysWithSet / s.withSet / without;
+}
+
+/** P(buy | click, the set) and P(buy | click, none of the set), each with a 95% Wilson interval. */
+export function buyRatesOf(s: SetCounts): { withSet: RateCI; withoutSet: RateCI } {
+  return { withSet: wilson(s.buysWithSet, s.withSet), withoutSet: wilson(s.buys - s.buysWithSet, s.clicks - s.withSet) };
 }
 
 /** Bitmask of action names (unknown names are an error the caller reports). */

@@ -3,11 +3,11 @@
  * Section 3.1): for candidate sets, the positive rate of each ESM2 sub-task
  * against click→buy, and a recommended set chosen by a stated rule.
  */
-import { ciPair, wilson } from '../stats/intervals';
+import { ciPair } from '../stats/intervals';
 import { bootstrapCells } from '../stats/bootstrap';
 import type { Rng } from '../random';
 import { OptionError } from '../errors';
-import { countSet, maskOf, type Cells } from './cells';
+import { buyRatesOf, countSet, maskOf, type Cells } from './cells';
 import type { ActionRow } from './action-table';
 
 /** Sub-task rates of one candidate DAction set. */
@@ -57,7 +57,7 @@ export function evaluateCandidate(actions: string[], cells: Cells, daction: stri
   const set = maskOf(actions, daction);
   const s = countSet(cells.masks, cells.counts, set);
   const boot = (f: (c: Float64Array) => number, label: string) => ciPair(bootstrapCells(cells.counts, f, rng.fork(`${label}:${daction.join('+')}`), replicates));
-  const d = wilson(s.buysWithSet, s.withSet), o = wilson(s.buys - s.buysWithSet, s.clicks - s.withSet);
+  const { withSet: d, withoutSet: o } = buyRatesOf(s);
   return {
     daction, kind, ctr,
     click_to_daction: s.withSet / s.clicks,
