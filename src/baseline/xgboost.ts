@@ -3,6 +3,14 @@
  * the system's libxgboost (Debian: libxgboost0; macOS: Homebrew's xgboost),
  * or the library named by BUYPATH_XGBOOST_LIB. Boosting rounds run on
  * libuv's thread pool (koffi async calls), off the event loop.
+ *
+ * Reproducibility: XGBoost keeps its random engine (row subsampling, column
+ * sampling) per thread, and a round runs on whichever pool thread is free, so a
+ * seed applied once would govern only the thread that configured the booster.
+ * Every Booster therefore sets `seed_per_iteration`: XGBoost re-seeds the engine
+ * of the thread that runs round i from (seed, i) at the start of the round, and
+ * the same seed gives the same trees whatever thread runs them (and the same
+ * trees as Python XGBoost, whose rounds all run on one thread).
  */
 import { existsSync } from 'node:fs';
 import { EnvironmentError } from '../errors';
@@ -79,15 +87,21 @@ export class DMatrix {
   }
 }
 
+/** Parameters every Booster sets: sampling re-seeded from (seed, round) on the thread that runs the round. */
+export const BOOSTER_FIXED_PARAMS = { seed_per_iteration: 1 } as const;
+
 /** A gradient-boosted tree model. */
 export class Booster {
   readonly handle: unknown;
+  /** The parameters set on XGBoost: the caller's and BOOSTER_FIXED_PARAMS (pass these to another XGBoost to compare). */
+  readonly params: Record<string, string | number>;
   constructor(train: DMatrix, params: Record<string, string | number>) {
     const x = loadXgboost();
     const out = [null];
     check(x.create([train.handle], 1, out), 'XGBoosterCreate');
     this.handle = out[0];
-    for (const [k, v] of Object.entries(params)) check(x.setParam(this.handle, k, String(v)), `set ${k}`);
+    this.params = { ...params, ...BOOSTER_FIXED_PARAMS };
+    for (const [k, v] of Object.entries(this.params)) check(x.setParam(this.handle, k, String(v)), `set ${k}`);
   }
 
   /**
