@@ -28,6 +28,13 @@ export function hashString(s: string, seed = 0x811c9dc5): number {
   return h >>> 0;
 }
 
+/** The whole state of an `Rng`: its seed, sfc32's four words and the spare normal draw (JSON-safe, for checkpoints). */
+export interface RngState {
+  seed: number;
+  words: [number, number, number, number];
+  spare: number | null;
+}
+
 /** A seeded random stream. */
 export class Rng {
   /** The seed this stream was created with (recorded in results). */
@@ -49,6 +56,24 @@ export class Rng {
     this.c = sm();
     this.d = sm();
     for (let i = 0; i < 12; i++) this.nextUint32();
+  }
+
+  /** The stream's state now: a stream restored from it continues with the same draws. */
+  state(): RngState {
+    return { seed: this.seed, words: [this.a, this.b, this.c, this.d], spare: this.spare };
+  }
+
+  /** A stream that continues exactly where the stream whose `state()` this is stood. */
+  static fromState(s: RngState): Rng {
+    const ok = s && Number.isFinite(s.seed) && Array.isArray(s.words) && s.words.length === 4 && s.words.every((w) => Number.isInteger(w)) &&
+      (s.spare === null || Number.isFinite(s.spare));
+    if (!ok) {
+      throw new RangeError(`Rng state: expected { seed, words: four 32-bit integers, spare: number or null } as written by Rng.state(), got ${JSON.stringify(s)}. Save the state with rng.state().`);
+    }
+    const r = new Rng(s.seed);
+    [r.a, r.b, r.c, r.d] = s.words.map((w) => w | 0);
+    r.spare = s.spare;
+    return r;
   }
 
   /** Next raw 32-bit unsigned integer. */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rng } from '../src';
+import { rng, Rng } from '../src';
 
 test('same seed, same stream; forks are independent and stable', () => {
   const a = rng(42), b = rng(42);
@@ -30,4 +30,15 @@ test('shuffle is a seeded permutation', () => {
   const a = rng(3).shuffle(Array.from({ length: 50 }, (_, i) => i));
   assert.deepEqual([...a].sort((x, y) => x - y), Array.from({ length: 50 }, (_, i) => i));
   assert.deepEqual(a, rng(3).shuffle(Array.from({ length: 50 }, (_, i) => i)));
+});
+
+test('a stream restored from its state continues with the same draws (spare normal included)', () => {
+  const a = rng(11);
+  for (let i = 0; i < 37; i++) a.uniform();
+  a.normal(); // leaves a spare normal draw
+  const b = Rng.fromState(JSON.parse(JSON.stringify(a.state())));
+  assert.equal(b.seed, 11);
+  assert.deepEqual(Array.from({ length: 50 }, () => [b.normal(), b.uniform()]), Array.from({ length: 50 }, () => [a.normal(), a.uniform()]));
+  assert.notDeepEqual(rng(11).state(), b.state());
+  assert.throws(() => Rng.fromState({ seed: 1, words: [1, 2, 3], spare: null } as never), /Rng state: expected \{ seed, words: four 32-bit integers/);
 });

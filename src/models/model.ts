@@ -63,7 +63,8 @@ export abstract class ConversionModel {
   abstract readonly lossDescription: string;
   readonly embedding: Embedding;
   readonly towers: Record<string, Tower> = {};
-  private step = 0;
+  /** Training steps taken: step k's dropout masks come from (seed, k), so checkpoints save it and resume restores it. */
+  trainSteps = 0;
 
   constructor(readonly tf: Tf, readonly spec: ModelSpec, readonly options: ModelOptions, towerNames: string[]) {
     const rng = new Rng(options.seed).fork('init');
@@ -81,7 +82,7 @@ export abstract class ConversionModel {
 
   /** Dropout seed for one training step (undefined at prediction time). */
   protected dropoutSeed(training: boolean): number | undefined {
-    return training ? new Rng(this.options.seed).seedFor(`dropout:${this.step++}`) : undefined;
+    return training ? new Rng(this.options.seed).seedFor(`dropout:${this.trainSteps++}`) : undefined;
   }
 
   /** Probabilities of every declared output. */

@@ -1,7 +1,9 @@
 /**
  * One trainer for every model: seeded shuffling, mini-batches with bounded
  * memory, Adam, early stopping on the validation loss (best weights kept),
- * a checkpoint each epoch and resume, progress with samples/s and losses.
+ * a checkpoint each epoch holding the whole training state (resume ends bit for
+ * bit where an uninterrupted run ends, on the same backend), progress with
+ * samples/s and losses.
  * tfjs's own `fit()` shuffles with an unseedable Math.random, so it is not used.
  */
 import type * as TF from '@tensorflow/tfjs';
@@ -41,7 +43,7 @@ export interface TrainLoopOptions {
   learningRate: number;
   patience: number;
   seed: number;
-  /** Folder for per-epoch checkpoints; with `resume`, training continues from the last one. */
+  /** Folder for per-epoch checkpoints; with `resume`, training continues exactly from the last one (same seed, batch size, learning rate and rows). */
   checkpointDir?: string;
   resume?: boolean;
   /**
@@ -89,29 +91,31 @@ export async function train(model: ConversionModel, trainSet: TrainData, validat
   const tf = model.tf as typeof TF;
   const optimizer = tf.train.adam(o.learningRate);
   const vars = model.weights().map((w) => w.variable);
-  const rng = new Rng(o.seed).fork('shuffle');
+  let rng = new Rng(o.seed).fork('shuffle');
   const batcher = new Batcher(tf, trainSet, o.batchSize);
   const n = trainSet.rows.n;
-  const order = Int32Array.from({ length: n }, (_, i) => i);
+  let order = Int32Array.from({ length: n }, (_, i) => i);
   const history: EpochLog[] = [];
+  const run = { model: model.name, seed: o.seed, batchSize: o.batchSize, learningRate: o.learningRate, rows: n };
   let start = 0;
+  let best = Infinity, bestEpoch = 0, stale = 0, stoppedEarly = false;
+  let bestWeights: Map<string, Float32Array> | undefined;
   if (o.resume && o.checkpointDir) {
-    const ck = await loadCheckpoint(o.checkpointDir, model, optimizer);
+    const ck = await loadCheckpoint(o.checkpointDir, model, optimizer, run);
     if (ck) {
       start = ck.epoch;
       history.push(...ck.history);
-      for (let e = 0; e < start; e++) rng.shuffle(order); // keep the shuffle stream aligned
+      rng = Rng.fromState(ck.shuffle);
+      order = ck.order;
+      ({ loss: best, epoch: bestEpoch, stale, stopped: stoppedEarly } = ck.best);
+      bestWeights = ck.bestWeights ?? undefined; // null: the checkpoint's weights are the best
     }
   }
-  let best = history.length ? Math.min(...history.map((h) => h.val_loss)) : Infinity;
-  let bestEpoch = history.length ? history.findIndex((h) => h.val_loss === best) + 1 : 0;
-  let bestWeights = snapshot(model);
-  let stale = history.length ? history.length - bestEpoch : 0;
+  bestWeights ??= snapshot(model);
   const mode = resolveProgress(o.progress);
   const started = Date.now();
   let seen = 0;
-  let stoppedEarly = false;
-  for (let epoch = start + 1; epoch <= o.epochs; epoch++) {
+  for (let epoch = start + 1; epoch <= o.epochs && !stoppedEarly; epoch++) {
     const t0 = Date.now();
     rng.shuffle(order);
     let lossSum = 0;
@@ -150,10 +154,11 @@ export async function train(model: ConversionModel, trainSet: TrainData, validat
       bestWeights = snapshot(model);
       stale = 0;
     } else stale++;
-    if (o.checkpointDir) await saveCheckpoint(o.checkpointDir, model, optimizer, epoch, history);
-    if (stale > o.patience) {
-      stoppedEarly = true;
-      break;
+    stoppedEarly = stale > o.patience;
+    if (o.checkpointDir) {
+      await saveCheckpoint(o.checkpointDir, model, optimizer, {
+        epoch, history, shuffle: rng.state(), order, best: { loss: best, epoch: bestEpoch, stale, stopped: stoppedEarly }, bestWeights: bestEpoch === epoch ? null : bestWeights, run,
+      });
     }
   }
   restore(model, bestWeights);
