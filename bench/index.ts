@@ -10,6 +10,11 @@ import { join, resolve } from 'node:path';
 import { SIMULATOR_VERSION, parseFeatureOptions, preTransform, csvField, describeFeatures, setWasmMatMul, wasmMatMul, blasPath, auc, rowsWhere, oracleScores, fitModel, scoreModel, type ModelName, writeSimulation, ensureDefaultData, loadEvents, minePaths, prepareTraining, type Prepared, initBackend, createModel, train, MODEL_PRESETS, TRAIN_DEFAULTS, type TrainData } from '../src';
 
 const ROOT = resolve(__dirname, '..');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const prerequisites = require('../scripts/prerequisites.js') as {
+  locate(name: string): string | undefined;
+  prerequisite(name: string): { apt: string[]; elsewhere: string };
+};
 
 async function benchMine(args: string[]) {
   const impressions = Number(args.find((a) => a.startsWith('--impressions='))?.split('=')[1] ?? 9_300_000);
@@ -34,9 +39,9 @@ async function benchMine(args: string[]) {
   run('buypath (memory)', node[0], [...node[1], 'memory', file]);
   run('buypath (duckdb)', node[0], [...node[1], 'duckdb-engine', file]);
   run('DuckDB SQL', node[0], [...node[1], 'duckdb-sql', file]);
-  const py = ['python3', '/usr/bin/python3'].find((p) => spawnSync(p, ['-c', 'import pandas'], { stdio: 'ignore' }).status === 0);
+  const py = prerequisites.locate('pandas');
   if (py) run('pandas', py, [join('bench', 'mine_pandas.py'), file]);
-  else console.log('pandas: not installed (apt-get install python3-pandas)');
+  else console.log(`pandas: not installed (apt-get install -y ${prerequisites.prerequisite('pandas').apt.join(' ')})`);
   const ref = runs[0];
   console.log(`\n${'run'.padEnd(18)} ${'wall s'.padStart(8)} ${'peak MiB'.padStart(9)} ${'time ×'.padStart(7)} ${'mem ×'.padStart(6)}  funnel (impression/click/cart/wish/buy)`);
   for (const r of runs) {
@@ -74,12 +79,21 @@ async function matMulPeak(tf: typeof import('@tensorflow/tfjs')): Promise<number
   return (2 * 1000 * 512 * 512 * reps) / s / 1e9;
 }
 
-function torchReference(args: object, threads: number): { samples_per_s: number; torch: string } | null {
-  const py = ['python3', '/usr/bin/python3'].find((p) => spawnSync(p, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0);
-  if (!py) return null;
+type TorchRef = { samples_per_s: number; torch: string } | { missing: string };
+
+/** PyTorch's samples/s on the same model, or why there is none (PyTorch missing, or its script failed). */
+function torchReference(args: object, threads: number): TorchRef {
+  const py = prerequisites.locate('pytorch');
+  if (!py) {
+    const p = prerequisites.prerequisite('pytorch');
+    return { missing: `PyTorch not installed: apt-get install -y ${p.apt.join(' ')}, or ${p.elsewhere}` };
+  }
   const r = spawnSync(py, [join(ROOT, 'bench', 'esm2_torch.py')], { input: JSON.stringify({ ...args, threads }), encoding: 'utf8' });
-  return r.status === 0 ? JSON.parse(r.stdout.trim().split('\n').pop()!) : null;
+  if (r.status !== 0) return { missing: `bench/esm2_torch.py failed (exit ${r.status}): ${r.stderr.trim().split('\n').pop()}` };
+  return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
+
+const measured = (r: TorchRef | undefined): r is { samples_per_s: number; torch: string } => Boolean(r && 'samples_per_s' in r);
 
 async function benchTrain(args: string[]) {
   const json = args.includes('--json');
@@ -92,13 +106,14 @@ async function benchTrain(args: string[]) {
     ? [{ label: 'wasm+blas', set: 'blas' }, { label: 'wasm+transpose-fix', set: 'transpose-fix' }, { label: 'wasm (stock)', set: 'stock' }]
     : [{ label: backend.name }];
   const results: Record<string, unknown>[] = [];
-  const refs: Record<string, Record<string, { samples_per_s: number; torch: string } | null>> = {};
+  const refs: Record<string, Record<string, TorchRef>> = {};
   for (const preset of ['fast', 'paper'] as const) {
     const config = MODEL_PRESETS[preset];
     const macs = towerMacs(p.spec.vocabSizes.length * config.embeddingDim + p.spec.numNumeric, config.towers, 4);
     const torchArgs = { vocab_sizes: p.spec.vocabSizes, num_numeric: p.spec.numNumeric, embedding: config.embeddingDim, towers: config.towers, dropout: config.dropout, lr: config.learningRate, batch: config.batchSize, steps: preset === 'fast' ? 60 : 10 };
     refs[preset] = { 'pytorch-1t': torchReference(torchArgs, 1), 'pytorch-default': torchReference(torchArgs, 0) };
-    const best = Object.entries(refs[preset]).filter(([, v]) => v).sort((a, b) => b[1]!.samples_per_s - a[1]!.samples_per_s)[0];
+    const best = Object.entries(refs[preset]).flatMap(([k, v]) => (measured(v) ? [[k, v] as const] : [])).sort((a, b) => b[1].samples_per_s - a[1].samples_per_s)[0];
+    const whyNone = best ? null : Object.values(refs[preset]).map((v) => ('missing' in v ? v.missing : '')).find(Boolean) ?? 'no reference';
     for (const mode of modes) {
       if (mode.set) setWasmMatMul(tf, mode.set);
       if (mode.set === 'blas' && wasmMatMul !== 'blas') continue; // no BLAS installed
@@ -113,21 +128,23 @@ async function benchTrain(args: string[]) {
       m.dispose();
       const peak = await matMulPeak(tf);
       results.push({
-        preset, backend: mode.label, samples_per_s: Math.round(sps), reference: best?.[0] ?? null, reference_samples_per_s: best ? Math.round(best[1]!.samples_per_s) : null,
-        ratio: best ? +(sps / best[1]!.samples_per_s).toFixed(3) : null, achieved_gflops: +((sps * 6 * macs) / 1e9).toFixed(2), matmul_peak_gflops: +peak.toFixed(2),
+        preset, backend: mode.label, samples_per_s: Math.round(sps), reference: best?.[0] ?? null, reference_samples_per_s: best ? Math.round(best[1].samples_per_s) : null,
+        ratio: best ? +(sps / best[1].samples_per_s).toFixed(3) : null, ratio_reason: whyNone, achieved_gflops: +((sps * 6 * macs) / 1e9).toFixed(2), matmul_peak_gflops: +peak.toFixed(2),
         rows, batch: config.batchSize, embedding: config.embeddingDim, towers: config.towers,
       });
     }
   }
   if (backend.name === 'wasm') setWasmMatMul(tf, 'blas');
   const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, memory_gib: Math.round(totalmem() / 2 ** 30), node: process.version, tfjs: backend.version, blas: blasPath ?? null };
-  const references = Object.fromEntries(Object.entries(refs).map(([k, v]) => [k, Object.fromEntries(Object.entries(v).map(([n, r]) => [n, r ? Math.round(r.samples_per_s) : null]))]));
-  const torchVersion = Object.values(refs).flatMap((v) => Object.values(v)).find((r) => r)?.torch ?? null;
-  if (json) return console.log(JSON.stringify({ machine, torch: torchVersion, references, results }, null, 2));
+  const references = Object.fromEntries(Object.entries(refs).map(([k, v]) => [k, Object.fromEntries(Object.entries(v).map(([n, r]) => [n, measured(r) ? Math.round(r.samples_per_s) : null]))]));
+  const torchVersion = Object.values(refs).flatMap((v) => Object.values(v)).find(measured)?.torch ?? null;
+  const missing = Object.values(refs).flatMap((v) => Object.values(v)).map((r) => ('missing' in r ? r.missing : '')).find(Boolean) ?? null;
+  if (json) return console.log(JSON.stringify({ machine, torch: torchVersion, reference_missing: missing, references, results }, null, 2));
+  if (missing) console.log(`reference: ${missing} (ratios are — until it is installed)`);
   console.log(`machine: ${machine.cpus} × ${machine.cpu}, ${machine.memory_gib} GiB, node ${machine.node}, tfjs ${machine.tfjs}, BLAS ${machine.blas ?? 'none'}, PyTorch ${torchVersion ?? 'not installed'}`);
   console.log(`PyTorch references (samples/s): ${JSON.stringify(references)}`);
   console.log(`${'preset'.padEnd(6)} ${'backend'.padEnd(20)} ${'samples/s'.padStart(10)} ${'vs PyTorch best'.padStart(16)} ${'GFLOP/s'.padStart(8)} ${'matMul peak'.padStart(12)}`);
-  for (const r of results) console.log(`${String(r.preset).padEnd(6)} ${String(r.backend).padEnd(20)} ${String(r.samples_per_s).padStart(10)} ${(r.ratio === null ? '—' : `${r.ratio}× ${r.reference}`).padStart(16)} ${String(r.achieved_gflops).padStart(8)} ${String(r.matmul_peak_gflops).padStart(12)}`);
+  for (const r of results) console.log(`${String(r.preset).padEnd(6)} ${String(r.backend).padEnd(20)} ${String(r.samples_per_s).padStart(10)} ${(r.ratio === null ? '— (no PyTorch)' : `${r.ratio}× ${r.reference}`).padStart(16)} ${String(r.achieved_gflops).padStart(8)} ${String(r.matmul_peak_gflops).padStart(12)}`);
 }
 
 /**
@@ -135,9 +152,9 @@ async function benchTrain(args: string[]) {
  * encoder transforms them) and runs bench/lr_reference.py; undefined without python3 + scikit-learn + pandas.
  */
 function lrReference(p: Prepared, dir: string): { cvr_auc: number; C: number } | undefined {
-  const py = ['/usr/bin/python3', 'python3'].find((x) => spawnSync(x, ['-c', 'import sklearn, pandas'], { stdio: 'ignore' }).status === 0);
+  const py = prerequisites.locate('scikit-learn');
   if (!py) {
-    console.log('reference: logistic regression skipped (needs python3 with scikit-learn and pandas: apt-get install python3-sklearn python3-pandas)');
+    console.log(`reference: logistic regression skipped (needs python3 with scikit-learn and pandas: apt-get install -y ${prerequisites.prerequisite('scikit-learn').apt.join(' ')})`);
     return undefined;
   }
   const s = p.samples;

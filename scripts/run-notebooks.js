@@ -4,30 +4,28 @@
 // is kept as self-contained HTML in reports/notebooks/, and what each recorded joins results.json.
 const { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } = require('node:fs');
 const { join, basename } = require('node:path');
-const { spawnSync } = require('node:child_process');
 const bp = require('../dist');
+const { ensure } = require('./prerequisites');
 
-/** The GBDT baseline needs libxgboost: install it with apt where we can, else say how. */
-function ensureXgboost() {
-  try {
-    bp.loadXgboost();
-    return;
-  } catch (e) {
-    const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-    if (!isRoot || spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status !== 0) throw e;
-  }
-  console.log('buypath: XGBoost not found; installing libxgboost0 with apt-get');
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-  spawnSync('apt-get', ['install', '-y', '-qq', 'libxgboost0'], { stdio: 'inherit', env });
+/**
+ * What npm start needs (scripts/prerequisites.js, "start": Jupyter, libxgboost, OpenBLAS), installed with
+ * apt-get where it can; then the GBDT baseline is loaded (or fails with the install command) and the
+ * matMul path the wasm backend will take is printed.
+ */
+function ensurePrerequisites() {
+  ensure('start', { install: true });
   bp.loadXgboost();
+  bp.loadSgemm();
+  console.log(bp.blasPath
+    ? `buypath: matMul on the wasm backend: native OpenBLAS (${bp.blasPath})`
+    : `buypath: matMul on the wasm backend: transpose-fix kernels, no OpenBLAS (${process.env.BUYPATH_BLAS === '0' ? 'BUYPATH_BLAS=0' : 'install libopenblas0-pthread for ~2.7× faster training'})`);
 }
 
 async function main() {
   const started = Date.now();
   const root = bp.repoRoot();
+  ensurePrerequisites();
   bp.setupJupyter({ install: true });
-  ensureXgboost();
   await bp.ensureDefaultData(root);
   const only = process.argv.slice(2);
   const dir = join(root, 'notebooks');

@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { runReport, writeReport, writeSimulation } from '../src';
-import { ROOT, tmp } from './helpers';
+import { ROOT, tmp, needs, missingReason } from './helpers';
 
 const CHROMIUM = process.env.BUYPATH_CHROMIUM ?? '/usr/bin/chromium';
 
-test('the report renders every plot in headless Chromium, offline, without console errors', async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium: expected ${CHROMIUM}, got nothing there. Install it: apt-get install -y chromium (or set BUYPATH_CHROMIUM).`);
+test('the report renders every plot in headless Chromium, offline, without console errors', needs('chromium', 'xgboost'), async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium: expected ${CHROMIUM}, got nothing there; ${missingReason('chromium')}`);
   const dir = tmp();
   const { files } = await writeSimulation(join(dir, 'sim'), { impressions: 40_000, seed: 8 });
   const r = await runReport(files.events, { preset: 'buypath', config: { epochs: 1 }, replicates: 20, progress: 'none' });

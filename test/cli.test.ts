@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, tmp, taobaoPath, writeTmp } from './helpers';
+import { cli, tmp, taobaoPath, writeTmp, needs } from './helpers';
 
 test('buypath --help lists the commands; each has --help', () => {
   const top = cli(['--help']);
@@ -36,7 +36,7 @@ test('buypath simulate writes the log and the truths and prints realised rates',
   assert.match(cli(['simulate', '--buy-taste', 'x']).stderr, /--buy-taste: expected a number, got "x"/);
 });
 
-test('buypath inspect --json on the Taobao sample', () => {
+test('buypath inspect --json on the Taobao sample', needs('taobao'), () => {
   const r = cli(['inspect', taobaoPath(), '--preset', 'taobao-userbehavior', '--json']);
   assert.equal(r.status, 0, r.stderr);
   const j = JSON.parse(r.stdout);
@@ -56,7 +56,7 @@ test('buypath inspect --strict fails naming the line; lenient reports it', () =>
   assert.match(text.stdout, /bad_timestamp: 1 \(lines 3\)/);
 });
 
-test('buypath train then predict, on the simulator and on the Taobao sample (click space)', () => {
+test('buypath train then predict on the simulator', () => {
   const dir = tmp();
   const sim = join(dir, 'sim');
   assert.equal(cli(['simulate', '--out', sim, '--impressions', '30000', '--seed', '4']).status, 0);
@@ -82,7 +82,10 @@ test('buypath train then predict, on the simulator and on the Taobao sample (cli
   assert.equal(px.length, 30_001);
   assert.notEqual(px[1].split(',')[9], lines[1].split(',')[9], 'another feature set, another pCVR');
   assert.match(cli(['train', join(sim, 'events.csv'), '--out', join(dir, 'bad'), '--cross', 'segment:colour']).stderr, /crosses: expected two or more categorical columns/);
+});
 
+test('buypath train then predict on the Taobao sample (click space)', needs('taobao'), () => {
+  const dir = tmp();
   const tb = cli(['train', taobaoPath(), '--preset', 'taobao-userbehavior', '--model', 'esm2', '--out', join(dir, 'tb'), '--epochs', '1']);
   assert.equal(tb.status, 0, tb.stderr);
   assert.match(tb.stdout, /click space/);
@@ -95,7 +98,7 @@ test('buypath train then predict, on the simulator and on the Taobao sample (cli
   assert.ok(Number(r1[8]) > 0 && Number(r1[8]) < 1);
 });
 
-test('buypath report on the Taobao sample runs end to end (click space)', () => {
+test('buypath report on the Taobao sample runs end to end (click space)', needs('taobao', 'xgboost'), () => {
   const out = join(tmp(), 'r');
   const r = cli(['report', taobaoPath(), '--preset', 'taobao-userbehavior', '--out', out, '--epochs', '1', '--replicates', '20']);
   assert.equal(r.status, 0, r.stderr);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Booster, DMatrix, fitGbdt, auc, rng, type TrainData } from '../src';
-import { ROOT } from './helpers';
+import { ROOT, needs, pythonFor } from './helpers';
 
 function data(n: number, seed: number) {
   const r = rng(seed), cols = 4;
@@ -12,9 +12,8 @@ function data(n: number, seed: number) {
   return { X, y, cols };
 }
 
-test('XGBoost through koffi equals Python XGBoost on the same data and parameters', async () => {
-  const py = ['python3', '/usr/bin/python3'].find((p) => spawnSync(p, ['-c', 'import xgboost'], { stdio: 'ignore' }).status === 0);
-  if (!py) throw new Error('Python XGBoost: expected python3-xgboost for the cross-check, got none. Install it: apt-get install -y python3-xgboost');
+test('XGBoost through koffi equals Python XGBoost on the same data and parameters', needs('xgboost', 'python-xgboost'), async () => {
+  const py = pythonFor('python-xgboost');
   const n = 2000, { X, y, cols } = data(n, 3);
   const params = { objective: 'binary:logistic', tree_method: 'hist', max_depth: 4, eta: 0.3, seed: 1, nthread: 1 };
   const rounds = 20;
@@ -30,7 +29,7 @@ test('XGBoost through koffi equals Python XGBoost on the same data and parameter
   assert.ok(auc(y, ours) > 0.8);
 });
 
-test('fitGbdt trains CVR on clicked rows and CTCVR on all rows', async () => {
+test('fitGbdt trains CVR on clicked rows and CTCVR on all rows', needs('xgboost'), async () => {
   const r = rng(4), n = 3000;
   const mk = (): TrainData => {
     const cat = Int32Array.from({ length: n * 2 }, () => r.int(5));

@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadEvents, LoadError, PROBLEM_CLASSES, openDuckDB, sqlString } from '../src';
-import { writeTmp, taobaoPath, tmp } from './helpers';
+import { writeTmp, taobaoPath, tmp, needs } from './helpers';
 import { join } from 'node:path';
 
 const CLEAN = `user_id,item_id,event,ts,price
@@ -152,7 +152,7 @@ describe('loadEvents: problems', () => {
 });
 
 describe('loadEvents: presets on real data', () => {
-  test('taobao-userbehavior reads the shipped sample with the README counts', async () => {
+  test('taobao-userbehavior reads the shipped sample with the README counts', needs('taobao'), async () => {
     const { report, table } = await loadEvents(taobaoPath(), { preset: 'taobao-userbehavior' });
     assert.equal(report.rows_read, 84287);
     assert.equal(report.rows_kept, 84287);

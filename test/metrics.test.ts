@@ -3,14 +3,10 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { auc, gauc, topK, logLoss, calibration, rng, weightedAuc, weightedGauc, weightedTopK, bootstrapUsers } from '../src';
-import { ROOT } from './helpers';
+import { ROOT, needs, pythonFor } from './helpers';
 
 /** A Python with scikit-learn (Debian's python3-sklearn), or a failure naming the install command. */
-function sklearnPython(): string {
-  const py = ['python3', '/usr/bin/python3'].find((p) => spawnSync(p, ['-c', 'import sklearn'], { stdio: 'ignore' }).status === 0);
-  if (!py) throw new Error('scikit-learn: expected a python3 with sklearn for the cross-checks, got none. Install it: apt-get install -y python3-sklearn');
-  return py;
-}
+const sklearnPython = () => pythonFor('scikit-learn');
 
 test('hand-worked AUC, GAUC and top-k cases', () => {
   assert.equal(auc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]), 0.75);
@@ -26,7 +22,7 @@ test('hand-worked AUC, GAUC and top-k cases', () => {
   assert.deepEqual(calibration([0, 1, 0, 1], [0.1, 0.2, 0.3, 0.9], null, 2), [{ predicted: 0.15000000000000002, observed: 0.5, n: 2 }, { predicted: 0.6, observed: 0.5, n: 2 }]);
 });
 
-test('metrics equal scikit-learn to 1e-9 on the same arrays', () => {
+test('metrics equal scikit-learn to 1e-9 on the same arrays', needs('scikit-learn'), () => {
   const r = rng(12);
   const n = 3000;
   const labels = Array.from({ length: n }, () => (r.uniform() < 0.08 ? 1 : 0));

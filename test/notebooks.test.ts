@@ -4,7 +4,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { executeNotebook } from '../src';
-import { ROOT, taobaoPath, tmp } from './helpers';
+import { ROOT, taobaoPath, tmp, needs } from './helpers';
 
 const NB = join(ROOT, 'notebooks');
 
@@ -24,7 +24,7 @@ describe('notebooks are committed clean and match their sources', () => {
   }
 });
 
-describe('notebook 00-quickstart runs headless', () => {
+describe('notebook 00-quickstart runs headless', needs('jupyter'), () => {
   test('on the embedded simulated data', async () => {
     const r = await executeNotebook(join(NB, '00-quickstart.ipynb'), { outDir: tmp() });
     assert.deepEqual(r.errors, []);
@@ -37,7 +37,7 @@ describe('notebook 00-quickstart runs headless', () => {
     assert.match(r.stdout, /tfjs backend/);
   });
 
-  test('on the Taobao sample', async () => {
+  test('on the Taobao sample', needs('taobao'), async () => {
     const r = await executeNotebook(join(NB, '00-quickstart.ipynb'), { outDir: tmp(), params: { dataPath: taobaoPath(), preset: 'taobao-userbehavior' } });
     assert.ok(r.ok, [...r.errors, ...r.stderr].join('\n'));
     assert.deepEqual((r.results as { events: object }).events, { click: 75693, cart: 4494, wish: 2351, buy: 1749 });
@@ -50,7 +50,7 @@ describe('notebook 00-quickstart runs headless', () => {
   });
 });
 
-describe('notebook 01-mine-paths runs headless', () => {
+describe('notebook 01-mine-paths runs headless', needs('jupyter'), () => {
   test('on the embedded simulated data: recommends cart and wish', async () => {
     const r = await executeNotebook(join(NB, '01-mine-paths.ipynb'), { outDir: tmp(), html: true });
     assert.ok(r.ok, [...r.errors, ...r.stderr].join('\n'));
@@ -62,7 +62,7 @@ describe('notebook 01-mine-paths runs headless', () => {
     assert.equal((html.match(/class=\"buypath-plot\"/g) ?? []).length, 5, 'five figures in the exported notebook');
   });
 
-  test('on the Taobao sample (click space)', async () => {
+  test('on the Taobao sample (click space)', needs('taobao'), async () => {
     const r = await executeNotebook(join(NB, '01-mine-paths.ipynb'), { outDir: tmp(), params: { dataPath: taobaoPath(), preset: 'taobao-userbehavior' } });
     assert.ok(r.ok, [...r.errors, ...r.stderr].join('\n'));
     const res = r.results as { mode: string; funnel: Record<string, number | null>; anomalies: Record<string, number> };
@@ -72,7 +72,7 @@ describe('notebook 01-mine-paths runs headless', () => {
   });
 });
 
-describe('notebook 02-train-esm2 runs headless', () => {
+describe('notebook 02-train-esm2 runs headless', needs('jupyter'), () => {
   test('on the embedded simulated data, against the oracle', async () => {
     const r = await executeNotebook(join(NB, '02-train-esm2.ipynb'), { outDir: tmp(), params: { epochs: 2 } });
     assert.ok(r.ok, [...r.errors, ...r.stderr].join('\n'));
@@ -91,7 +91,7 @@ describe('notebook 02-train-esm2 runs headless', () => {
     assert.match(r.stdout, /\resm2 epoch 1\/2: train loss \d/);
   });
 
-  test('on the Taobao sample (click space: no CTR-side metrics)', async () => {
+  test('on the Taobao sample (click space: no CTR-side metrics)', needs('taobao'), async () => {
     const r = await executeNotebook(join(NB, '02-train-esm2.ipynb'), { outDir: tmp(), params: { dataPath: taobaoPath(), preset: 'taobao-userbehavior', models: 'esm2', epochs: 1 } });
     assert.ok(r.ok, [...r.errors, ...r.stderr].join('\n'));
     const res = r.results as { space: string; models: Record<string, { cvr_auc: number; ctcvr_auc: number | null }> };
@@ -102,7 +102,7 @@ describe('notebook 02-train-esm2 runs headless', () => {
   });
 });
 
-describe('notebook 03-compare runs headless', () => {
+describe('notebook 03-compare runs headless', needs('jupyter', 'xgboost'), () => {
   test('on the embedded simulated data: the five models, intervals, lifts, and the written report', async () => {
     const reportDir = tmp();
     const r = await executeNotebook(join(NB, '03-compare.ipynb'), { outDir: tmp(), params: { epochs: 2, replicates: 30, reportDir } });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import {
   loadEvents, minePaths, minePathsDuckDB, analysePaths, parseWindow, wilson, writeSimulation, PATH_FLAGS, OptionError, bootstrapCells, rng,
 } from '../src';
-import { writeTmp, taobaoPath, tmp, cli } from './helpers';
+import { writeTmp, taobaoPath, tmp, cli, needs } from './helpers';
 
 const D = 86400;
 const T0 = 1_600_000_000;
@@ -150,7 +150,7 @@ describe('recovery on the simulator', async () => {
   });
 });
 
-describe('buypath mine', () => {
+describe('buypath mine on the Taobao sample', needs('taobao'), () => {
   test('--json - on the Taobao sample: funnel, actions, recommended, and the rules that make rates differ', () => {
     const r = cli(['mine', taobaoPath(), '--preset', 'taobao-userbehavior', '--json', '-']);
     assert.equal(r.status, 0, r.stderr);
@@ -189,7 +189,7 @@ describe('the DuckDB engine mines what the in-memory engine mines', () => {
     assert.equal(strip(duck), strip(mem));
   });
 
-  test('Taobao sample (user-item mode, attach and drop rules)', async () => {
+  test('Taobao sample (user-item mode, attach and drop rules)', needs('taobao'), async () => {
     for (const preClick of ['attach', 'drop'] as const) {
       const mem = analysePaths(minePaths((await loadEvents(taobaoPath(), { preset: 'taobao-userbehavior' })).table, { preClick }), { bootstrap: 100 });
       const duck = analysePaths((await minePathsDuckDB(taobaoPath(), { preset: 'taobao-userbehavior', preClick })).paths, { bootstrap: 100 });

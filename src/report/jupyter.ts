@@ -9,13 +9,24 @@ import { join } from 'node:path';
 import { repoRoot } from '../data/default-data';
 import { EnvironmentError } from '../errors';
 
+interface Prerequisites {
+  prerequisite(name: string): { apt: string[] };
+  locate(name: string): string | undefined;
+  installHint(list: object[]): string;
+  ensure(names: string[], options: { install?: boolean; quiet?: boolean }): object[];
+}
+
+/** scripts/prerequisites.js: the one list of system prerequisites (npm start, npm test, CI read it too). */
+function prerequisites(): Prerequisites {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(join(repoRoot(), 'scripts', 'prerequisites.js')) as Prerequisites;
+}
+
 /** Debian packages that provide what the notebook runner needs. */
-export const JUPYTER_APT_PACKAGES = ['jupyter-nbconvert', 'jupyter-client', 'python3-nbclient', 'python3-ipykernel'];
+export const JUPYTER_APT_PACKAGES: readonly string[] = prerequisites().prerequisite('jupyter').apt;
 
 /** The exact commands that install Jupyter where buypath cannot do it itself. */
-export const JUPYTER_INSTALL_HINT =
-  `sudo apt-get install -y ${JUPYTER_APT_PACKAGES.join(' ')}   (Debian/Ubuntu)\n` +
-  '  or: python3 -m pip install nbclient nbconvert jupyter_client ipykernel   (elsewhere; then set BUYPATH_PYTHON to that python)';
+export const JUPYTER_INSTALL_HINT = prerequisites().installHint([prerequisites().prerequisite('jupyter')]);
 
 /** Paths of the repo-local Jupyter set-up. */
 export function jupyterPaths(root = repoRoot()) {
@@ -26,8 +37,7 @@ export function jupyterPaths(root = repoRoot()) {
 
 /** First Python that can execute notebooks (nbclient, nbconvert, jupyter_client, ipykernel), or undefined. */
 export function findJupyterPython(): string | undefined {
-  const candidates = [process.env.BUYPATH_PYTHON, 'python3', '/usr/bin/python3', 'python'].filter((p): p is string => Boolean(p));
-  return candidates.find((py) => spawnSync(py, ['-c', 'import nbclient, nbconvert, jupyter_client, ipykernel'], { stdio: 'ignore' }).status === 0);
+  return prerequisites().locate('jupyter');
 }
 
 /** True when the kernel spec exists and starts this checkout's tslab. */
@@ -41,16 +51,6 @@ export function kernelRegistered(root = repoRoot()): boolean {
   }
 }
 
-function installJupyterWithApt(): void {
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  const hasApt = spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0;
-  if (!hasApt || !isRoot) return;
-  console.log(`buypath: Jupyter not found; installing ${JUPYTER_APT_PACKAGES.join(' ')} with apt-get`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-  spawnSync('apt-get', ['install', '-y', '-qq', ...JUPYTER_APT_PACKAGES], { stdio: 'inherit', env });
-}
-
 /**
  * Make sure a Jupyter-capable Python exists (installing it with apt when
  * `install` is set and this is a Debian machine run as root) and the tslab
@@ -60,7 +60,7 @@ function installJupyterWithApt(): void {
 export function setupJupyter({ install = false, root = repoRoot() } = {}): string {
   let python = findJupyterPython();
   if (!python && install) {
-    installJupyterWithApt();
+    prerequisites().ensure(['jupyter'], { install: true, quiet: true });
     python = findJupyterPython();
   }
   if (!python) {
