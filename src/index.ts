@@ -34,7 +34,7 @@ export * from './stats/bootstrap';
 // Paths
 export * from './paths/path-set';
 export { minePaths, parseWindow, type MineOptions } from './paths/mine-paths';
-export { clickedCells, countSet, liftOf, buyRatesOf, maskOf, type Cells, type SetCounts } from './paths/cells';
+export { clickedCells, countSet, liftOf, liftInterval, buyRatesOf, maskOf, type Cells, type SetCounts } from './paths/cells';
 export { funnel, type Funnel, type FunnelStep, type Timing } from './paths/funnel';
 export { actionTable, actionOverlap, pathVariants, actionsIn, type ActionRow, type PathVariant } from './paths/action-table';
 export { candidateSets, evaluateCandidate, recommend, recommendationRule, type DActionCandidate, type ChooseOptions } from './paths/choose-dactions';

@@ -1,8 +1,10 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import {
   loadEvents, minePaths, minePathsDuckDB, analysePaths, parseWindow, wilson, writeSimulation, PATH_FLAGS, OptionError, bootstrapCells, rng,
+  katzRatio,
 } from '../src';
 import { writeTmp, taobaoPath, tmp, cli, needs } from './helpers';
 
@@ -205,5 +207,43 @@ describe('the DuckDB engine mines what the in-memory engine mines', () => {
     assert.deepEqual(load.problems, Object.fromEntries(Object.entries(report.problems).map(([k, v]) => [k, v.count])));
     assert.equal(load.rows_read, report.rows_read);
     assert.equal(load.rows_kept, report.rows_kept);
+  });
+});
+
+describe('the lift interval', () => {
+  test('Katz interval of the lift matches SciPy where no cell is zero', (t) => {
+    const tables = [[10, 100, 5, 200], [120, 1800, 90, 16000], [3, 40, 1, 900], [0.5e3, 1e3, 0.25e3, 1e3]];
+    const py = spawnSync('/usr/bin/python3', ['-c', `import json,sys
+from scipy.stats.contingency import relative_risk
+out=[]
+for a,n1,c,n0 in json.loads(sys.argv[1]):
+    r=relative_risk(int(a),int(n1),int(c),int(n0)); ci=r.confidence_interval(0.95); out.append([r.relative_risk,ci.low,ci.high])
+print(json.dumps(out))`, JSON.stringify(tables)], { encoding: 'utf8' });
+    if (py.status !== 0) return t.skip(`needs SciPy in /usr/bin/python3 (apt-get install -y python3-scipy): ${py.stderr.trim().split('\n').pop()}`);
+    const want = JSON.parse(py.stdout) as number[][];
+    tables.forEach(([a, n1, c, n0], i) => {
+      const k = katzRatio(a, n1, c, n0);
+      assert.equal(k.corrected, false);
+      for (const [j, v] of [k.ratio, k.low, k.high].entries()) assert.ok(Math.abs(v / want[i][j] - 1) < 1e-9, `table ${i}: ${[k.ratio, k.low, k.high]} vs SciPy ${want[i]}`);
+    });
+  });
+
+  test('a zero cell: 0.5 added to every cell keeps the interval finite (hand-worked)', () => {
+    // 50 of 100 paths with the action bought, 0 of 900 without: lift ∞.
+    // Corrected: (50.5/101)/(0.5/901) = 901, se = √(1/50.5 − 1/101 + 1/0.5 − 1/901) = 1.417316.
+    const k = katzRatio(50, 100, 0, 900);
+    assert.equal(k.ratio, Infinity);
+    assert.ok(k.corrected);
+    assert.ok(Math.abs(k.low - 901 * Math.exp(-1.959964 * 1.417316)) < 0.01 && Math.abs(k.high - 901 * Math.exp(1.959964 * 1.417316)) < 1, JSON.stringify(k));
+    assert.ok(Number.isNaN(katzRatio(5, 10, 0, 0).low), 'no paths without the action: no comparison');
+  });
+
+  test('the Poisson cell bootstrap keeps infinite replicates in its order statistics', () => {
+    // Ratio of two Poisson counts whose denominator (mean 1) is 0 in e^-1 = 37% of replicates.
+    const ci = bootstrapCells(Float64Array.from([50, 1]), (c) => c[0] / c[1], rng(3), 2000);
+    assert.equal(ci.high, Infinity);
+    assert.ok(Number.isFinite(ci.low));
+    assert.equal(ci.undefined, 0);
+    assert.equal(ci.replicates, 2000);
   });
 });

@@ -19,7 +19,7 @@ export function formatPathReport(r: PathReport): string {
   lines.push('funnel: ' + r.funnel.steps.map((s) => `${s.step} ${s.count}${s.of ? ` (${pct(s.rate)} of ${s.of})` : ''}`).join(' → '));
   lines.push('action        P(a|click)  P(buy|a)  P(buy|not a)  lift   coverage');
   for (const a of r.actions) {
-    lines.push(`${a.action.padEnd(12)}  ${pct(a.rate_given_click).padStart(10)}  ${pct(a.buy_rate).padStart(8)}  ${pct(a.buy_rate_without).padStart(12)}  ${a.lift.toFixed(2).padStart(5)}  ${pct(a.buy_coverage).padStart(8)}`);
+    lines.push(`${a.action.padEnd(12)}  ${pct(a.rate_given_click).padStart(10)}  ${pct(a.buy_rate).padStart(8)}  ${pct(a.buy_rate_without).padStart(12)}  ${(Number.isFinite(a.lift) ? a.lift.toFixed(2) : a.lift > 0 ? '∞' : '—').padStart(5)}  ${pct(a.buy_coverage).padStart(8)}`);
   }
   lines.push(`recommended DAction: ${r.recommended.join(', ') || 'none'}${r.override ? ` (override: ${r.override.join(', ')})` : ''}`);
   if (r.chosen) {

@@ -5,9 +5,7 @@
  * path variants.
  */
 import { ciPair, wilson } from '../stats/intervals';
-import { bootstrapCells } from '../stats/bootstrap';
-import type { Rng } from '../random';
-import { buyRatesOf, countSet, liftOf, type Cells } from './cells';
+import { buyRatesOf, countSet, liftInterval, type Cells } from './cells';
 
 /** One row of the action table. */
 export interface ActionRow {
@@ -23,7 +21,10 @@ export interface ActionRow {
   /** P(buy | click, without the action). */
   buy_rate_without: number;
   buy_rate_without_ci: [number, number];
-  /** buy_rate / buy_rate_without, with a 95% bootstrap interval. */
+  /**
+   * buy_rate / buy_rate_without (∞ when no purchase happens without the action; `null` in JSON),
+   * with a 95% Katz interval that stays finite there (0.5 added to every cell when one is zero).
+   */
   lift: number;
   lift_ci: [number, number];
   /** Share of purchases whose path holds the action. */
@@ -43,20 +44,20 @@ export interface PathVariant {
 }
 
 /** Action table from the clicked-path cells. */
-export function actionTable(actions: string[], cells: Cells, rng: Rng, replicates: number): ActionRow[] {
+export function actionTable(actions: string[], cells: Cells): ActionRow[] {
   return actions.map((action, k) => {
     const bit = 1 << k;
     const s = countSet(cells.masks, cells.counts, bit);
     const rate = wilson(s.withSet, s.clicks);
     const { withSet: buy, withoutSet: without } = buyRatesOf(s);
     const cover = wilson(s.buysWithSet, s.buys);
-    const liftCi = bootstrapCells(cells.counts, (c) => liftOf(countSet(cells.masks, c, bit)), rng.fork(`lift:${action}`), replicates);
+    const lift = liftInterval(s);
     return {
       action, paths: s.withSet,
       rate_given_click: rate.rate, rate_given_click_ci: ciPair(rate),
       buy_rate: buy.rate, buy_rate_ci: ciPair(buy),
       buy_rate_without: without.rate, buy_rate_without_ci: ciPair(without),
-      lift: liftOf(s), lift_ci: ciPair(liftCi),
+      lift: lift.ratio, lift_ci: ciPair(lift),
       buy_coverage: cover.rate, buy_coverage_ci: ciPair(cover),
     };
   });

@@ -4,7 +4,7 @@
  * bootstrap intervals cheap at any data size.
  */
 import { PATH_FLAGS, type PathSet } from './path-set';
-import { wilson, type RateCI } from '../stats/intervals';
+import { katzRatio, wilson, type RateCI, type RatioCI } from '../stats/intervals';
 
 /** Counts of clicked paths per action bitmask: `counts[2c]` not bought, `counts[2c+1]` bought. */
 export interface Cells {
@@ -66,6 +66,11 @@ export function countSet(masks: Uint32Array, counts: Float64Array, set: number):
 export function liftOf(s: SetCounts): number {
   const without = (s.buys - s.buysWithSet) / (s.clicks - s.withSet);
   return s.buysWithSet / s.withSet / without;
+}
+
+/** The lift with its 95% Katz interval, finite even where no purchase happens without the set (lift ∞). */
+export function liftInterval(s: SetCounts): RatioCI {
+  return katzRatio(s.buysWithSet, s.withSet, s.buys - s.buysWithSet, s.clicks - s.withSet);
 }
 
 /** P(buy | click, the set) and P(buy | click, none of the set), each with a 95% Wilson interval. */

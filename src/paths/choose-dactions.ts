@@ -48,7 +48,7 @@ const pct = (v: number) => `${+(100 * v).toFixed(2)}%`;
 /** The recommendation rule, in words. */
 export function recommendationRule(o: ChooseOptions): string {
   return `An action is deterministic when, among clicked paths, a purchase is at least ${o.minLift}× as likely with it as without it ` +
-    `(the lower end of the 95% bootstrap interval of its lift), at least ${pct(o.minCoverage)} of purchases go through it, ` +
+    `(the lower end of the 95% Katz interval of its lift, finite even when no purchase happens without the action), at least ${pct(o.minCoverage)} of purchases go through it, ` +
     `and at least ${o.minPaths} clicked paths hold it. The recommended DAction set is the union of the deterministic actions.`;
 }
 

@@ -53,7 +53,7 @@ export function analysePaths(paths: PathSet, options: AnalyseOptions = {}): Path
   const rng = new Rng(o.seed);
   const cells = clickedCells(paths);
   const f = funnel(paths);
-  const rows = actionTable(paths.actions, cells, rng.fork('actions'), o.bootstrap);
+  const rows = actionTable(paths.actions, cells);
   const choose = { minLift: o.minLift, minCoverage: o.minCoverage, minPaths: o.minPaths, replicates: o.bootstrap };
   const candidates = candidateSets(paths.actions, cells).map((c) => evaluateCandidate(paths.actions, cells, c.daction, c.kind, f.rates.ctr ?? null, rng.fork('candidates'), o.bootstrap));
   const recommended = recommend(rows, choose);

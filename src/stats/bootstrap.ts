@@ -24,22 +24,26 @@ export function poisson(rng: Rng, lambda: number): number {
 
 /**
  * Percentile interval (2.5%, 97.5%) of `stat` over `replicates` Poisson
- * resamples of `counts`. NaN replicates (empty denominators) are skipped.
+ * resamples of `counts`. Infinite replicates (e.g. a ratio whose denominator
+ * resampled to zero) stay in the order statistics, so a bound may be ±∞;
+ * NaN replicates (an empty group: the statistic is undefined) are left out
+ * and counted in `undefined`.
  */
 export function bootstrapCells(
   counts: Float64Array,
   stat: (counts: Float64Array) => number,
   rng: Rng,
   replicates = 500,
-): { low: number; high: number; replicates: number } {
+): { low: number; high: number; replicates: number; undefined: number } {
   const values: number[] = [];
   const sample = new Float64Array(counts.length);
   for (let b = 0; b < replicates; b++) {
     for (let c = 0; c < counts.length; c++) sample[c] = poisson(rng, counts[c]);
     const v = stat(sample);
-    if (Number.isFinite(v)) values.push(v);
+    if (!Number.isNaN(v)) values.push(v);
   }
-  values.sort((a, b) => a - b);
+  // Not a - b: ∞ - ∞ is NaN.
+  values.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const q = (p: number) => (values.length ? values[Math.min(values.length - 1, Math.max(0, Math.round(p * (values.length - 1))))] : NaN);
-  return { low: q(0.025), high: q(0.975), replicates: values.length };
+  return { low: q(0.025), high: q(0.975), replicates, undefined: replicates - values.length };
 }
