@@ -15,7 +15,7 @@ import { LoadError, OptionError } from '../errors';
 import { MINE_DEFAULTS, withDefaults } from '../defaults';
 import { parseWindow, type MineOptions } from './mine-paths';
 import { PathSetBuilder, type PathSet } from './path-set';
-import { CODE, PathWalker } from './walk';
+import { CODE, PathWalker, TIE_RANK_SQL } from './walk';
 
 /** Options of `minePathsDuckDB`: how to read the file, and how to mine it. */
 export interface DuckMineOptions extends MineOptions {
@@ -126,7 +126,7 @@ export async function minePathsDuckDB(path: string, options: DuckMineOptions = {
     const users = (await all(con, 'SELECT user_id FROM users ORDER BY u')).map((r) => String(r.user_id));
     const items = (await all(con, 'SELECT item_id FROM items ORDER BY i')).map((r) => String(r.item_id));
     const evCase = `CASE event WHEN 'impression' THEN 0 WHEN 'click' THEN 1 WHEN 'buy' THEN 2 ${actions.map((a, k) => `WHEN ${sqlString(a)} THEN ${CODE.ACTION0 + k}`).join(' ')} END`;
-    const rank = `CASE event WHEN 'impression' THEN 0 WHEN 'click' THEN 1 WHEN 'buy' THEN 3 ELSE 2 END`;
+    const rank = TIE_RANK_SQL;
     const builder = new PathSetBuilder(actions);
     let groupSql: string;
     if (mode === 'impression') {
@@ -139,7 +139,7 @@ export async function minePathsDuckDB(path: string, options: DuckMineOptions = {
     }
     const walker = new PathWalker(builder, { window, preClick: o.preClick, hasImpressions });
     let ev: number[] = [], ts: number[] = [], order: number[] = [];
-    let curG = -1, curU = -1, curI = -1, events = 0;
+    let curG = -1, curU = -1, curI = -1, events = 0, end = -Infinity;
     const flush = () => {
       if (!ev.length) return;
       const u = curU, i = curI;
@@ -163,11 +163,12 @@ export async function minePathsDuckDB(path: string, options: DuckMineOptions = {
         order.push(ev.length);
         ev.push(E[r]);
         ts.push(T[r]);
+        if (T[r] > end) end = T[r];
         events++;
       }
     }
     flush();
-    return { paths: builder.finish({ mode, window, preClick: o.preClick, hasImpressions, events, users, items }), load };
+    return { paths: builder.finish({ mode, window, preClick: o.preClick, hasImpressions, events, end, users, items }), load };
   } finally {
     con.closeSync();
   }

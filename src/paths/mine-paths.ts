@@ -8,7 +8,7 @@ import { MINE_DEFAULTS, withDefaults } from '../defaults';
 import { OptionError } from '../errors';
 import { eventRank } from '../data/schema';
 import { PathSetBuilder, type PathSet } from './path-set';
-import { CODE, PathWalker } from './walk';
+import { CODE, PathWalker, tieRank } from './walk';
 
 /** Options of `minePaths`. */
 export interface MineOptions {
@@ -48,7 +48,7 @@ function encode(values: ArrayLike<unknown>): { codes: Int32Array; dict: string[]
   return { codes, dict };
 }
 
-/** Rows ordered by group, and by (ts, event rank) within a group; returns order and group offsets. */
+/** Rows ordered by group, and by (ts, tie rank) within a group; returns order and group offsets. */
 function groupOrder(group: Int32Array, nGroups: number, ts: Float64Array, rank: Uint8Array): { order: Int32Array; offsets: Int32Array } {
   const offsets = new Int32Array(nGroups + 1);
   let valid = 0;
@@ -105,7 +105,7 @@ export function minePaths(table: ColumnTable, options: MineOptions = {}): PathSe
   let hasImpressions = false;
   for (let i = 0; i < n; i++) {
     ev[i] = codeOf.get(eventCol[i])!;
-    rank[i] = eventRank(eventCol[i]);
+    rank[i] = tieRank(ev[i]);
     if (ev[i] === CODE.IMPRESSION) hasImpressions = true;
   }
   const users = encode(table.array('user_id') as ArrayLike<unknown>);
@@ -145,5 +145,7 @@ export function minePaths(table: ColumnTable, options: MineOptions = {}): PathSe
     if (mode === 'impression') walker.walkImpression(users.codes[j], items.codes[j], key, ev, ts, order, s, e);
     else walker.walkUserItem(users.codes[j], items.codes[j], key, ev, ts, order, s, e);
   }
-  return builder.finish({ mode, window, preClick: o.preClick, hasImpressions, events: order.length, users: users.dict, items: items.dict });
+  let end = -Infinity;
+  for (let p = 0; p < order.length; p++) if (ts[order[p]] > end) end = ts[order[p]];
+  return builder.finish({ mode, window, preClick: o.preClick, hasImpressions, events: order.length, end, users: users.dict, items: items.dict });
 }

@@ -83,10 +83,15 @@ function notesFor(paths: PathSet): string[] {
       ? `One path per impression_id; events later than ${days} days after the click are not counted (${a.after_window.count}).`
       : `One path per (user, item) and click: a click more than ${days} days after the path's click starts a new path. Rates are per path, not per user-item pair over the whole log; a longer --window approaches pair-level rates.`,
     paths.preClick === 'attach'
-      ? `Rule "attach": actions and purchases up to ${days} days before the first click of their item count toward that click's path (${a.pre_click_attached.count} events); their delays are left out of the timings.`
-      : `Rule "drop": actions and purchases before the click of their item are not counted (${a.pre_click_dropped.count} events).`,
-    `Actions after the purchase do not count toward it (${a.action_after_buy.count}); a repeated action counts once; rates are over clicked paths only.`,
+      ? `Rule "attach": actions up to ${days} days before the first click of their item count toward that click's path (${a.pre_click_attached.count} actions); their delays are left out of the timings.`
+      : `Rule "drop": actions before the click of their item are not counted (${a.pre_click_dropped.count} actions).`,
+    `A purchase before the click of its item is never that click's conversion (${a.pre_click_buy.count} purchases left out, under either rule).`,
+    `Actions after the purchase do not count toward it (${a.action_after_buy.count}, and ${a.action_same_second_as_buy.count} in the same second as the purchase, counted as after it); a repeated action counts once; rates are over clicked paths only.`,
   ];
+  if (a.impression_joined.count) notes.push(`${a.impression_joined.count} impressions inside an open path were followed by another click within the window and joined that path instead of counting as unclicked.`);
+  if (a.window_past_log_end.count) {
+    notes.push(`${a.window_past_log_end.count} paths start less than ${days} days before the log's last event: their purchases may be cut off by the end of the log. They are in these rates, but left out of training and evaluation.`);
+  }
   if (a.buy_without_click.count || a.action_without_click.count) {
     notes.push(`${a.buy_without_click.count} groups with a purchase and ${a.action_without_click.count} with actions but no click to attribute them to are in no rate.`);
   }

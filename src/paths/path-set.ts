@@ -12,7 +12,7 @@ export const PATH_FLAGS = {
   CLICK: 2,
   /** The path holds a purchase that counts toward it. */
   BUY: 4,
-  /** Actions before the click were attached to this path under the `attach` rule. */
+  /** Actions (never purchases) before the click were attached to this path under the `attach` rule. */
   PRE_CLICK: 8,
 } as const;
 
@@ -21,13 +21,17 @@ export const ANOMALY_CLASSES = [
   'buy_without_click',
   'action_without_click',
   'action_after_buy',
+  'action_same_second_as_buy',
   'buy_without_impression',
   'click_without_impression',
   'pre_click_attached',
   'pre_click_dropped',
+  'pre_click_buy',
+  'impression_joined',
   'repeat_buy',
   'after_window',
   'no_impression_id',
+  'window_past_log_end',
 ] as const;
 /** One anomaly class. */
 export type AnomalyClass = (typeof ANOMALY_CLASSES)[number];
@@ -37,13 +41,17 @@ export const ANOMALY_MEANING: Record<AnomalyClass, string> = {
   buy_without_click: 'event groups with a purchase but no click to attribute it to (not in any rate)',
   action_without_click: 'event groups with post-click actions but no click (not in any rate)',
   action_after_buy: 'actions after the purchase of their path (not counted toward it)',
+  action_same_second_as_buy: 'actions in the same second as the purchase of their path: counted as after it (not counted toward it)',
   buy_without_impression: 'bought paths without an impression (logs that have impressions)',
   click_without_impression: 'clicked paths without an impression (logs that have impressions)',
   pre_click_attached: 'actions that came before the click of their item and were attached to it (rule "attach")',
   pre_click_dropped: 'actions that came before the click of their item and were not counted (rule "drop")',
+  pre_click_buy: 'purchases that came before the click of their item: never that click\'s conversion (under either rule; not in any rate)',
+  impression_joined: 'impressions inside an open path followed by another click within the window: joined to that path, not unclicked (user-item mode)',
   repeat_buy: 'purchases after the first one in the same path (counted once)',
   after_window: 'actions or purchases of an impression later than the attribution window after its click (not counted)',
   no_impression_id: 'rows without an impression_id in a log keyed by impression (not mined)',
+  window_past_log_end: 'paths whose attribution window runs past the last event of the log: a purchase may be cut off (in the rates here; left out of training and evaluation)',
 };
 
 /** A counted anomaly with a few examples (path keys). */
@@ -68,6 +76,8 @@ export interface PathSet {
   n: number;
   /** Events mined. */
   events: number;
+  /** Time of the last event mined, epoch seconds: paths starting later than `end − window` are censored. */
+  end: number;
   user: Int32Array;
   item: Int32Array;
   /** Start of the path (click time, or impression time for unclicked paths), epoch seconds. */
@@ -121,7 +131,10 @@ export class PathSetBuilder {
     for (let a = 0; a < this.tAction.length; a++) this.tAction[a].push(tActs[a]);
   }
 
-  finish(meta: Pick<PathSet, 'mode' | 'window' | 'preClick' | 'hasImpressions' | 'events' | 'users' | 'items'>): PathSet {
+  /** The path set; counts the paths whose window runs past `meta.end` (`window_past_log_end`). */
+  finish(meta: Pick<PathSet, 'mode' | 'window' | 'preClick' | 'hasImpressions' | 'events' | 'end' | 'users' | 'items'>): PathSet {
+    const open = this.start.filter((t) => censored(t, meta.window, meta.end)).length;
+    if (open) this.anomaly('window_past_log_end', () => `${open} paths start after ${new Date((meta.end - meta.window) * 1000).toISOString()}`, open);
     return {
       ...meta,
       actions: this.actions,
@@ -137,4 +150,22 @@ export class PathSetBuilder {
       anomalies: this.anomalies,
     };
   }
+}
+
+/** Whether a path (or sample) starting at `start` has an attribution window that runs past the log's `end`. */
+export function censored(start: number, window: number, end: number): boolean {
+  return start + window > end;
+}
+
+/** The paths `idx` of a path set (anomalies stay the whole log's: they are not kept per path). */
+export function subsetPaths(p: PathSet, idx: ArrayLike<number>): PathSet {
+  const pick = <T extends Int32Array | Float64Array | Float32Array | Uint8Array | Uint32Array>(a: T): T => {
+    const out = new (a.constructor as new (n: number) => T)(idx.length);
+    for (let k = 0; k < idx.length; k++) out[k] = a[idx[k]];
+    return out;
+  };
+  return {
+    ...p, n: idx.length, user: pick(p.user), item: pick(p.item), start: pick(p.start), row: pick(p.row), flags: pick(p.flags), mask: pick(p.mask),
+    tBuy: pick(p.tBuy), tAction: p.tAction.map(pick),
+  };
 }

@@ -8,18 +8,32 @@
  *   `window` seconds after the path's click starts a new path; events after
  *   the window wait for a later click or become anomalies.
  * - Actions after the path's first purchase do not count toward it
- *   (`action_after_buy`); a repeated action counts once; later purchases are
+ *   (`action_after_buy`; in the same second as the purchase:
+ *   `action_same_second_as_buy`, events of one second are ordered impression,
+ *   click, buy, actions); a repeated action counts once; later purchases are
  *   `repeat_buy`.
- * - Actions (and purchases) up to `window` seconds before the click of their
- *   item are attached to that click's path under rule `attach` (counted as
+ * - Actions up to `window` seconds before the click of their item are
+ *   attached to that click's path under rule `attach` (counted as
  *   `pre_click_attached`; their delays are left out of timings) or left out
- *   under rule `drop` (`pre_click_dropped`).
- * - Impressions not followed by a click form unclicked paths.
+ *   under rule `drop` (`pre_click_dropped`). A purchase before the click is
+ *   never that click's conversion, under either rule (`pre_click_buy`).
+ * - Impressions not followed by a click form unclicked paths. In user-item
+ *   mode, an impression inside an open path that is followed by another click
+ *   within the window joins that path (`impression_joined`) instead of
+ *   becoming an unclicked path.
  */
 import type { PathSetBuilder } from './path-set';
 import { PATH_FLAGS as F } from './path-set';
 
 export const CODE = { IMPRESSION: 0, CLICK: 1, BUY: 2, ACTION0: 3 } as const;
+
+/** Order of events in the same second: impression, click, buy, then actions (they count as after the purchase). */
+export function tieRank(code: number): number {
+  return code === CODE.IMPRESSION ? 0 : code === CODE.CLICK ? 1 : code === CODE.BUY ? 2 : 3;
+}
+
+/** `tieRank` as SQL over a column of canonical event names (the DuckDB miner sorts with it). */
+export const TIE_RANK_SQL = `CASE event WHEN 'impression' THEN 0 WHEN 'click' THEN 1 WHEN 'buy' THEN 2 ELSE 3 END`;
 
 /** Walker options. */
 export interface WalkOptions {
@@ -33,12 +47,16 @@ export class PathWalker {
   private readonly tActs: Float64Array;
   private readonly noActs: Float64Array;
   private pending: number[] = [];
+  /** Impressions inside the open path after its own (user-item mode): they join it if another click follows. */
+  private held: number[] = [];
+  private heldTs: ArrayLike<number> = [];
   // Current path state.
   private open = false;
   private clickTs = 0;
   private flags = 0;
   private mask = 0;
   private tBuy = NaN;
+  private buyAt = NaN;
   private bought = false;
   private user = 0;
   private row = -1;
@@ -60,6 +78,7 @@ export class PathWalker {
     this.flags = F.CLICK;
     this.mask = 0;
     this.tBuy = NaN;
+    this.buyAt = NaN;
     this.bought = false;
     this.tActs.fill(NaN);
   }
@@ -72,23 +91,36 @@ export class PathWalker {
     }
     this.b.add(this.user, this.item, this.clickTs, this.flags, this.mask, this.tBuy, this.tActs, this.impRow >= 0 ? this.impRow : this.row);
     this.open = false;
+    // Held impressions wait, like any event outside a path, for a click within the window.
+    for (const j of this.held) this.pending.push(j);
+    this.held.length = 0;
+  }
+
+  /** Another click inside the open path: the last held impression joins it; earlier ones were not clicked. */
+  private joinHeld(): void {
+    const h = this.held;
+    if (!h.length) return;
+    for (let q = 0; q < h.length - 1; q++) this.impressionOnly(this.heldTs[h[q]], h[q]);
+    this.b.anomaly('impression_joined', this.key);
+    h.length = 0;
   }
 
   /** An event inside the open path, `code` ≠ click. */
   private inPath(code: number, t: number, j: number): void {
     if (code === CODE.IMPRESSION) {
       if (!(this.flags & F.IMPRESSION) && t <= this.clickTs) this.attachImpression(j);
-      else this.impressionOnly(t, j);
+      else this.held.push(j);
     } else if (code === CODE.BUY) {
       if (this.bought) this.b.anomaly('repeat_buy', this.key);
       else {
         this.bought = true;
         this.flags |= F.BUY;
         this.tBuy = t - this.clickTs;
+        this.buyAt = t;
       }
     } else {
       const a = code - CODE.ACTION0;
-      if (this.bought) this.b.anomaly('action_after_buy', this.key);
+      if (this.bought) this.b.anomaly(t === this.buyAt ? 'action_same_second_as_buy' : 'action_after_buy', this.key);
       else if (!(this.mask & (1 << a))) {
         this.mask |= 1 << a;
         this.tActs[a] = t - this.clickTs;
@@ -96,17 +128,13 @@ export class PathWalker {
     }
   }
 
-  /** An action or purchase before the click of the path just opened. */
+  /** An action or purchase before the click of the path just opened: a purchase never counts toward it. */
   private preClick(code: number): void {
+    if (code === CODE.BUY) return this.b.anomaly('pre_click_buy', this.key);
     if (this.o.preClick === 'drop') return this.b.anomaly('pre_click_dropped', this.key);
     this.b.anomaly('pre_click_attached', this.key);
     this.flags |= F.PRE_CLICK;
-    if (code === CODE.BUY) {
-      if (!this.bought) {
-        this.bought = true;
-        this.flags |= F.BUY;
-      }
-    } else this.mask |= 1 << (code - CODE.ACTION0);
+    this.mask |= 1 << (code - CODE.ACTION0);
   }
 
   private attachImpression(j: number): void {
@@ -133,7 +161,7 @@ export class PathWalker {
 
   /**
    * One user-item group: positions `order[s..e)` into `ev`/`ts`, sorted by
-   * time (impression, click, actions, buy on ties).
+   * time (impression, click, buy, actions on ties: `tieRank`).
    */
   walkUserItem(user: number, item: number, key: () => string, ev: ArrayLike<number>, ts: ArrayLike<number>, order: ArrayLike<number>, s: number, e: number): void {
     this.user = user;
@@ -141,13 +169,18 @@ export class PathWalker {
     this.key = key;
     const pending = this.pending;
     pending.length = 0;
+    this.held.length = 0;
+    this.heldTs = ts;
     const W = this.o.window;
     for (let p = s; p < e; p++) {
       const j = order[p];
       const code = ev[j], t = ts[j];
       if (this.open && t > this.clickTs + W) this.closePath();
       if (code === CODE.CLICK) {
-        if (this.open) continue;
+        if (this.open) {
+          this.joinHeld();
+          continue;
+        }
         let cut = 0;
         while (cut < pending.length && ts[pending[cut]] < t - W) cut++;
         if (cut) this.orphans(ev, pending.slice(0, cut), ts);
