@@ -46,6 +46,7 @@ export { minePathsDuckDB, type DuckMineOptions, type DuckLoadSummary } from './p
 export { registerFastKernels, scatterAdd } from './backend-kernels';
 // Features, models, training
 export { buildSamples, splitByTime, parseFeatureOptions, describeFeatures, NON_FEATURE_COLUMNS, type SampleSet, type SampleOptions, type FeatureOptions, type Split } from './features/samples';
+export { sampleOrder, splitSizes, trainingPaths, type SampleOrder, type LeftOut, type TrainingPaths } from './features/sample-order';
 export { fitEncoder, encodeRows, preTransform, type FeatureEncoder, type EncodedRows } from './features/encoder';
 export { ConversionModel, type ModelSpec, type ModelConfig, type ModelOptions, type Batch, type Outputs, type ModelName } from './models/model';
 export { Esm2, ESM2_TOWERS } from './models/esm2';
@@ -74,4 +75,4 @@ export { runReport, writeReport, reportPage, reportResults, orderingStatement, t
 export { wasmMatMul, setWasmMatMul } from './backend-kernels';
 export { loadSgemm, batchedSgemm, blasCandidates, blasPath } from './native-blas';
 export { TwoTowerModel } from './models/two-tower';
-export { historyFeatures, HISTORY_FEATURES } from './features/history';
+export { historyFeatures, HISTORY_FEATURES, type OutcomeTimes } from './features/history';

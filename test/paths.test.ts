@@ -1,10 +1,11 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import {
   loadEvents, minePaths, minePathsDuckDB, analysePaths, parseWindow, wilson, writeSimulation, PATH_FLAGS, OptionError, bootstrapCells, rng,
-  katzRatio,
+  katzRatio, buildSamples,
 } from '../src';
 import { writeTmp, taobaoPath, tmp, cli, needs } from './helpers';
 
@@ -261,6 +262,24 @@ describe('label rules: purchases before the click, same-second actions, later cl
     assert.equal(p.mask[u2Path], 1 << p.actions.indexOf('wish'));
   });
 
+  test('samples: clicks without an impression and censored windows are left out and counted; the pre-click purchase is no label', () => {
+    const s = buildSamples(table, minePaths(table), { daction: ['cart'] });
+    assert.deepEqual(s.left_out, { no_impression: 2, window_past_log_end: 1 });
+    assert.equal(s.n, 5);
+    assert.deepEqual(Array.from(s.labels.click), [1, 1, 1, 0, 1]);
+    assert.ok(!s.user_id.includes('u1') && !s.user_id.includes('u9'));
+    // Samples sit at their impressions: u3's two clicked impressions at 0, its unclicked one at 100, u4's second at day 6.
+    assert.deepEqual(Array.from(s.ts, (t) => t - T0), [0, 0, 0, 100, 6 * D]);
+  });
+
+  test('click space: a purchase a day before the click is not its conversion', async () => {
+    const t = (await loadEvents(writeTmp('pre.csv', ['user_id,item_id,event,ts', row('u1', 'i1', 'buy', 0), row('u1', 'i1', 'click', D), row('u2', 'i2', 'click', 30 * D)].join('\n') + '\n'))).table;
+    const s = buildSamples(t, minePaths(t), { daction: [] });
+    assert.equal(s.space, 'click');
+    assert.deepEqual({ n: s.n, click: s.labels.click[0], buy: s.labels.buy[0] }, { n: 1, click: 1, buy: 0 });
+    assert.equal(s.left_out.window_past_log_end, 1);
+  });
+
   test('impression mode: a purchase before the click of its impression is not its conversion', async () => {
     const imp = ['impression_id,user_id,item_id,event,ts', row('u1', 'i1', 'impression', 0, 'a'), row('u1', 'i1', 'buy', 1, 'a'), row('u1', 'i1', 'click', 5, 'a'), row('u2', 'i2', 'impression', 30 * D, 'z')];
     const r = analysePaths(minePaths((await loadEvents(writeTmp('imp-pre.csv', imp.join('\n') + '\n'))).table), { bootstrap: 20 });
@@ -313,5 +332,36 @@ print(json.dumps(out))`, JSON.stringify(tables)], { encoding: 'utf8' });
     assert.ok(Number.isFinite(ci.low));
     assert.equal(ci.undefined, 0);
     assert.equal(ci.replicates, 2000);
+  });
+
+  test('an action that carries every purchase is recommended with a finite lower bound, and buypath train works on that log', async () => {
+    const dir = tmp();
+    const { files } = await writeSimulation(dir, { impressions: 40_000, seed: 12 });
+    // Give every bought path a cart one second before its purchase.
+    const text = readFileSync(files.events, 'utf8').trim().split('\n');
+    const carted = new Set(text.filter((l) => l.split(',')[3] === 'cart').map((l) => l.split(',')[0]));
+    const extra = text.filter((l) => l.split(',')[3] === 'buy' && !carted.has(l.split(',')[0])).map((l) => {
+      const f = l.split(',');
+      f[3] = 'cart';
+      f[4] = String(Number(f[4]) - 1);
+      return f.join(',');
+    });
+    assert.ok(extra.length > 10, `${extra.length} purchases without a cart`);
+    const path = join(dir, 'all-cart.csv');
+    writeFileSync(path, [...text, ...extra].join('\n') + '\n');
+    const r = analysePaths(minePaths((await loadEvents(path, { preset: 'buypath' })).table), { bootstrap: 50 });
+    const cart = r.actions.find((a) => a.action === 'cart')!;
+    assert.equal(cart.lift, Infinity);
+    assert.equal(cart.buy_rate_without, 0);
+    assert.ok(cart.lift_ci.every(Number.isFinite) && cart.lift_ci[0] >= 2, `lift_ci ${cart.lift_ci}`);
+    assert.ok(r.recommended.includes('cart'), `recommended ${r.recommended}`);
+    const mine = cli(['mine', path, '--preset', 'buypath', '--json', '-']);
+    assert.equal(mine.status, 0, mine.stderr);
+    const j = JSON.parse(mine.stdout).actions.find((a: { action: string }) => a.action === 'cart');
+    assert.equal(j.lift, null, 'JSON writes ∞ as null');
+    assert.ok(j.lift_ci.every((v: unknown) => typeof v === 'number' && Number.isFinite(v)), JSON.stringify(j.lift_ci));
+    const tr = cli(['train', path, '--preset', 'buypath', '--out', join(dir, 'm'), '--epochs', '1']);
+    assert.equal(tr.status, 0, tr.stderr);
+    assert.match(tr.stdout, /DAction [^\n]*cart[^\n]*\(recommended on the training period\)/);
   });
 });

@@ -7,6 +7,7 @@ import { analysePaths } from '../paths/path-report';
 import { prepareTraining, fitModel } from '../train/pipeline';
 import { loadModel, saveModel } from '../train/save-model';
 import { buildSamples, parseFeatureOptions } from '../features/samples';
+import { trainingPaths } from '../features/sample-order';
 import { encodeRows } from '../features/encoder';
 import { csvField } from '../data/csv';
 import { trainData } from '../train/data';
@@ -47,11 +48,14 @@ per epoch in DIR/checkpoint, saves the model to DIR and prints test metrics.
     const window = (values.window as string | undefined) ?? MINE_DEFAULTS.window;
     const { table } = await loadEvents(file, { preset });
     const paths = minePaths(table, { window });
-    const daction = listFlag(values.daction) ?? analysePaths(paths, { bootstrap: 200 }).daction;
-    if (!daction.length) throw new OptionError(`buypath train: expected a DAction set, got none (path mining recommends none for ${file}). Pass --daction with the actions to model.`);
+    // The recommendation reads the training rows' paths only: choosing DActions is part of fitting.
+    const daction = listFlag(values.daction) ?? analysePaths(trainingPaths(table, paths).paths, { bootstrap: 200 }).daction;
+    if (!daction.length) throw new OptionError(`buypath train: expected a DAction set, got none (path mining of the training period recommends none for ${file}). Pass --daction with the actions to model.`);
     const prepared = prepareTraining(table, paths, { daction, ...parseFeatureOptions(values.exclude as string | undefined, values.cross as string | undefined, Boolean(values.history)) });
     const s = prepared.samples;
-    console.log(`${s.n} samples in ${s.space} space (train ${prepared.split.train.length}, validation ${prepared.split.validation.length}, test ${prepared.split.test.length}); DAction ${daction.join('∪')}`);
+    console.log(`${s.n} samples in ${s.space} space (train ${prepared.split.train.length}, validation ${prepared.split.validation.length}, test ${prepared.split.test.length}); DAction ${daction.join('∪')}${values.daction ? '' : ' (recommended on the training period)'}`);
+    const lo = s.left_out;
+    if (lo.no_impression || lo.window_past_log_end) console.log(`left out: ${lo.no_impression} clicks without an impression, ${lo.window_past_log_end} paths whose ${window} window runs past the log's last event (shorten --window to keep more)`);
     if (s.space === 'click') console.log('No impressions in this log: only the post-click towers train; CTR-side outputs (pctr, pctavr, pctcvr) are absent.');
     const configName = ((values.config as string | undefined) ?? 'fast') as keyof typeof MODEL_PRESETS;
     const epochs = values.epochs ? intFlag('train', 'epochs', values.epochs as string, 0) : undefined;
@@ -86,7 +90,8 @@ e.g. the CTR side in click space).`,
     const { model, meta } = await loadModel(dir);
     const { table } = await loadEvents(file, { preset: (values.preset as string | undefined) ?? meta.source.preset });
     const paths = minePaths(table, { window: meta.source.window, preClick: meta.source.preClick });
-    const s = buildSamples(table, paths, { daction: meta.daction, ...meta.features });
+    // Every impression is scored, the latest too (their labels may be cut off by the log's end; they are not used here).
+    const s = buildSamples(table, paths, { daction: meta.daction, ...meta.features, keepCensored: true });
     const d = trainData(s, encodeRows(s, meta.encoder), Int32Array.from({ length: s.n }, (_, i) => i), meta.encoder.categorical.length, meta.encoder.numeric.length);
     const p = predict(model, d);
     const out = createWriteStream(String(values.out));

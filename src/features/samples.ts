@@ -1,7 +1,8 @@
 /**
  * Training samples from mined paths: one row per impression (or per clicked
  * path in logs without impressions), with the labels click, DAction and buy,
- * the path's key and time, and the features of its impression (or click) row.
+ * the path's key and impression time, and the features of its impression (or
+ * click) row. Which paths are samples, and what is left out: sample-order.ts.
  */
 import type { ColumnTable } from 'arquero';
 import { OptionError } from '../errors';
@@ -10,6 +11,7 @@ import { hashString } from '../random';
 import { PATH_FLAGS as F, type PathSet } from '../paths/path-set';
 import { maskOf } from '../paths/cells';
 import { historyFeatures } from './history';
+import { sampleOrder, splitSizes, type LeftOut } from './sample-order';
 
 /** Columns that can never be features: canonical columns and anything named like a label. */
 export const NON_FEATURE_COLUMNS = ['event', 'ts', 'impression_id', 'click', 'daction', 'buy', 'label', 'labels', 'y', 'target',
@@ -26,7 +28,7 @@ export interface SampleSet {
   impression_id: (string | null)[] | null;
   user_id: string[];
   item_id: string[];
-  /** Path time (the click, or the impression for unclicked paths), epoch seconds. */
+  /** Sample time: its impression (its click in click space), epoch seconds; samples are in this order. */
   ts: Float64Array;
   labels: { click: Float32Array; daction: Float32Array; buy: Float32Array };
   /** Categorical features by name (user_id and item_id first). */
@@ -37,6 +39,8 @@ export interface SampleSet {
   excluded: Record<string, string>;
   /** A hash of keys, times and labels, recorded with models. */
   fingerprint: string;
+  /** Paths left out of the samples (clicks without impressions, windows cut off by the log's end), by reason. */
+  left_out: LeftOut;
 }
 
 /** Which features samples carry besides the log's columns; saved with models so that `predict` rebuilds them. */
@@ -80,6 +84,8 @@ export function describeFeatures(f: FeatureOptions): string {
 export interface SampleOptions extends FeatureOptions {
   /** The DAction set (post-click actions of the log). */
   daction: string[];
+  /** Keep samples whose attribution window runs past the log's end (to score a log; never to train or evaluate). Default false. */
+  keepCensored?: boolean;
 }
 
 /** Build samples from a canonical table and the paths mined from it (in memory). */
@@ -88,27 +94,33 @@ export function buildSamples(table: ColumnTable, paths: PathSet, options: Sample
   if (unknown.length) {
     throw new OptionError(`daction: expected post-click actions of this log (${paths.actions.join(', ')}), got "${options.daction.join(',')}". Pass e.g. --daction ${paths.actions.slice(0, 2).join(',')}.`);
   }
-  if (paths.n && paths.row[0] < 0) throw new OptionError('buildSamples: expected paths mined in memory (minePaths), got paths without feature rows (minePathsDuckDB). Mine with minePaths to train.');
-  const space = paths.hasImpressions ? 'impression' : 'click';
+  // Time order of the impressions: samples are split by time later.
+  const order = sampleOrder(table, paths, { keepCensored: options.keepCensored });
+  const { space, anchor: ts } = order;
+  const keep = Array.from(order.paths);
   const dmask = maskOf(paths.actions, options.daction);
-  const keep: number[] = [];
-  for (let p = 0; p < paths.n; p++) {
-    const f = paths.flags[p];
-    if (space === 'impression' ? f & (F.IMPRESSION | F.CLICK) : f & F.CLICK) keep.push(p);
-  }
-  // Time order: samples are split by time later.
-  keep.sort((a, b) => paths.start[a] - paths.start[b] || a - b);
   const n = keep.length;
   const rows = keep.map((p) => paths.row[p]);
   const labels = { click: new Float32Array(n), daction: new Float32Array(n), buy: new Float32Array(n) };
-  const ts = new Float64Array(n);
+  // When each outcome happened (NaN when it did not): history features credit it then, not at the impression.
+  const at = { click: new Float64Array(n).fill(NaN), daction: new Float64Array(n).fill(NaN), buy: new Float64Array(n).fill(NaN) };
+  const dbits = paths.actions.map((_, a) => a).filter((a) => dmask & (1 << a));
   keep.forEach((p, k) => {
     const f = paths.flags[p];
     const clicked = f & F.CLICK ? 1 : 0;
     labels.click[k] = clicked;
     labels.daction[k] = clicked && paths.mask[p] & dmask ? 1 : 0;
     labels.buy[k] = clicked && f & F.BUY ? 1 : 0;
-    ts[k] = paths.start[p];
+    if (!clicked) return;
+    const t = paths.start[p];
+    at.click[k] = t;
+    // Actions attached from before the click have no delay: credited at the click, which is later than they were.
+    if (labels.daction[k]) {
+      let d = Infinity;
+      for (const a of dbits) if (paths.tAction[a][p] >= 0) d = Math.min(d, paths.tAction[a][p]);
+      at.daction[k] = t + (d < Infinity ? d : 0);
+    }
+    if (labels.buy[k]) at.buy[k] = t + (paths.tBuy[p] >= 0 ? paths.tBuy[p] : 0);
   });
   const user_id = keep.map((p) => paths.users[paths.user[p]]);
   const item_id = keep.map((p) => paths.items[paths.item[p]]);
@@ -143,12 +155,12 @@ export function buildSamples(table: ColumnTable, paths: PathSet, options: Sample
     }
     categorical[cross.join('_x_')] = Array.from({ length: n }, (_, k) => (cols.some((c) => c[k] === null) ? null : cols.map((c) => c[k]).join('|')));
   }
-  if (options.history) Object.assign(numeric, historyFeatures(ts, user_id, item_id, labels));
+  if (options.history) Object.assign(numeric, historyFeatures(ts, user_id, item_id, labels, at));
   let h = hashString(`${space}|${options.daction.join(',')}|${n}`);
   for (let k = 0; k < n; k++) h = hashString(`${user_id[k]}|${item_id[k]}|${ts[k]}|${labels.click[k]}${labels.daction[k]}${labels.buy[k]}`, h);
   return {
     space, daction: [...options.daction], n, impression_id: impCol ? rows.map((r) => impCol[r]) : null, user_id, item_id, ts, labels,
-    categorical, numeric, excluded, fingerprint: h.toString(16).padStart(8, '0'),
+    categorical, numeric, excluded, fingerprint: h.toString(16).padStart(8, '0'), left_out: order.leftOut,
   };
 }
 
@@ -161,10 +173,8 @@ export interface Split {
 
 /** Split samples (already in time order) by time, so that nothing from the future trains. */
 export function splitByTime(s: SampleSet, { train = 0.7, validation = 0.1 } = {}): Split {
-  if (!(train > 0 && validation >= 0 && train + validation < 1)) {
-    throw new OptionError(`split: expected train > 0, validation ≥ 0 and train + validation < 1, got ${train} and ${validation}. Pass e.g. 0.7 and 0.1.`);
-  }
-  const a = Math.floor(s.n * train), b = Math.floor(s.n * (train + validation));
+  const sizes = splitSizes(s.n, { train, validation });
+  const a = sizes.train, b = sizes.train + sizes.validation;
   const range = (lo: number, hi: number) => Int32Array.from({ length: hi - lo }, (_, i) => lo + i);
   return { train: range(0, a), validation: range(a, b), test: range(b, s.n) };
 }

@@ -11,6 +11,7 @@ import { minePaths } from '../paths/mine-paths';
 import { analysePaths, type PathReport } from '../paths/path-report';
 import { prepareTraining } from '../train/pipeline';
 import { describeFeatures, type FeatureOptions } from '../features/samples';
+import { trainingPaths } from '../features/sample-order';
 import { compareModels, COMPARE_MODELS, type Comparison, type CompareOptions } from '../evaluate/compare';
 import { initBackend } from '../backend';
 import { OptionError } from '../errors';
@@ -140,11 +141,16 @@ export async function runReport(logPath: string, options: ReportOptions = {}): P
   const backend = await initBackend();
   const { table } = await loadEvents(logPath, { preset: options.preset });
   const mined = minePaths(table, { window: options.window });
-  const paths = analysePaths(mined, { daction: options.daction, seed: options.seed });
-  if (!paths.daction.length) throw new OptionError(`report: expected a DAction set, got none (no action of ${logPath} passes the rule). Pass --daction.`);
+  // The path analysis behind the DAction choice reads the training rows only (the same time split as the models).
+  const training = trainingPaths(table, mined);
+  const paths = analysePaths(training.paths, { daction: options.daction, seed: options.seed });
+  const day = (t: number) => new Date(t * 1000).toISOString().slice(0, 10);
+  paths.notes.unshift(`Path analysis of the training period only (${training.samples} of ${training.of} samples, ${day(training.from)} to ${day(training.until)}): the DAction set is chosen without validation or test rows. Anomaly counts are the whole log's.`);
+  if (!paths.daction.length) throw new OptionError(`report: expected a DAction set, got none (no action of ${logPath} passes the rule on the training period). Pass --daction.`);
   const prepared = prepareTraining(table, mined, { daction: paths.daction, ...options.features });
   const { preset: _logPreset, modelPreset, notebookLinks, features: _features, ...rest } = options;
   const comparison = await compareModels(prepared, { ...rest, models: options.models ?? [...COMPARE_MODELS], preset: modelPreset });
   const meta = { source: logPath, preset: options.preset, backend: backend.name };
-  return { paths, comparison, results: reportResults(paths, comparison, meta), html: reportPage(paths, comparison, { ...meta, notebookLinks }) };
+  const results = { ...reportResults(paths, comparison, meta), daction_source: options.daction ? 'override' : 'train', samples_left_out: prepared.samples.left_out };
+  return { paths, comparison, results, html: reportPage(paths, comparison, { ...meta, notebookLinks }) };
 }
