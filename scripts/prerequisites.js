@@ -115,12 +115,17 @@ function prerequisite(name) {
   return p;
 }
 
+/** The files where a file prerequisite is looked for, in order: the one its environment variable names first. */
+function candidates(p) {
+  if (typeof p === 'string') p = prerequisite(p);
+  return [...(p.env && process.env[p.env] ? [process.env[p.env]] : []), ...(p.files ?? [])];
+}
+
 /** Where the prerequisite is (a file, or the Python that has it), or undefined when it is missing. */
 function locate(p) {
   if (typeof p === 'string') p = prerequisite(p);
   if (p.files) {
-    const files = [...(p.env && process.env[p.env] ? [process.env[p.env]] : []), ...p.files];
-    const file = files.find((f) => existsSync(f));
+    const file = candidates(p).find((f) => existsSync(f));
     if (!file) return undefined;
     if (!p.python) return file;
   }
@@ -181,7 +186,7 @@ function ensure(purpose, { install = false, strict = false, quiet = false } = {}
   return lack;
 }
 
-module.exports = { PURPOSES, PREREQUISITES, prerequisite, locate, findPython, forPurpose, missing, installHint, canApt, ensure };
+module.exports = { PURPOSES, PREREQUISITES, prerequisite, candidates, locate, findPython, forPurpose, missing, installHint, canApt, ensure };
 
 if (require.main === module) {
   const args = process.argv.slice(2);

@@ -21,7 +21,12 @@ export const SIMULATE_DEFAULTS = {
   items: 1_000,
   categories: 20,
   segments: 8,
-  days: 14,
+  /**
+   * Days the impressions span. Samples whose attribution window (7 days by default) runs past the
+   * log's end are left out of training, so the log spans ten windows (version 3: 14 days, half of
+   * which would be cut off).
+   */
+  days: 70,
   seed: 1,
   start: '2026-01-05T00:00:00Z',
   /** p(click | impression). */
@@ -32,6 +37,12 @@ export const SIMULATE_DEFAULTS = {
   wishRate: 0.035,
   /** p(share | click): the noise action, independent of purchases given the features. */
   shareRate: 0.05,
+  /** p(compare | click) (0: no compare action): an action that follows purchase intent without driving purchases. */
+  compareRate: 0.04,
+  /** Weight of the purchase-intent score (the buy log-odds' own terms) in compare's log-odds; 0 makes compare noise like share. */
+  compareIntent: 1,
+  /** Share of purchases that skip every post-click action ("buy now": click, then purchase). 0: none. */
+  buyNowShare: 0.05,
   /** p(buy | click, cart). */
   buyGivenCart: 0.12,
   /** p(buy | click, wish, no cart). */

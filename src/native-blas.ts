@@ -6,6 +6,7 @@
  * `BUYPATH_BLAS=0` turns it off.
  */
 import { existsSync } from 'node:fs';
+import { prerequisites } from './prerequisites';
 
 type Sgemm = (order: number, ta: number, tb: number, m: number, n: number, k: number, alpha: number,
   a: Float32Array, lda: number, b: Float32Array, ldb: number, beta: number, c: Float32Array, ldc: number) => void;
@@ -14,11 +15,7 @@ const ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112;
 
 /** Where to look for a BLAS with cblas_sgemm, in order. */
 export function blasCandidates(): string[] {
-  return [
-    ...(process.env.BUYPATH_BLAS_LIB ? [process.env.BUYPATH_BLAS_LIB] : []),
-    '/usr/lib/x86_64-linux-gnu/libopenblas.so.0', '/usr/lib/aarch64-linux-gnu/libopenblas.so.0', '/usr/lib/libopenblas.so.0',
-    '/opt/homebrew/opt/openblas/lib/libopenblas.dylib', '/usr/local/opt/openblas/lib/libopenblas.dylib',
-  ];
+  return prerequisites().candidates('openblas'); // BUYPATH_BLAS_LIB first, then where Debian and Homebrew put it
 }
 
 let sgemm: Sgemm | null | undefined;

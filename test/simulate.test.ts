@@ -49,6 +49,37 @@ describe('simulate', () => {
     assert.ok(Math.abs(a - b) < tol(b, shareN) + 0.002, `buy|share ${a} vs buy|no share ${b}`);
   });
 
+  test('compare follows purchase intent without driving purchases', () => {
+    assert.ok(Math.abs(r.click_to_compare - SIMULATE_DEFAULTS.compareRate) < tol(0.04, r.clicks) + 0.005, `click→compare ${r.click_to_compare}`);
+    // Per clicked impression: whether it compared and bought, and its true p(buy | click), which knows nothing of compare.
+    const ev = new Map<string, Set<string>>();
+    sim.events.event.forEach((e, i) => { const id = sim.events.impression_id[i]; if (!ev.has(id)) ev.set(id, new Set()); ev.get(id)!.add(e); });
+    let n = 0, buys = 0, truth = 0, nWithout = 0, buysWithout = 0;
+    sim.truth.impression_id.forEach((id, k) => {
+      const e = ev.get(id)!;
+      if (!e.has('click')) return;
+      if (e.has('compare')) { n++; buys += +e.has('buy'); truth += sim.truth.p_buy_given_click[k]; } else { nWithout++; buysWithout += +e.has('buy'); }
+    });
+    // Likelier to buy with compare than without (the shared intent) …
+    assert.ok(buys / n > 1.5 * (buysWithout / nWithout), `buy | compare ${buys / n} vs without ${buysWithout / nWithout}`);
+    // … but no likelier than the true p(buy | click) of the same impressions, which compare does not enter.
+    assert.ok(Math.abs(buys - truth) < 4 * Math.sqrt(truth), `buys with compare ${buys}, expected from the truth ${truth}`);
+  });
+
+  test('buy now: a share of purchases skips every action', () => {
+    assert.ok(Math.abs(r.buy_now_share - SIMULATE_DEFAULTS.buyNowShare) < tol(0.05, r.buys) + 0.005, `buy-now share ${r.buy_now_share}`);
+    const ev = new Map<string, string[]>();
+    sim.events.event.forEach((e, i) => { const id = sim.events.impression_id[i]; if (!ev.has(id)) ev.set(id, []); ev.get(id)!.push(e); });
+    const bare = [...ev.values()].filter((e) => e.includes('buy') && e.length === 3).length; // impression, click, buy
+    assert.ok(bare >= r.buy_now_share * r.buys, `${bare} purchases with no action`);
+    // Turned off, the other draws stay the same: same clicks, and no buy-now purchase.
+    const off = simulate({ impressions: 300_000, seed: 7, buyNowShare: 0, compareRate: 0 });
+    assert.equal(off.rates.clicks, r.clicks);
+    assert.equal(off.rates.buy_now_share, 0);
+    assert.equal(off.rates.click_to_compare, 0);
+    assert.ok(off.rates.buys < r.buys);
+  });
+
   test('level and rating are noisy views of the buyer and quality effects: p(buy | click) rises with both', () => {
     const e = sim.events, byLevel = new Map<string, number[]>();
     const ratings: number[] = [], pBuy: number[] = [];
@@ -90,6 +121,9 @@ describe('simulate', () => {
     assert.throws(() => simulate({ ctr: 1.5 }), (e: Error) => e instanceof OptionError && /ctr/.test(e.message));
     assert.throws(() => simulate({ impressions: 0 }), /impressions/);
     assert.throws(() => simulate({ buyTaste: -1 }), /buyTaste/);
+    assert.throws(() => simulate({ compareRate: 1 }), /compareRate: expected a rate from 0/);
+    assert.throws(() => simulate({ buyNowShare: -0.1 }), /buyNowShare/);
+    assert.throws(() => simulate({ compareIntent: -1 }), /compareIntent/);
   });
 
   test('writeSimulation writes a log that loads cleanly, truths and meta', async () => {
@@ -104,6 +138,7 @@ describe('simulate', () => {
     assert.equal(report.features.rating, 'numeric');
     const truth = readFileSync(files.truth, 'utf8').trim().split('\n');
     assert.equal(truth.length, 5_001);
+    assert.equal(truth[0], 'impression_id,p_click,p_cart,p_wish,p_share,p_compare,p_buy_given_click');
     assert.equal(JSON.parse(readFileSync(files.meta, 'utf8')).options.seed, 11);
   });
 });

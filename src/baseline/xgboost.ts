@@ -14,6 +14,7 @@
  */
 import { existsSync } from 'node:fs';
 import { EnvironmentError } from '../errors';
+import { prerequisites } from '../prerequisites';
 
 // koffi is loaded lazily: only GBDT needs it.
 type KoffiFn = ((...args: unknown[]) => unknown) & { async: (...args: unknown[]) => void };
@@ -26,12 +27,7 @@ interface Lib {
 
 /** Where to look for libxgboost, in order. */
 export function xgboostCandidates(): string[] {
-  const env = process.env.BUYPATH_XGBOOST_LIB;
-  return [
-    ...(env ? [env] : []),
-    '/usr/lib/x86_64-linux-gnu/libxgboost.so.0', '/usr/lib/aarch64-linux-gnu/libxgboost.so.0', '/usr/lib/libxgboost.so',
-    '/usr/local/lib/libxgboost.so', '/opt/homebrew/lib/libxgboost.dylib', '/usr/local/lib/libxgboost.dylib',
-  ];
+  return prerequisites().candidates('xgboost'); // BUYPATH_XGBOOST_LIB first, then where Debian and Homebrew put it
 }
 
 let lib: Lib | undefined;

@@ -13,9 +13,9 @@ export type CanonicalColumn = (typeof REQUIRED_COLUMNS)[number] | typeof IMPRESS
 /** Canonical events with a fixed meaning; every other canonical name is a post-click action. */
 export const FUNNEL_EVENTS = ['impression', 'click', 'buy'] as const;
 /** Post-click actions known out of the box. More can be declared with the `actions` load option. */
-export const KNOWN_ACTIONS = ['cart', 'wish', 'share', 'coupon'] as const;
+export const KNOWN_ACTIONS = ['cart', 'wish', 'share', 'compare', 'coupon'] as const;
 
-/** Order used to break timestamp ties within a path: impression, click, actions, buy. */
+/** Funnel order of events, for counts and figures: impression, click, actions, buy (path mining breaks ties with paths/walk.ts `tieRank`: buy before actions). */
 export function eventRank(event: string): number {
   if (event === 'impression') return 0;
   if (event === 'click') return 1;
@@ -38,6 +38,7 @@ export const DEFAULT_EVENT_MAP: Readonly<Record<string, string>> = {
   cart: 'cart', addtocart: 'cart', add_to_cart: 'cart', 'add-to-cart': 'cart', addcart: 'cart',
   wish: 'wish', fav: 'wish', favorite: 'wish', favourite: 'wish', wishlist: 'wish',
   share: 'share',
+  compare: 'compare',
   coupon: 'coupon',
   buy: 'buy', purchase: 'buy', transaction: 'buy', order: 'buy', pay: 'buy',
 };

@@ -3,9 +3,14 @@
  * probabilities, for testing models against an oracle.
  *
  * Structure (rates from the ESM2 paper, Wen et al., SIGIR 2020, arXiv 1910.07099):
- * impression → click → post-click actions {cart, wish, share} → buy.
+ * impression → click → post-click actions {cart, wish, share, compare} → buy.
  * cart and wish drive purchases (the paper's deterministic actions); share is a
- * noise action that depends on the same features but never on the purchase.
+ * noise action that depends on the same features but never on the purchase;
+ * compare follows purchase intent (its log-odds rise with the buy score,
+ * weight `compareIntent`) without driving purchases: given the features,
+ * comparing changes nothing, yet it is likelier on paths that end in a
+ * purchase, as in real logs. A `buyNowShare` of purchases skip every action
+ * ("buy now": the click leads straight to the purchase).
  * Hidden user/item taste vectors reach the log only through the ids; segment,
  * category, price, activity, level and rating are observed features on
  * impression rows. As in real logs, the two strongest purchase drivers that are
@@ -31,7 +36,7 @@ export interface Simulation {
     level: (string | null)[]; rating: Float64Array };
   /** True probabilities per impression, in impression order. */
   truth: { impression_id: string[]; p_click: Float64Array; p_cart: Float64Array; p_wish: Float64Array;
-    p_share: Float64Array; p_buy_given_click: Float64Array };
+    p_share: Float64Array; p_compare: Float64Array; p_buy_given_click: Float64Array };
   /** Realised rates of the log. */
   rates: SimulationRates;
 }
@@ -39,12 +44,14 @@ export interface Simulation {
 /** Realised rates, each a share of the named denominator. */
 export interface SimulationRates {
   impressions: number; clicks: number; buys: number;
-  ctr: number; click_to_cart: number; click_to_wish: number; click_to_share: number; click_to_buy: number;
+  ctr: number; click_to_cart: number; click_to_wish: number; click_to_share: number; click_to_compare: number; click_to_buy: number;
   cart_to_buy: number; wish_to_buy: number; wish_without_cart_to_buy: number; other_to_buy: number;
+  /** Share of purchases with no action on their path ("buy now"). */
+  buy_now_share: number;
 }
 
 /** Bumped whenever the generator changes what it draws; cached logs of another version are regenerated. */
-export const SIMULATOR_VERSION = 3;
+export const SIMULATOR_VERSION = 4;
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
@@ -59,6 +66,26 @@ function calibrate(scores: Float64Array, weights: Float64Array, target: number, 
       den += weights[i];
     }
     if (num / den < target) lo = a;
+    else hi = a;
+  }
+  return (lo + hi) / 2;
+}
+
+/**
+ * Intercept a of p_now = sigmoid(a + s) such that buy-now purchases are `share` of all purchases over
+ * the clicks (weights): Σ w·p_now / (Σ w·p_now + Σ w·(1 − p_now)·p_buy) = share (bisection; increasing in a).
+ */
+function calibrateShare(scores: Float64Array, weights: Float64Array, pBuy: Float64Array, share: number): number {
+  let lo = -20, hi = 20;
+  for (let it = 0; it < 80; it++) {
+    const a = (lo + hi) / 2;
+    let now = 0, other = 0;
+    for (let i = 0; i < scores.length; i++) {
+      const q = sigmoid(a + scores[i]);
+      now += weights[i] * q;
+      other += weights[i] * (1 - q) * pBuy[i];
+    }
+    if (now / (now + other) < share) lo = a;
     else hi = a;
   }
   return (lo + hi) / 2;
@@ -88,7 +115,12 @@ function checkOptions(o: typeof SIMULATE_DEFAULTS): void {
   for (const k of ['ctr', 'cartRate', 'wishRate', 'shareRate', 'buyGivenCart', 'buyGivenWish', 'buyGivenOther'] as const) {
     if (!(o[k] > 0 && o[k] < 1)) throw new OptionError(`simulate ${k}: expected a rate strictly between 0 and 1, got ${o[k]}. Pass e.g. ${SIMULATE_DEFAULTS[k]}.`);
   }
-  if (!(o.buyTaste >= 0)) throw new OptionError(`simulate buyTaste: expected a weight of at least 0, got ${o.buyTaste}. Pass e.g. ${SIMULATE_DEFAULTS.buyTaste}.`);
+  for (const k of ['compareRate', 'buyNowShare'] as const) {
+    if (!(o[k] >= 0 && o[k] < 1)) throw new OptionError(`simulate ${k}: expected a rate from 0 (none) up to but not including 1, got ${o[k]}. Pass e.g. ${SIMULATE_DEFAULTS[k]}.`);
+  }
+  for (const k of ['buyTaste', 'compareIntent'] as const) {
+    if (!(o[k] >= 0)) throw new OptionError(`simulate ${k}: expected a weight of at least 0, got ${o[k]}. Pass e.g. ${SIMULATE_DEFAULTS[k]}.`);
+  }
   if (Number.isNaN(Date.parse(o.start))) throw new OptionError(`simulate start: expected an ISO-8601 date, got "${o.start}". Pass e.g. ${SIMULATE_DEFAULTS.start}.`);
 }
 
@@ -158,14 +190,20 @@ export function simulate(options: SimulateOptions = {}): Simulation {
     (a, i) => (1 - pw[i]) * sigmoid(a + S.buy[i]) + pw[i] * sigmoid(a + BOTH + S.buy[i]));
   const bWish = calibrate(S.buy, pc.map((v, i) => v * pw[i] * (1 - pk[i])), o.buyGivenWish);
   const bNone = calibrate(S.buy, pc.map((v, i) => v * (1 - pw[i]) * (1 - pk[i])), o.buyGivenOther);
+  const pbOf = (i: number, a: number) => sigmoid(a + S.buy[i]);
+  const pBuyCal = S.buy.map((_, i) => pk[i] * pw[i] * pbOf(i, bCart + BOTH) + pk[i] * (1 - pw[i]) * pbOf(i, bCart) + (1 - pk[i]) * pw[i] * pbOf(i, bWish) + (1 - pk[i]) * (1 - pw[i]) * pbOf(i, bNone));
+  const aCompare = o.compareRate > 0 ? calibrate(S.buy.map((v) => o.compareIntent * v), pc, o.compareRate) : -Infinity;
+  const aNow = o.buyNowShare > 0 ? calibrateShare(S.buy, pc, pBuyCal, o.buyNowShare) : -Infinity;
   // Generate impressions.
   const gen = root.fork('events');
   const n = o.impressions;
-  const truth = { impression_id: new Array<string>(n), p_click: new Float64Array(n), p_cart: new Float64Array(n), p_wish: new Float64Array(n), p_share: new Float64Array(n), p_buy_given_click: new Float64Array(n) };
+  // Compare and buy-now draw from their own stream, so the other outcomes stay the same draws across their settings.
+  const intent = root.fork('intent');
+  const truth = { impression_id: new Array<string>(n), p_click: new Float64Array(n), p_cart: new Float64Array(n), p_wish: new Float64Array(n), p_share: new Float64Array(n), p_compare: new Float64Array(n), p_buy_given_click: new Float64Array(n) };
   const rows: { imp: number; u: number; i: number; ev: string; ts: number }[] = [];
   const start = Date.parse(o.start) / 1000, gap = (o.days * 86400) / n;
   let t = start;
-  const c = { clicks: 0, carts: 0, wishes: 0, shares: 0, buys: 0, cartBuys: 0, wishOnly: 0, wishBuys: 0, wishAnyBuys: 0, other: 0, otherBuys: 0 };
+  const c = { clicks: 0, carts: 0, wishes: 0, shares: 0, compares: 0, buys: 0, buyNow: 0, cartBuys: 0, wishOnly: 0, wishBuys: 0, wishAnyBuys: 0, other: 0, otherBuys: 0 };
   for (let k = 0; k < n; k++) {
     t += gen.exponential(gap);
     const u = draw(userCum, gen.uniform()), i = draw(itemCum, gen.uniform());
@@ -173,8 +211,12 @@ export function simulate(options: SimulateOptions = {}): Simulation {
     const p = { click: sigmoid(aClick + s.click), cart: sigmoid(aCart + s.cart), wish: sigmoid(aWish + s.wish), share: sigmoid(aShare + s.share) };
     const pb = (cart: number, wish: number) => sigmoid((cart ? bCart + (wish ? BOTH : 0) : wish ? bWish : bNone) + s.buy);
     const pBuy = p.cart * p.wish * pb(1, 1) + p.cart * (1 - p.wish) * pb(1, 0) + (1 - p.cart) * p.wish * pb(0, 1) + (1 - p.cart) * (1 - p.wish) * pb(0, 0);
+    // Buy now: the click leads straight to a purchase, with no action; otherwise the action path as above.
+    const pNow = sigmoid(aNow + s.buy), pCompare = sigmoid(aCompare + o.compareIntent * s.buy);
+    const rest = 1 - pNow;
     truth.impression_id[k] = `i${k + 1}`;
-    truth.p_click[k] = p.click; truth.p_cart[k] = p.cart; truth.p_wish[k] = p.wish; truth.p_share[k] = p.share; truth.p_buy_given_click[k] = pBuy;
+    truth.p_click[k] = p.click; truth.p_cart[k] = rest * p.cart; truth.p_wish[k] = rest * p.wish; truth.p_share[k] = rest * p.share;
+    truth.p_compare[k] = rest * pCompare; truth.p_buy_given_click[k] = pNow + rest * pBuy;
     const ts0 = Math.floor(t);
     rows.push({ imp: k, u, i, ev: 'impression', ts: ts0 });
     // Draw every outcome for every impression so the stream stays aligned across settings.
@@ -183,13 +225,21 @@ export function simulate(options: SimulateOptions = {}): Simulation {
     const tClick = ts0 + 1 + Math.floor(gen.exponential(20));
     const tCart = tClick + 1 + Math.floor(gen.exponential(600)), tWish = tClick + 1 + Math.floor(gen.exponential(900)), tShare = tClick + 1 + Math.floor(gen.exponential(300));
     const buyDelay = 1 + Math.floor(gen.exponential(1800));
+    const buyNow = intent.uniform() < pNow, compared = intent.uniform() < pCompare;
+    const tCompare = tClick + 1 + Math.floor(intent.exponential(400)), tNow = tClick + 1 + Math.floor(intent.exponential(120));
     if (!clicked) continue;
     c.clicks++;
     rows.push({ imp: k, u, i, ev: 'click', ts: tClick });
+    if (buyNow) {
+      rows.push({ imp: k, u, i, ev: 'buy', ts: tNow });
+      c.buys++; c.buyNow++; c.other++; c.otherBuys++;
+      continue;
+    }
     let last = tClick;
     if (carted) { rows.push({ imp: k, u, i, ev: 'cart', ts: tCart }); c.carts++; last = Math.max(last, tCart); }
     if (wished) { rows.push({ imp: k, u, i, ev: 'wish', ts: tWish }); c.wishes++; last = Math.max(last, tWish); }
     if (shared) { rows.push({ imp: k, u, i, ev: 'share', ts: tShare }); c.shares++; }
+    if (compared) { rows.push({ imp: k, u, i, ev: 'compare', ts: tCompare }); c.compares++; }
     const bought = buyU < pb(carted ? 1 : 0, wished ? 1 : 0);
     if (bought) { rows.push({ imp: k, u, i, ev: 'buy', ts: last + buyDelay }); c.buys++; }
     if (wished) c.wishAnyBuys += +bought;
@@ -215,8 +265,9 @@ export function simulate(options: SimulateOptions = {}): Simulation {
   const div = (a: number, b: number) => (b ? a / b : NaN);
   const rates: SimulationRates = {
     impressions: n, clicks: c.clicks, buys: c.buys,
-    ctr: div(c.clicks, n), click_to_cart: div(c.carts, c.clicks), click_to_wish: div(c.wishes, c.clicks), click_to_share: div(c.shares, c.clicks),
+    ctr: div(c.clicks, n), click_to_cart: div(c.carts, c.clicks), click_to_wish: div(c.wishes, c.clicks), click_to_share: div(c.shares, c.clicks), click_to_compare: div(c.compares, c.clicks),
     click_to_buy: div(c.buys, c.clicks), cart_to_buy: div(c.cartBuys, c.carts), wish_to_buy: div(c.wishAnyBuys, c.wishes), wish_without_cart_to_buy: div(c.wishBuys, c.wishOnly), other_to_buy: div(c.otherBuys, c.other),
+    buy_now_share: div(c.buyNow, c.buys),
   };
   return { options: o, events: ev, truth, rates };
 }

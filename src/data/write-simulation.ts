@@ -40,8 +40,8 @@ export async function writeSimulation(dir: string, options: SimulateOptions = {}
     `${e.impression_id[i]},${e.user_id[i]},${e.item_id[i]},${e.event[i]},${e.ts[i]},${e.segment[i] ?? ''},${e.category[i] ?? ''},${num(e.price[i])},${num(e.activity[i])},${e.level[i] ?? ''},${num(e.rating[i])}`);
   const t = sim.truth;
   const f = (v: number) => v.toPrecision(8);
-  await writeLines(files.truth, t.impression_id.length, 'impression_id,p_click,p_cart,p_wish,p_share,p_buy_given_click', (i) =>
-    `${t.impression_id[i]},${f(t.p_click[i])},${f(t.p_cart[i])},${f(t.p_wish[i])},${f(t.p_share[i])},${f(t.p_buy_given_click[i])}`);
+  await writeLines(files.truth, t.impression_id.length, 'impression_id,p_click,p_cart,p_wish,p_share,p_compare,p_buy_given_click', (i) =>
+    `${t.impression_id[i]},${f(t.p_click[i])},${f(t.p_cart[i])},${f(t.p_wish[i])},${f(t.p_share[i])},${f(t.p_compare[i])},${f(t.p_buy_given_click[i])}`);
   writeFileSync(files.meta, JSON.stringify({ generator: 'buypath simulate', version: SIMULATOR_VERSION, options: sim.options, rows: e.event.length, rates: sim.rates }, null, 2) + '\n');
   return { files, simulation: sim };
 }

@@ -6,7 +6,7 @@
 import type { ColumnTable } from 'arquero';
 import { MINE_DEFAULTS, withDefaults } from '../defaults';
 import { OptionError } from '../errors';
-import { eventRank } from '../data/schema';
+import { isAction } from '../data/schema';
 import { PathSetBuilder, type PathSet } from './path-set';
 import { CODE, PathWalker, tieRank } from './walk';
 
@@ -74,7 +74,7 @@ function groupOrder(group: Int32Array, nGroups: number, ts: Float64Array, rank: 
 /** Post-click action names in a table, most frequent first (at most 32). */
 function actionNames(events: string[]): string[] {
   const counts = new Map<string, number>();
-  for (const e of events) if (eventRank(e) === 2) counts.set(e, (counts.get(e) ?? 0) + 1);
+  for (const e of events) if (isAction(e)) counts.set(e, (counts.get(e) ?? 0) + 1);
   const names = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([k]) => k);
   if (names.length > 32) {
     throw new OptionError(`minePaths: expected at most 32 post-click action names, got ${names.length} (${names.slice(0, 8).join(', ')}, …). Map rare actions together with the eventMap load option.`);

@@ -8,19 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../data/default-data';
 import { EnvironmentError } from '../errors';
-
-interface Prerequisites {
-  prerequisite(name: string): { apt: string[] };
-  locate(name: string): string | undefined;
-  installHint(list: object[]): string;
-  ensure(names: string[], options: { install?: boolean; quiet?: boolean }): object[];
-}
-
-/** scripts/prerequisites.js: the one list of system prerequisites (npm start, npm test, CI read it too). */
-function prerequisites(): Prerequisites {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(join(repoRoot(), 'scripts', 'prerequisites.js')) as Prerequisites;
-}
+import { prerequisites } from '../prerequisites';
 
 /** Debian packages that provide what the notebook runner needs. */
 export const JUPYTER_APT_PACKAGES: readonly string[] = prerequisites().prerequisite('jupyter').apt;
