@@ -1,7 +1,7 @@
 """Execute one notebook headless with nbclient, injecting parameters after the
 cell tagged `parameters` (papermill's convention), and optionally export HTML.
 
-Used by buypath's notebook runner (src/report/notebooks.ts); not a runtime
+Used by buypath's notebook runner (src/notebook/execute.ts); not a runtime
 dependency of the library. Exit code 0 when every cell ran, 1 on a cell error
 (the partly executed notebook is still written), 2 on bad arguments.
 """

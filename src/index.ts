@@ -15,7 +15,8 @@ export * from './data/load-report';
 export { loadEvents, type LoadOptions, type LoadResult } from './data/load-events';
 export { simulate, SIMULATOR_VERSION, type Simulation, type SimulateOptions, type SimulationRates } from './data/simulate';
 export { writeSimulation, type SimulationFiles } from './data/write-simulation';
-export { ensureDefaultData, repoRoot } from './data/default-data';
+export { ensureDefaultData } from './data/default-data';
+export { repoRoot } from './repo-root';
 export { openDuckDB, sqlString } from './data/duckdb';
 export { csvField } from './data/csv';
 // Plots
@@ -25,9 +26,9 @@ export { eventCountsFigure, type EventCountsOptions } from './plot/event-counts'
 // CLI
 export { main as cli } from './cli/index';
 // Notebooks and reports
-export { record, parseRecorded, RESULTS_MARKER } from './report/record';
-export { setupJupyter, findJupyterPython, jupyterPaths, kernelRegistered, JUPYTER_APT_PACKAGES, JUPYTER_INSTALL_HINT } from './report/jupyter';
-export { executeNotebook, type ExecuteOptions, type NotebookRun } from './report/notebooks';
+export { record, parseRecorded, RESULTS_MARKER } from './notebook/record';
+export { setupJupyter, findJupyterPython, jupyterPaths, kernelRegistered, JUPYTER_APT_PACKAGES, JUPYTER_INSTALL_HINT } from './notebook/jupyter';
+export { executeNotebook, type ExecuteOptions, type NotebookRun } from './notebook/execute';
 // Statistics
 export * from './stats/intervals';
 export * from './stats/bootstrap';

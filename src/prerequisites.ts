@@ -4,7 +4,7 @@
  * npm run notebook and CI read the same file; the library reads it here.
  */
 import { join } from 'node:path';
-import { repoRoot } from './data/default-data';
+import { repoRoot } from './repo-root';
 
 /** One system prerequisite, as scripts/prerequisites.js describes it. */
 export interface Prerequisite {

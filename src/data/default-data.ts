@@ -3,21 +3,11 @@
  * from fixed settings the first time it is asked for (under `data/default/`).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { DEFAULT_DATA } from '../defaults';
+import { repoRoot } from '../repo-root';
 import { SIMULATOR_VERSION } from './simulate';
 import { writeSimulation, type SimulationFiles } from './write-simulation';
-
-/** The repository root (where package.json lives), from the compiled or source tree. */
-export function repoRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = resolve(dir, '..');
-    if (up === dir) return process.cwd();
-    dir = up;
-  }
-  return dir;
-}
 
 /**
  * Paths of the default data set, generating it if missing or made with other

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot } from '../data/default-data';
+import { repoRoot } from '../repo-root';
 import { EnvironmentError } from '../errors';
 import { prerequisites } from '../prerequisites';
 

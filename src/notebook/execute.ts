@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { repoRoot } from '../data/default-data';
+import { repoRoot } from '../repo-root';
 import { jupyterPaths, setupJupyter } from './jupyter';
 import { parseRecorded } from './record';
 
