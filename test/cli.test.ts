@@ -45,6 +45,16 @@ test('buypath inspect --json on the Taobao sample', needs('taobao'), () => {
   assert.deepEqual(j.problems, { malformed_line: 0, blank_id: 0, unknown_event: 0, bad_timestamp: 0, duplicate: 0 });
 });
 
+test('CLI errors print their prefix once', () => {
+  const r = cli(['mine', 'x.csv', '--mode', 'foo']);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /^buypath mine --mode: expected auto, impression or user-item, got "foo"/);
+  assert.doesNotMatch(r.stderr, /buypath mine: buypath mine/);
+  const missing = cli(['inspect', '/nonexistent/log.csv']);
+  assert.match(missing.stderr, /^buypath inspect: /);
+  assert.doesNotMatch(missing.stderr, /buypath inspect: buypath inspect/);
+});
+
 test('buypath inspect --strict fails naming the line; lenient reports it', () => {
   const path = writeTmp('bad.csv', 'user_id,item_id,event,ts\nu,i,click,1511544070\nu,i,click,noon\n');
   const strict = cli(['inspect', path, '--strict']);

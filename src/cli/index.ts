@@ -42,7 +42,8 @@ export async function main(argv: string[]): Promise<number> {
     return await cmd.run(rest);
   } catch (e) {
     if (e instanceof BuypathError) {
-      console.error(`buypath ${name}: ${e.message}`);
+      // Flag errors already start with `buypath <command> --flag:`; every other error gets the prefix here, once.
+      console.error(e.message.startsWith(`buypath ${name}`) ? e.message : `buypath ${name}: ${e.message}`);
       return 1;
     }
     throw e;
