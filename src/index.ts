@@ -52,7 +52,7 @@ export { fitEncoder, encodeRows, preTransform, type FeatureEncoder, type Encoded
 export { ConversionModel, type ModelSpec, type ModelConfig, type ModelOptions, type Batch, type Outputs, type ModelName } from './models/model';
 export { Esm2, ESM2_TOWERS } from './models/esm2';
 export { Esmm } from './models/esmm';
-export { Dnn, DnnOs } from './models/dnn';
+export { Dnn, DnnOs, DnnMt, unoversample } from './models/dnn';
 export { MODELS, createModel } from './models/index';
 export { Embedding, Tower, bce, dropout } from './models/layers';
 export { trainData, Batcher, disposeBatch, type TrainData } from './train/data';

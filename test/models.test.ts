@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import type * as TF from '@tensorflow/tfjs';
 import * as aq from 'arquero';
 import {
-  initBackend, Esm2, Esmm, Dnn, DnnOs, createModel, MODEL_PRESETS, TRAIN_DEFAULTS, train, predict, saveModel, loadModel,
-  buildSamples, minePaths, loadEvents, prepareTraining, writeSimulation, rng, resolveProgress, type ModelSpec, type Batch, type TrainData,
+  initBackend, Esm2, Esmm, Dnn, DnnOs, DnnMt, unoversample, createModel, MODEL_PRESETS, TRAIN_DEFAULTS, train, predict, saveModel, loadModel,
+  buildSamples, minePaths, loadEvents, prepareTraining, writeSimulation, rng, resolveProgress, bce, validate, type ModelSpec, type Batch, type TrainData,
 } from '../src';
 import { tmp, writeTmp } from './helpers';
 
@@ -95,7 +95,7 @@ describe('ESM2 composition (Wen et al. 2020)', () => {
 });
 
 describe('every model', () => {
-  for (const name of ['esm2', 'esmm', 'dnn', 'dnn_os']) {
+  for (const name of ['esm2', 'esmm', 'dnn', 'dnn_os', 'dnn_mt']) {
     test(`${name}: overfits a tiny data set, same seed gives same weights, no tensor leaks`, async () => {
       const d = toyData(256, 7);
       const before = tf.memory().numTensors;
@@ -142,17 +142,97 @@ describe('every model', () => {
     assert.ok(text.split('\n').every((line) => line === '' || line.startsWith('\r')), 'every line is rewritten in place');
   });
 
+  test('training stops on the validation CVR log-loss of clicked rows, not on the model\'s own loss, and keeps that epoch', async () => {
+    // Validation purchases flipped on clicked rows: learning buy makes the CVR log-loss worse while the CTR term still improves.
+    const trainSet = toyData(1000, 12), val = toyData(400, 13);
+    for (let i = 0; i < val.rows.n; i++) if (val.click[i]) val.buy[i] = 1 - val.buy[i];
+    // A small purchase weight: ESM2's own loss is then mostly its CTR and DAction terms, which keep improving.
+    const m = new Esm2(tf, SPEC, { ...OPTS(7), lossWeights: { ctr: 1, ctavr: 1, ctcvr: 0.05 } });
+    const r = await train(m, trainSet, val, { epochs: 6, batchSize: 100, learningRate: 0.01, patience: 10, seed: 1, progress: 'none' });
+    const argmin = (a: number[]) => a.indexOf(Math.min(...a));
+    const crit = r.history.map((h) => h.val_cvr_logloss), own = r.history.map((h) => h.val_loss);
+    assert.notEqual(argmin(own), argmin(crit), `the scenario needs the two criteria to disagree, got own loss ${own} and CVR log-loss ${crit}`);
+    assert.equal(r.bestEpoch, argmin(crit) + 1);
+    assert.ok(Math.abs(validate(m, val).cvr_logloss - crit[r.bestEpoch - 1]) < 1e-6, 'the kept weights are not the best epoch\'s');
+    m.dispose();
+  });
+
   test('DNN-OS weighs purchases in the CVR loss; DNN does not', () => {
     const b = batchOf(toyData(64, 8));
     const dnn = new Dnn(tf, SPEC, OPTS(3)), os = new DnnOs(tf, SPEC, OPTS(3));
     const l1 = dnn.loss(dnn.forward(b), b).dataSync()[0], l2 = os.loss(os.forward(b), b).dataSync()[0];
     assert.notEqual(l1, l2);
-    assert.equal(new Esmm(tf, SPEC, OPTS()).name, 'esmm');
+    const esmm = new Esmm(tf, SPEC, OPTS());
+    assert.equal(esmm.name, 'esmm');
+    dnn.dispose(); os.dispose(); esmm.dispose();
+  });
+
+  test('DNN-OS maps its oversampled q back to the base rate: pCVR = q / (q + k(1 − q)), pCTCVR = pCTR · pCVR', () => {
+    // By hand: q = 0.5 with k = 5 → 0.5 / (0.5 + 2.5) = 1/6; q = 0.2 with k = 4 → 0.2 / (0.2 + 3.2) = 1/17.
+    assert.ok(Math.abs(unoversample(0.5, 5) - 1 / 6) < 1e-15);
+    assert.ok(Math.abs(unoversample(0.2, 4) - 1 / 17) < 1e-15);
+    assert.equal(unoversample(0.3, 1), 0.3);
+    const b = batchOf(toyData(32, 9));
+    // Same seed, same architecture: DNN's pCVR is DNN-OS's q.
+    const dnn = new Dnn(tf, SPEC, OPTS(4)), os = new DnnOs(tf, SPEC, OPTS(4));
+    const d = dnn.forward(b), o = os.forward(b);
+    const q = d.pcvr.dataSync(), p = o.pcvr.dataSync(), pctr = o.pctr!.dataSync(), pctcvr = o.pctcvr!.dataSync(), aux = o.aux!.q.dataSync();
+    for (let i = 0; i < 32; i++) {
+      assert.ok(Math.abs(aux[i] - q[i]) < 1e-7);
+      assert.ok(Math.abs(p[i] - unoversample(q[i], 5)) < 1e-6, `row ${i}: ${p[i]} vs ${unoversample(q[i], 5)}`);
+      assert.ok(Math.abs(pctcvr[i] - pctr[i] * p[i]) < 1e-7);
+    }
     dnn.dispose(); os.dispose();
   });
 
+  test('DNN-OS trained with purchases × 5 predicts the original base rate on average; its q is inflated', async () => {
+    // Purchases at 5% of clicks, independent of the features: the calibrated pCVR is 0.05 everywhere, the oversampled q 0.05·5 / (1 + 0.05·4) ≈ 0.21.
+    const d = toyData(4000, 10), r = rng(10);
+    for (let i = 0; i < d.rows.n; i++) d.buy[i] = d.click[i] && r.uniform() < 0.05 ? 1 : 0;
+    const m = new DnnOs(tf, SPEC, { ...OPTS(5), config: { ...MODEL_PRESETS.fast, dropout: 0 } });
+    await train(m, d, d, { epochs: 4, batchSize: 200, learningRate: 0.005, patience: 100, seed: 1, progress: 'none' });
+    const p = predict(m, d).pcvr;
+    const clicked = Array.from({ length: d.rows.n }, (_, i) => i).filter((i) => d.click[i] > 0.5);
+    const mean = (f: (i: number) => number) => clicked.reduce((s, i) => s + f(i), 0) / clicked.length;
+    const rate = mean((i) => d.buy[i]), mapped = mean((i) => p[i]), q = mean((i) => p[i] / (p[i] + (1 - p[i]) / 5)); // q from p: the inverse map
+    assert.ok(Math.abs(mapped - rate) < 0.25 * rate, `mean pCVR ${mapped} vs purchase rate ${rate}`);
+    assert.ok(q > 1.5 * rate, `the oversampled q (${q}) should sit above the rate (${rate})`);
+    m.dispose();
+  });
+
+  test('DNN is single-task: its CVR and CTR networks share no weight; DNN-MT shares the embeddings', () => {
+    const b = batchOf(toyData(64, 11));
+    const grads = (m: Dnn | DnnMt, which: 'ctr' | 'cvr') => {
+      const vars = m.weights();
+      const f = () => {
+        const o = m.forward(b);
+        return which === 'ctr' ? bce(tf, o.pctr!, b.click) : bce(tf, o.pcvr, b.buy, b.click);
+      };
+      const { grads: g, value } = tf.variableGrads(f, vars.map((w) => w.variable));
+      const norms = Object.fromEntries(vars.map((w) => [w.name, g[w.variable.name] ? tf.norm(g[w.variable.name]).dataSync()[0] : 0]));
+      value.dispose();
+      Object.values(g).forEach((t) => t.dispose());
+      return norms;
+    };
+    const dnn = new Dnn(tf, SPEC, OPTS(6));
+    assert.deepEqual(dnn.weights().filter((w) => w.name.includes('embedding')).map((w) => w.name), ['embedding', 'cvr/embedding']);
+    const ctr = grads(dnn, 'ctr'), cvr = grads(dnn, 'cvr');
+    assert.ok(ctr.embedding > 0 && ctr['ctr/dense0/kernel'] > 0);
+    assert.equal(ctr['cvr/embedding'], 0, 'the CTR loss reaches the CVR network');
+    assert.equal(ctr['cvr/dense0/kernel'], 0);
+    assert.ok(cvr['cvr/embedding'] > 0 && cvr['cvr/dense0/kernel'] > 0);
+    assert.equal(cvr.embedding, 0, 'the CVR loss reaches the CTR network');
+    assert.equal(cvr['ctr/dense0/kernel'], 0);
+    const mt = new DnnMt(tf, SPEC, OPTS(6));
+    assert.ok(grads(mt, 'cvr').embedding > 0, 'DNN-MT: the CVR loss should reach the shared embeddings');
+    // In click space the DNN is the CVR network alone, with one table.
+    const click = new Dnn(tf, { ...SPEC, space: 'click' }, OPTS(6));
+    assert.deepEqual(click.weights().filter((w) => w.name.includes('embedding')).map((w) => w.name), ['embedding']);
+    for (const m of [dnn, mt, click]) m.dispose();
+  });
+
   test('unknown model names are named', () => {
-    assert.throws(() => createModel('gbdt2', tf, SPEC, OPTS()), /expected one of esm2, esmm, dnn, dnn_os/);
+    assert.throws(() => createModel('gbdt2', tf, SPEC, OPTS()), /expected one of esm2, esmm, dnn, dnn_os, dnn_mt/);
   });
 });
 

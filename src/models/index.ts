@@ -4,7 +4,7 @@ import { OptionError } from '../errors';
 import type { ConversionModel, ModelName, ModelOptions, ModelSpec } from './model';
 import { Esm2 } from './esm2';
 import { Esmm } from './esmm';
-import { Dnn, DnnOs } from './dnn';
+import { Dnn, DnnMt, DnnOs } from './dnn';
 
 /** Model classes by name. */
 export const MODELS: Record<ModelName, new (tf: typeof TF, spec: ModelSpec, options: ModelOptions) => ConversionModel> = {
@@ -12,6 +12,7 @@ export const MODELS: Record<ModelName, new (tf: typeof TF, spec: ModelSpec, opti
   esmm: Esmm,
   dnn: Dnn,
   dnn_os: DnnOs,
+  dnn_mt: DnnMt,
 };
 
 /** Create a model by name. */

@@ -19,15 +19,18 @@ function glorot(rng: Rng, fanIn: number, fanOut: number, size: number): Float32A
   return Float32Array.from({ length: size }, () => (rng.uniform() * 2 - 1) * limit);
 }
 
-/** All categorical fields share one table; field f's index i sits at row offset[f] + i. */
+/**
+ * All categorical fields share one table; field f's index i sits at row offset[f] + i. `name` is the
+ * weight's stable name (`embedding`; a model with a second table names it apart, e.g. `cvr/embedding`).
+ */
 export class Embedding implements Weighted {
   readonly table: TF.Variable;
   readonly offsets: TF.Tensor1D;
   readonly outputDim: number;
-  constructor(private readonly tf: Tf, vocabSizes: number[], readonly dim: number, rng: Rng, scope = '') {
+  constructor(private readonly tf: Tf, vocabSizes: number[], readonly dim: number, rng: Rng, scope = '', readonly name = 'embedding') {
     const total = vocabSizes.reduce((s, v) => s + v, 0);
     const init = Float32Array.from({ length: total * dim }, () => rng.normal(0, 0.05));
-    this.table = tf.tidy(() => tf.variable(tf.tensor2d(init, [Math.max(total, 1), dim]), true, `${scope}embedding`));
+    this.table = tf.tidy(() => tf.variable(tf.tensor2d(init, [Math.max(total, 1), dim]), true, `${scope}${name}`));
     let o = 0;
     this.offsets = tf.tensor1d(vocabSizes.map((v) => ((o += v), o - v)), 'int32');
     this.outputDim = vocabSizes.length * dim;
@@ -40,7 +43,7 @@ export class Embedding implements Weighted {
     return rows.reshape([b, c * this.dim]);
   }
   weights() {
-    return [{ name: 'embedding', variable: this.table }];
+    return [{ name: this.name, variable: this.table }];
   }
 }
 

@@ -51,10 +51,10 @@ export interface Outputs {
   aux?: Record<string, TF.Tensor1D>;
 }
 
-/** Model names, as used on the command line and in results. */
-export type ModelName = 'esm2' | 'esmm' | 'dnn' | 'dnn_os';
+/** Model names, as used on the command line and in results (`dnn_mt`: the DNN sharing its embeddings with the CTR tower). */
+export type ModelName = 'esm2' | 'esmm' | 'dnn' | 'dnn_os' | 'dnn_mt';
 
-/** A conversion model: shared embeddings, named towers, declared outputs and loss. */
+/** A conversion model: shared embeddings (a model may add tables of its own), named towers, declared outputs and loss. */
 export abstract class ConversionModel {
   abstract readonly name: ModelName;
   /** The paper the model implements. */
@@ -66,17 +66,31 @@ export abstract class ConversionModel {
   /** Training steps taken: step k's dropout masks come from (seed, k), so checkpoints save it and resume restores it. */
   trainSteps = 0;
 
+  /** Prefix of this instance's tfjs variable names. */
+  private readonly scope: string;
+
   constructor(readonly tf: Tf, readonly spec: ModelSpec, readonly options: ModelOptions, towerNames: string[]) {
     const rng = new Rng(options.seed).fork('init');
-    const scope = `buypath${++instances}/`;
+    const scope = (this.scope = `buypath${++instances}/`);
     this.embedding = new Embedding(tf, spec.vocabSizes, options.config.embeddingDim, rng.fork('embedding'), scope);
     const inputDim = this.embedding.outputDim + spec.numNumeric;
     for (const t of towerNames) this.towers[t] = new Tower(tf, t, inputDim, options.config.towers, options.config.dropout, rng.fork(t), scope);
   }
 
-  /** Shared input: embeddings of the categorical fields, then the numeric fields. */
-  protected input(b: Batch): TF.Tensor2D {
-    const e = this.embedding.apply(b.cat);
+  /** A second embedding table for a model whose networks share nothing (seeded from its own stream `init/<name>`). */
+  protected ownEmbedding(name: string): Embedding {
+    const { tf, spec, options } = this;
+    return new Embedding(tf, spec.vocabSizes, options.config.embeddingDim, new Rng(options.seed).fork('init').fork(name), this.scope, name);
+  }
+
+  /** Every embedding table of the model (the shared one, and any of its own). */
+  embeddings(): Embedding[] {
+    return [this.embedding];
+  }
+
+  /** Input of a tower: embeddings of the categorical fields (the shared table by default), then the numeric fields. */
+  protected input(b: Batch, embedding: Embedding = this.embedding): TF.Tensor2D {
+    const e = embedding.apply(b.cat);
     return b.num.shape[1] ? (this.tf.concat([e, b.num], 1) as TF.Tensor2D) : e;
   }
 
@@ -91,23 +105,24 @@ export abstract class ConversionModel {
   /** The training loss over the batch (as declared in `lossDescription`). */
   abstract loss(out: Outputs, b: Batch): TF.Scalar;
 
-  /** The training objective: the model's loss plus the L2 penalty on the batch's embedding rows (config.l2). */
+  /** The training objective: the model's loss plus the L2 penalty on the batch's embedding rows of every table (config.l2). */
   objective(b: Batch): TF.Scalar {
     const loss = this.loss(this.forward(b, true), b);
     const l2 = this.options.config.l2 ?? 0;
     if (!l2) return loss;
-    const e = this.embedding.apply(b.cat);
-    return this.tf.add(loss, this.tf.mul(l2, this.tf.div(this.tf.sum(this.tf.square(e)), b.cat.shape[0]))) as TF.Scalar;
+    const tf = this.tf;
+    const penalty = tf.addN(this.embeddings().map((t) => tf.sum(tf.square(t.apply(b.cat)))));
+    return tf.add(loss, tf.mul(l2, tf.div(penalty, b.cat.shape[0]))) as TF.Scalar;
   }
 
   /** All trainable weights, with stable names. */
   weights(): { name: string; variable: TF.Variable }[] {
-    return [...this.embedding.weights(), ...Object.values(this.towers).flatMap((t) => t.weights())];
+    return [...this.embeddings().flatMap((e) => e.weights()), ...Object.values(this.towers).flatMap((t) => t.weights())];
   }
 
   /** Free the weights. */
   dispose(): void {
     for (const { variable } of this.weights()) variable.dispose();
-    this.embedding.offsets.dispose();
+    for (const e of this.embeddings()) e.offsets.dispose();
   }
 }

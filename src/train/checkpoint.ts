@@ -62,14 +62,15 @@ export interface TrainState {
   /** The shuffle stream, and the row order it has produced so far (each epoch shuffles the previous order). */
   shuffle: RngState;
   order: Int32Array;
-  /** Early stopping: best validation loss so far, its epoch, epochs since, and whether training stopped. */
+  /** Early stopping: best validation CVR log-loss (clicked rows) so far, its epoch, epochs since, and whether training stopped. */
   best: { loss: number; epoch: number; stale: number; stopped: boolean };
   /** The best epoch's weights; null when they are the current weights. */
   bestWeights: Map<string, Float32Array> | null;
   run: RunIdentity;
 }
 
-const FORMAT = 'buypath-checkpoint-2';
+// 3: early stopping on the validation CVR log-loss (2 stopped on each model's own validation loss).
+const FORMAT = 'buypath-checkpoint-3';
 type AdamBetas = { accBeta1?: TF.Variable; accBeta2?: TF.Variable };
 
 /** Save the weights, the optimizer's whole state, the dropout step and the trainer's state to `dir`. */

@@ -1,6 +1,7 @@
 /**
  * One trainer for every model: seeded shuffling, mini-batches with bounded
- * memory, Adam, early stopping on the validation loss (best weights kept),
+ * memory, Adam, early stopping on one criterion for every model (the
+ * validation CVR log-loss on clicked rows; best weights kept),
  * a checkpoint each epoch holding the whole training state (resume ends bit for
  * bit where an uninterrupted run ends, on the same backend), progress with
  * samples/s and losses.
@@ -10,6 +11,9 @@ import type * as TF from '@tensorflow/tfjs';
 import { Rng } from '../random';
 import type { ConversionModel } from '../models/model';
 import { scoreModel } from '../evaluate/model-scores';
+import { rowsWhere } from '../evaluate/auc';
+import { logLoss } from '../evaluate/metrics';
+import { OptionError } from '../errors';
 import { Batcher, disposeBatch, type TrainData } from './data';
 import { predict } from './predict';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint';
@@ -28,7 +32,10 @@ export function resolveProgress(mode: ProgressMode | undefined): Exclude<Progres
 export interface EpochLog {
   epoch: number;
   train_loss: number;
+  /** The model's own loss on the validation rows (ESM2/ESMM: over impressions, mostly the CTR term). */
   val_loss: number;
+  /** Log-loss of pCVR on the clicked validation rows (all rows in click space): the early-stopping criterion of every model. */
+  val_cvr_logloss: number;
   /** CVR AUC on clicked validation rows, CTCVR AUC on all validation rows (NaN when not measurable). */
   val_cvr_auc: number;
   val_ctcvr_auc: number;
@@ -41,6 +48,7 @@ export interface TrainLoopOptions {
   epochs: number;
   batchSize: number;
   learningRate: number;
+  /** Epochs without a lower validation CVR log-loss before training stops. */
   patience: number;
   seed: number;
   /** Folder for per-epoch checkpoints; with `resume`, training continues exactly from the last one (same seed, batch size, learning rate and rows). */
@@ -79,16 +87,30 @@ function restore(model: ConversionModel, snap: Map<string, Float32Array>): void 
   }
 }
 
-/** Validation loss and AUCs of the current weights. */
-export function validate(model: ConversionModel, d: TrainData): { loss: number; cvr_auc: number; ctcvr_auc: number } {
-  const p = predict(model, d);
-  const { cvr_auc, ctcvr_auc } = scoreModel(d, p, model.spec.space);
-  return { loss: p.loss, cvr_auc, ctcvr_auc };
+/** The rows CVR is measured on: clicked rows in impression space, every row in click space. */
+export function cvrRows(d: TrainData, space: 'impression' | 'click'): Int32Array {
+  return space === 'impression' ? rowsWhere(d.click) : Int32Array.from({ length: d.rows.n }, (_, i) => i);
 }
 
-/** Train `model` on `train`, stopping early on `validation`. */
+/**
+ * Validation numbers of the current weights: the model's own loss, the early-stopping criterion
+ * (`cvr_logloss`: log-loss of pCVR against purchases on clicked rows, the same for every model), and AUCs.
+ */
+export function validate(model: ConversionModel, d: TrainData): { loss: number; cvr_logloss: number; cvr_auc: number; ctcvr_auc: number } {
+  const p = predict(model, d);
+  const { cvr_auc, ctcvr_auc } = scoreModel(d, p, model.spec.space);
+  return { loss: p.loss, cvr_logloss: logLoss(d.buy, p.pcvr, cvrRows(d, model.spec.space)), cvr_auc, ctcvr_auc };
+}
+
+/**
+ * Train `model` on `train`, stopping early on `validation`: after `patience` epochs without a lower
+ * validation CVR log-loss on clicked rows (whatever the model's own loss), keeping the best epoch's weights.
+ */
 export async function train(model: ConversionModel, trainSet: TrainData, validation: TrainData, o: TrainLoopOptions): Promise<TrainResult> {
   const tf = model.tf as typeof TF;
+  if (!cvrRows(validation, model.spec.space).length) {
+    throw new OptionError(`validation: expected clicked rows to early-stop on (validation CVR log-loss), got none of ${validation.rows.n} validation rows. Use a longer log or a larger validation share (split.validation).`);
+  }
   const optimizer = tf.train.adam(o.learningRate);
   const vars = model.weights().map((w) => w.variable);
   let rng = new Rng(o.seed).fork('shuffle');
@@ -141,15 +163,15 @@ export async function train(model: ConversionModel, trainSet: TrainData, validat
     }
     const v = validate(model, validation);
     const seconds = (Date.now() - t0) / 1000;
-    const log: EpochLog = { epoch, train_loss: lossSum / n, val_loss: v.loss, val_cvr_auc: v.cvr_auc, val_ctcvr_auc: v.ctcvr_auc, samples_per_s: n / seconds, seconds };
+    const log: EpochLog = { epoch, train_loss: lossSum / n, val_loss: v.loss, val_cvr_logloss: v.cvr_logloss, val_cvr_auc: v.cvr_auc, val_ctcvr_auc: v.ctcvr_auc, samples_per_s: n / seconds, seconds };
     history.push(log);
     if (mode !== 'none') {
-      const line = `${model.name} epoch ${epoch}/${o.epochs}: train loss ${log.train_loss.toFixed(4)}, val loss ${log.val_loss.toFixed(4)}, val CVR AUC ${log.val_cvr_auc.toFixed(4)}, ${Math.round(log.samples_per_s)} samples/s`;
+      const line = `${model.name} epoch ${epoch}/${o.epochs}: train loss ${log.train_loss.toFixed(4)}, val CVR log-loss ${log.val_cvr_logloss.toFixed(5)}, val CVR AUC ${log.val_cvr_auc.toFixed(4)}, ${Math.round(log.samples_per_s)} samples/s`;
       process.stdout.write(mode === 'bar' ? `\r${line}\x1b[K\n` : mode === 'live' ? `\r${line}\n` : `${line}\n`);
     }
     o.onEpoch?.(log);
-    if (v.loss < best) {
-      best = v.loss;
+    if (v.cvr_logloss < best) {
+      best = v.cvr_logloss;
       bestEpoch = epoch;
       bestWeights = snapshot(model);
       stale = 0;
