@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, tmp, taobaoPath, writeTmp, needs } from './helpers';
+import { cli, tmp, taobaoPath, writeTmp, needs, ROOT } from './helpers';
 
 test('buypath --help lists the commands; each has --help', () => {
   const top = cli(['--help']);
@@ -43,6 +43,16 @@ test('buypath inspect --json on the Taobao sample', needs('taobao'), () => {
   assert.equal(j.rows, 84287);
   assert.deepEqual(j.events, { click: 75693, cart: 4494, wish: 2351, buy: 1749 });
   assert.deepEqual(j.problems, { malformed_line: 0, blank_id: 0, unknown_event: 0, bad_timestamp: 0, duplicate: 0 });
+});
+
+test('--version prints the package version; extra positional arguments are errors, not ignored', () => {
+  const v = cli(['--version']);
+  assert.equal(v.status, 0);
+  assert.equal(v.stdout.trim(), `buypath ${JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version}`);
+  const r = cli(['mine', 'a.csv', 'b.csv']);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /^buypath mine: expected 1 argument \(FILE\), got also "b.csv"/);
+  assert.match(cli(['simulate', 'out']).stderr, /^buypath simulate: expected no arguments, got also "out"/);
 });
 
 test('CLI errors print their prefix once', () => {

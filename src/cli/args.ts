@@ -13,14 +13,29 @@ export interface Command {
   run(argv: string[]): Promise<number>;
 }
 
-/** Parse argv with node's parseArgs; unknown flags become an OptionError naming the command's help. */
+/** The positional arguments each subcommand takes, by name (anything more is an error, never ignored). */
+export const ARGUMENTS: Record<string, readonly string[]> = {
+  simulate: [], inspect: ['FILE'], mine: ['FILE'], train: ['LOG'], predict: ['DIR', 'LOG'], report: ['LOG'],
+};
+
+/**
+ * Parse argv with node's parseArgs; unknown flags, and positional arguments beyond those the command
+ * takes (ARGUMENTS), become an OptionError naming the command's help.
+ */
 export function parse(command: string, argv: string[], options: NonNullable<ParseArgsConfig['options']>): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+  let r: ReturnType<typeof parseArgs>;
   try {
-    const r = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
-    return { values: r.values as Record<string, string | boolean | undefined>, positionals: r.positionals };
+    r = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
   } catch (e) {
     throw new OptionError(`buypath ${command}: ${(e as Error).message}. Run \`buypath ${command} --help\` for the accepted flags.`);
   }
+  const names = ARGUMENTS[command];
+  if (names && r.positionals.length > names.length) {
+    const extra = r.positionals.slice(names.length).map((x) => `"${x}"`).join(' ');
+    const takes = names.length ? `${names.length} argument${names.length > 1 ? 's' : ''} (${names.join(' ')})` : 'no arguments';
+    throw new OptionError(`buypath ${command}: expected ${takes}, got also ${extra}. Quote a path with spaces, and give list flags as one comma-separated value (--daction cart,wish); run \`buypath ${command} --help\`.`);
+  }
+  return { values: r.values as Record<string, string | boolean | undefined>, positionals: r.positionals };
 }
 
 /** Read a numeric flag: `ok` says whether the parsed value (underscores allowed as separators) is acceptable. */

@@ -1,7 +1,10 @@
 /**
  * The `buypath` command line: one subcommand per pipeline step, each with `--help`.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { BuypathError } from '../errors';
+import { repoRoot } from '../repo-root';
 import type { Command } from './args';
 import { simulateCommand } from './simulate';
 import { inspectCommand } from './inspect';
@@ -19,11 +22,16 @@ export const COMMANDS: Record<string, Command> = {
   [reportCommand.name]: reportCommand,
 };
 
+/** The version in buypath's package.json. */
+export function version(): string {
+  return (JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+}
+
 function usage(): string {
   const w = Math.max(...Object.keys(COMMANDS).map((k) => k.length));
   return ['Usage: buypath <command> [options]', '', 'Commands:',
     ...Object.values(COMMANDS).map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`),
-    '', 'Run `buypath <command> --help` for the options of one command.'].join('\n');
+    '', 'Run `buypath <command> --help` for the options of one command; `buypath --version` prints the version.'].join('\n');
 }
 
 /** Run the CLI with argv (without node and script); resolves to the exit code. */
@@ -32,6 +40,10 @@ export async function main(argv: string[]): Promise<number> {
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     console.log(usage());
     return name ? 0 : 1;
+  }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    console.log(`buypath ${version()}`);
+    return 0;
   }
   const cmd = COMMANDS[name];
   if (!cmd) {

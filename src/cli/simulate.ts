@@ -8,7 +8,7 @@ const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
 export const simulateCommand: Command = {
   name: 'simulate',
   summary: 'write a seeded simulated log (events.csv) with its true probabilities (truth.csv)',
-  usage: `Usage: buypath simulate --out DIR [--impressions N] [--seed S] [--users N] [--items N] [--days N] [--buy-taste W]
+  usage: `Usage: buypath simulate [--out DIR] [--impressions N] [--seed S] [--users N] [--items N] [--days N] [--buy-taste W]
                       [--compare-rate R] [--compare-intent W] [--buy-now-share S] [--json]
 
 Writes DIR/events.csv (canonical log: impression, click, cart, wish, share, compare, buy),
@@ -18,7 +18,7 @@ user×item taste in cart, wish and buy (what only the ids reveal); raise it for 
 harder log. compare follows purchase intent (weight --compare-intent) without driving
 purchases; --buy-now-share of purchases skip every action.
 
-Defaults: --impressions ${SIMULATE_DEFAULTS.impressions} --seed ${SIMULATE_DEFAULTS.seed} --users ${SIMULATE_DEFAULTS.users} --items ${SIMULATE_DEFAULTS.items} --days ${SIMULATE_DEFAULTS.days} --buy-taste ${SIMULATE_DEFAULTS.buyTaste}
+Defaults: --out sim (a folder sim/ in the current directory) --impressions ${SIMULATE_DEFAULTS.impressions} --seed ${SIMULATE_DEFAULTS.seed} --users ${SIMULATE_DEFAULTS.users} --items ${SIMULATE_DEFAULTS.items} --days ${SIMULATE_DEFAULTS.days} --buy-taste ${SIMULATE_DEFAULTS.buyTaste}
           --compare-rate ${SIMULATE_DEFAULTS.compareRate} --compare-intent ${SIMULATE_DEFAULTS.compareIntent} --buy-now-share ${SIMULATE_DEFAULTS.buyNowShare}`,
   async run(argv) {
     const { values } = parse('simulate', argv, {
