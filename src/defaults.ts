@@ -119,18 +119,32 @@ export const TRAIN_DEFAULTS = {
 };
 
 /**
- * GBDT baseline, the ESM2 paper's settings (Section 4.2): 150 trees of depth 8,
+ * GBDT baseline, the ESM2 paper's settings (Section 4.2): trees of depth 8,
  * row and column sampling 0.6, at least 20 rows per split. XGBoost has no
  * minimum-rows parameter: min_child_weight is set to the hessian of 20 rows at
- * the training base rate, 20·p̄(1−p̄).
+ * the training base rate, 20·p̄(1−p̄). The number of trees (the paper: 150) is
+ * chosen on validation: boosting stops after `earlyStopping` rounds without a
+ * lower validation log-loss, and the best round's trees predict.
  */
 export const GBDT_DEFAULTS = {
-  trees: 150,
+  /** Most boosting rounds. */
+  trees: 500,
+  /** Rounds without a lower validation log-loss before boosting stops (XGBoost's early_stopping_rounds). */
+  earlyStopping: 20,
   depth: 8,
   eta: 0.1,
   subsample: 0.6,
   colsample: 0.6,
   minRowsPerSplit: 20,
+  /**
+   * `native`: categorical fields as XGBoost categories (codes of the vocabulary fitted on training rows), missing
+   * values as missing, numbers untransformed. `ordinal`: the encoding buypath used before (issue 12), codes of an
+   * alphabetically sorted vocabulary as numbers and the deep models' tanh-standardised numbers with missing at 0.
+   */
+  encoding: 'native' as 'native' | 'ordinal',
+  /** Categorical splits: one-hot below this many categories, else partitions (XGBoost 1.7's defaults). */
+  maxCatToOnehot: 4,
+  maxCatThreshold: 64,
   seed: 1,
 };
 

@@ -69,8 +69,8 @@ export { gauc, topK, topKSorted, logLoss, calibration } from './evaluate/metrics
 export { bootstrapUsers, weightedAuc, weightedGauc, weightedTopK, type WeightedMetric } from './evaluate/bootstrap-users';
 export { compareModels, COMPARE_MODELS, TOP_K, type Comparison, type CompareOptions, type CompareModel, type ModelNumbers } from './evaluate/compare';
 // Baseline
-export { fitGbdt, type GbdtOptions } from './baseline/gbdt';
-export { loadXgboost, xgboostCandidates, DMatrix, Booster } from './baseline/xgboost';
+export { fitGbdt, fitTrees, gbdtData, gbdtParams, type GbdtOptions, type GbdtData, type GbdtSplit, type GbdtFit, type FittedTrees } from './baseline/gbdt';
+export { loadXgboost, xgboostCandidates, DMatrix, Booster, type FeatureType } from './baseline/xgboost';
 export { metricBarsFigure, liftFigure, curvesFigure, calibrationFigure } from './plot/compare-figures';
 export { runReport, writeReport, reportPage, reportResults, orderingStatement, table3Html, table4Html, liftTableHtml, comparisonFigures, type ReportOptions } from './report/report';
 export { wasmMatMul, setWasmMatMul } from './backend-kernels';

@@ -9,9 +9,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
 import {
-  Booster, DMatrix, fitGbdt, rng, initBackend, Esm2, MODEL_PRESETS, TRAIN_DEFAULTS, train, runReport, writeSimulation, type TrainData, type TrainLoopOptions,
+  Booster, DMatrix, fitGbdt, rng, initBackend, Esm2, MODEL_PRESETS, TRAIN_DEFAULTS, train, runReport, writeSimulation, type TrainData, type TrainLoopOptions, type GbdtData, type GbdtSplit,
 } from '../src';
-import { ROOT, cli, tmp } from './helpers';
+import { ROOT, cli, tmp, needs, pythonFor } from './helpers';
 
 let tf: typeof TF;
 before(async () => {
@@ -33,8 +33,18 @@ function rows(n: number, seed: number, flip = false): TrainData {
   return { rows: { n, cat, num }, C: 2, N: 3, click, daction, buy };
 }
 
-test('GBDT: one seed gives identical predictions, whichever pool threads run the rounds (row and column sampling on)', async () => {
-  const data = { train: rows(6000, 1), test: rows(2000, 2) };
+/** The same rows as XGBoost matrices: the two categorical fields as categories, the three numbers as they are. */
+function gbdtSplit(d: TrainData): GbdtSplit {
+  const X = new Float32Array(d.rows.n * 5);
+  for (let r = 0; r < d.rows.n; r++) {
+    X.set(Array.from(d.rows.cat.subarray(2 * r, 2 * r + 2)), 5 * r);
+    X.set(d.rows.num.subarray(3 * r, 3 * r + 3), 5 * r + 2);
+  }
+  return { X, n: d.rows.n, click: d.click, buy: d.buy };
+}
+
+test('GBDT: one seed gives identical predictions, whichever pool threads run the rounds (row and column sampling on)', needs('xgboost'), async () => {
+  const data: GbdtData = { columns: ['a', 'b', 'x', 'y', 'z'], featureTypes: ['c', 'c', 'q', 'q', 'q'], train: gbdtSplit(rows(6000, 1)), validation: gbdtSplit(rows(1500, 3)), test: gbdtSplit(rows(2000, 2)) };
   const o = { trees: 25, depth: 5, subsample: 0.6, colsample: 0.6, seed: 7 };
   const first = await fitGbdt(data, 'impression', o);
   // Two fits at once: their rounds interleave over the pool, so a round lands on a thread that ran the other fit's rounds.
@@ -47,9 +57,8 @@ test('GBDT: one seed gives identical predictions, whichever pool threads run the
   assert.notDeepEqual(Array.from(other.test.pcvr), Array.from(first.test.pcvr), 'another seed should sample other rows and columns');
 });
 
-test('GBDT with row and column sampling, rounds on the pool, equals Python XGBoost (all rounds on one thread)', async () => {
-  const py = ['python3', '/usr/bin/python3'].find((p) => spawnSync(p, ['-c', 'import xgboost'], { stdio: 'ignore' }).status === 0);
-  if (!py) throw new Error('Python XGBoost: expected python3-xgboost for the cross-check, got none. Install it: apt-get install -y python3-xgboost');
+test('GBDT with row and column sampling, rounds on the pool, equals Python XGBoost (all rounds on one thread)', needs('xgboost', 'python-xgboost'), async () => {
+  const py = pythonFor('python-xgboost');
   const n = 3000, cols = 5, r = rng(3);
   const X = Float32Array.from({ length: n * cols }, () => Math.round(r.normal() * 100) / 100);
   const y = Float32Array.from({ length: n }, (_, i) => (X[i * cols] + X[i * cols + 1] * X[i * cols + 2] + r.normal() > 1 ? 1 : 0));
@@ -71,7 +80,7 @@ function numbersOf(results: Record<string, unknown>): unknown {
   return JSON.parse(JSON.stringify(results, (k, v) => (timing.has(k) || v instanceof Float32Array || v instanceof Int32Array ? undefined : v)));
 }
 
-test('two reports on one log with one seed write the same numbers (timings aside)', async () => {
+test('two reports on one log with one seed write the same numbers (timings aside)', needs('xgboost'), async () => {
   const { files } = await writeSimulation(join(tmp(), 'sim'), { impressions: 40_000, seed: 4 });
   const run = () => runReport(files.events, { preset: 'buypath', models: ['gbdt', 'esm2'], config: { epochs: 2 }, replicates: 20, seed: 3, progress: 'none' });
   const a = await run(), b = await run();

@@ -5,7 +5,7 @@
  * user-level bootstrap and the relative lift over GBDT (paired replicates).
  * CVR metrics are on clicked rows only; CTCVR metrics on all impressions.
  */
-import { fitGbdt } from '../baseline/gbdt';
+import { fitGbdt, gbdtData } from '../baseline/gbdt';
 import { fitModel, type Prepared } from '../train/pipeline';
 import type { Predictions } from '../train/predict';
 import type { EpochLog, ProgressMode } from '../train/trainer';
@@ -84,7 +84,7 @@ export async function compareModels(p: Prepared, options: CompareOptions = {}): 
   const seconds: Record<string, number> = {};
   for (const name of models) {
     if (name === 'gbdt') {
-      const g = await fitGbdt(p.data, p.samples.space, { seed });
+      const g = await fitGbdt(gbdtData(p), p.samples.space, { seed });
       predictions.gbdt = g.test;
       seconds.gbdt = g.seconds;
     } else {
