@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -128,4 +128,42 @@ test('buypath report on the Taobao sample runs end to end (click space)', needs(
   assert.equal(typeof j.models.esm2.cvr_auc, 'number');
   assert.equal(j.models.esm2.ctcvr_auc, undefined);
   assert.ok(existsSync(join(out, 'index.html')));
+});
+
+describe('load options on the command line and in preset files', () => {
+  // A log with numeric behaviour codes (1 click, 2 wish, 3 cart, 4 buy), renamed columns and a numeric category id.
+  const coded = ['uid,iid,cat,code,time', 'u1,i1,7,1,1600000000', 'u1,i1,7,3,1600000060', 'u1,i1,7,4,1600000120', 'u2,i2,8,1,1600000000', 'u2,i2,8,2,1600000030', 'u2,i2,8,2,1600000030'].join('\n') + '\n';
+  const flags = ['--rename', 'uid=user_id,iid=item_id,code=event,time=ts', '--event-map', '1=click,2=wish,3=cart,4=buy', '--categorical', 'cat'];
+
+  test('--rename, --event-map, --categorical and --keep-duplicates load a coded log in one command', () => {
+    const path = writeTmp('coded.csv', coded);
+    const r = cli(['inspect', path, ...flags, '--json']);
+    assert.equal(r.status, 0, r.stderr);
+    const j = JSON.parse(r.stdout);
+    assert.deepEqual(j.events, { click: 2, cart: 1, buy: 1, wish: 1 });
+    assert.equal(j.problems.duplicate, 1);
+    assert.equal(j.report.features.cat, 'categorical');
+    const keep = JSON.parse(cli(['inspect', path, ...flags, '--keep-duplicates', '--json']).stdout);
+    assert.equal(keep.events.wish, 2);
+    assert.equal(keep.problems.duplicate, 0);
+  });
+
+  test('a preset file holds the same options; extends a built-in preset; bad files are named', () => {
+    const dir = tmp();
+    const path = writeTmp('coded.csv', coded, dir);
+    const preset = writeTmp('coded.json', JSON.stringify({ name: 'coded', rename: { uid: 'user_id', iid: 'item_id', code: 'event', time: 'ts' }, eventMap: { 1: 'click', 2: 'wish', 3: 'cart', 4: 'buy' }, categorical: ['cat'] }), dir);
+    const r = cli(['inspect', path, '--preset', preset, '--json']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout).events, { click: 2, cart: 1, buy: 1, wish: 1 });
+    const headless = writeTmp('tb.csv', '1,10,5,pv,1511544070\n1,10,5,cart,1511544080\n', dir);
+    const ext = writeTmp('tb.json', JSON.stringify({ extends: 'taobao-userbehavior', eventMap: { cart: 'wish' } }), dir);
+    assert.deepEqual(JSON.parse(cli(['inspect', headless, '--preset', ext, '--json']).stdout).events, { click: 1, wish: 1 });
+    const typo = writeTmp('typo.json', JSON.stringify({ event_map: { 1: 'click' } }), dir);
+    assert.match(cli(['inspect', path, '--preset', typo]).stderr, /typo\.json: expected fields among .*eventMap.*, got "event_map"/);
+    const badType = writeTmp('bad.json', JSON.stringify({ categorical: 'cat' }), dir);
+    assert.match(cli(['inspect', path, '--preset', badType]).stderr, /expected "categorical" to be a list of strings, got string/);
+    assert.match(cli(['inspect', path, '--preset', join(dir, 'missing.json')]).stderr, /missing\.json: expected a readable JSON file, got ENOENT/);
+    assert.match(cli(['inspect', path, '--event-map', '1:click']).stderr, /^buypath inspect --event-map: expected pairs written from=to, got "1:click"/);
+    assert.match(cli(['inspect', path, '--ts-format', 'unix']).stderr, /^buypath inspect --ts-format: expected one of epoch_s/);
+  });
 });

@@ -10,13 +10,14 @@ import { canonicalColumn, eventRank, REQUIRED_COLUMNS, type CanonicalColumn } fr
 import { formatFromName, isGzip, isParquet, readLineBatches, sniffFormat, splitDelimited, type FileFormat } from './text-reader';
 import { EventBuilder, type RowLayout } from './event-builder';
 import { ProblemCollector, type LoadReport } from './load-report';
-import { getPreset, type Preset } from './presets';
+import type { Preset } from './presets';
+import { resolvePreset } from './preset-file';
 import type { TimestampFormat } from './timestamps';
 import { readParquetRows } from './duckdb';
 
 /** Options of `loadEvents`. Preset values apply first, these override them. */
 export interface LoadOptions {
-  /** A preset name (e.g. `taobao-userbehavior`) or object. */
+  /** A preset name (e.g. `taobao-userbehavior`), a preset file (`my-log.json`, see data/preset-file.ts) or object. */
   preset?: string | Preset;
   /** File format; detected from the name, then the content, when absent. */
   format?: FileFormat;
@@ -54,14 +55,15 @@ export interface LoadResult {
 }
 
 function resolveOptions(options: LoadOptions) {
-  const preset: Preset | undefined =
-    typeof options.preset === 'string' ? getPreset(options.preset) : options.preset;
+  const preset: Preset | undefined = options.preset === undefined ? undefined : resolvePreset(options.preset);
   const merged = withDefaults(withDefaults(LOAD_DEFAULTS, preset ?? {}), options);
   return {
     ...merged,
     eventMap: { ...preset?.eventMap, ...options.eventMap },
     rename: { ...preset?.rename, ...options.rename },
     categorical: [...(preset?.categorical ?? []), ...(options.categorical ?? [])],
+    numeric: [...(preset?.numeric ?? []), ...(options.numeric ?? [])],
+    actions: [...(preset?.actions ?? []), ...(options.actions ?? [])],
     drop: [...(preset?.drop ?? []), ...(options.drop ?? [])],
     notes: preset?.notes ?? [],
   };

@@ -19,8 +19,12 @@ export interface Preset {
   rename?: Record<string, string>;
   /** Source event name → canonical event name, merged over the default vocabulary. */
   eventMap?: Record<string, string>;
+  /** Extra post-click action names accepted as they are. */
+  actions?: string[];
   /** Feature columns to read as categorical even when their values look numeric. */
   categorical?: string[];
+  /** Feature columns to read as numeric. */
+  numeric?: string[];
   /** Columns to leave out of the table. */
   drop?: string[];
   /** Timestamp format; detected when absent. */
@@ -67,7 +71,7 @@ export function getPreset(name: string): Preset {
   const p = PRESETS[name];
   if (!p) {
     throw new OptionError(
-      `preset: expected one of ${Object.keys(PRESETS).join(', ')}, got "${name}". Pass a known preset name, or give columns/eventMap options yourself.`,
+      `preset: expected one of ${Object.keys(PRESETS).join(', ')}, got "${name}". Pass a known preset name, a preset file (my-log.json), or give columns/eventMap options yourself.`,
     );
   }
   return p;

@@ -7,6 +7,9 @@
 /** How a file writes its timestamps. */
 export type TimestampFormat = 'epoch_s' | 'epoch_ms' | 'epoch_us' | 'iso8601';
 
+/** Every TimestampFormat, for validation and help texts. */
+export const TIMESTAMP_FORMATS: readonly TimestampFormat[] = ['epoch_s', 'epoch_ms', 'epoch_us', 'iso8601'];
+
 /** Epoch seconds of 1990-01-01 and 2100-01-01: timestamps outside are reported as bad. */
 export const TS_MIN = 631152000;
 export const TS_MAX = 4102444800;

@@ -10,7 +10,8 @@ import { openDuckDB, sqlString } from '../data/duckdb';
 import { canonicalColumn, DEFAULT_EVENT_MAP, FUNNEL_EVENTS, KNOWN_ACTIONS, REQUIRED_COLUMNS } from '../data/schema';
 import { detectTimestampFormat, TS_MAX, TS_MIN, type TimestampFormat } from '../data/timestamps';
 import { formatFromName, isParquet, readLineBatches, sniffFormat } from '../data/text-reader';
-import { getPreset, type Preset } from '../data/presets';
+import type { Preset } from '../data/presets';
+import { resolvePreset } from '../data/preset-file';
 import { LoadError, OptionError } from '../errors';
 import { MINE_DEFAULTS, withDefaults } from '../defaults';
 import { parseWindow, type MineOptions } from './mine-paths';
@@ -81,7 +82,7 @@ async function rejectedLines(con: DuckDBConnection): Promise<number> {
 export async function minePathsDuckDB(path: string, options: DuckMineOptions = {}): Promise<{ paths: PathSet; load: DuckLoadSummary }> {
   const o = withDefaults(MINE_DEFAULTS, options);
   const window = parseWindow(o.window);
-  const preset = typeof o.preset === 'string' ? getPreset(o.preset) : o.preset;
+  const preset = o.preset === undefined ? undefined : resolvePreset(o.preset);
   const con = await openDuckDB();
   try {
     await con.run(`SET TimeZone='UTC'; SET preserve_insertion_order=false;${o.memoryLimit ? ` SET memory_limit=${sqlString(o.memoryLimit)};` : ''}`);

@@ -1,0 +1,68 @@
+/**
+ * The load options on the command line, one flag each, for every subcommand
+ * that reads a log (inspect, mine, train, predict, report): the flags, their
+ * help text, and their translation into LoadOptions. Notebooks pass the same
+ * options as parameters under their library names (eventMap, tsFormat, …).
+ */
+import type { ParseArgsConfig } from 'node:util';
+import type { LoadOptions } from '../data/load-events';
+import { PRESETS } from '../data/presets';
+import { TIMESTAMP_FORMATS, type TimestampFormat } from '../data/timestamps';
+import { OptionError } from '../errors';
+import { listFlag } from './args';
+
+/** parseArgs specs of the load flags. */
+export const LOAD_FLAGS: NonNullable<ParseArgsConfig['options']> = {
+  preset: { type: 'string' }, columns: { type: 'string' }, rename: { type: 'string' }, 'event-map': { type: 'string' },
+  actions: { type: 'string' }, categorical: { type: 'string' }, numeric: { type: 'string' }, drop: { type: 'string' },
+  'ts-format': { type: 'string' }, 'keep-duplicates': { type: 'boolean' }, strict: { type: 'boolean' },
+};
+
+/** Help text of the load flags, shared by every subcommand that reads a log. */
+export const LOAD_FLAGS_USAGE = `Reading the log (any subcommand that reads one):
+  --preset P            a built-in preset (${Object.keys(PRESETS).join(', ')}) or a preset file my-log.json
+  --columns a,b,c       column names in file order, for a file without a header
+  --rename src=dst,...  source column -> canonical column (user_id, item_id, event, ts, impression_id)
+  --event-map a=b,...   source event -> canonical event, e.g. 1=click,2=wish,3=cart,4=buy
+  --actions a,b         extra post-click actions to accept as they are (e.g. share,coupon)
+  --categorical a,b     feature columns to read as categorical (e.g. a numeric category id)
+  --numeric a,b         feature columns to read as numeric
+  --drop a,b            columns to leave out
+  --ts-format F         ${TIMESTAMP_FORMATS.join(', ')} (default: detected)
+  --keep-duplicates     keep exact duplicate rows (default: dropped and counted)
+  --strict              fail on the first bad row instead of quarantining it`;
+
+/** Parse `a=b,c=d` into a map; `what` names the flag in errors. */
+function pairsFlag(command: string, flag: string, value: unknown, example: string): Record<string, string> | undefined {
+  const items = listFlag(value);
+  if (!items) return undefined;
+  const out: Record<string, string> = {};
+  for (const item of items) {
+    const eq = item.indexOf('=');
+    if (eq <= 0 || eq === item.length - 1) throw new OptionError(`buypath ${command} --${flag}: expected pairs written from=to, got "${item}". Pass e.g. --${flag} ${example}.`);
+    out[item.slice(0, eq).trim()] = item.slice(eq + 1).trim();
+  }
+  return out;
+}
+
+/** The LoadOptions that the load flags of `command` ask for. */
+export function loadOptionsFromFlags(command: string, values: Record<string, string | boolean | undefined>): LoadOptions {
+  const tsFormat = values['ts-format'] as string | undefined;
+  if (tsFormat !== undefined && !TIMESTAMP_FORMATS.includes(tsFormat as TimestampFormat)) {
+    throw new OptionError(`buypath ${command} --ts-format: expected one of ${TIMESTAMP_FORMATS.join(', ')}, got "${tsFormat}". Leave it out to detect the format.`);
+  }
+  const options: LoadOptions = {
+    preset: values.preset as string | undefined,
+    columns: listFlag(values.columns),
+    rename: pairsFlag(command, 'rename', values.rename, 'visitorid=user_id,itemid=item_id'),
+    eventMap: pairsFlag(command, 'event-map', values['event-map'], '1=click,2=wish,3=cart,4=buy'),
+    actions: listFlag(values.actions),
+    categorical: listFlag(values.categorical),
+    numeric: listFlag(values.numeric),
+    drop: listFlag(values.drop),
+    tsFormat: tsFormat as TimestampFormat | undefined,
+    dedupe: values['keep-duplicates'] ? false : undefined,
+    strict: values.strict ? true : undefined,
+  };
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as LoadOptions;
+}
