@@ -1,15 +1,12 @@
 /** `buypath mine`: mine click-to-buy paths and choose the deterministic actions. */
-import { statSync, writeFileSync } from 'node:fs';
-import { freemem } from 'node:os';
-import { minePathsDuckDB } from '../paths/mine-duckdb';
-import { loadEvents } from '../data/load-events';
-import { PRESETS } from '../data/presets';
-import { minePaths } from '../paths/mine-paths';
-import { analysePaths, type PathReport } from '../paths/path-report';
+import { writeFileSync } from 'node:fs';
+import type { PathReport } from '../paths/path-report';
+import { ENGINES, mineLog, type Engine } from '../pipeline/mine-log';
 import { pathReportPage } from '../report/path-report-html';
-import { MINE_DEFAULTS } from '../defaults';
+import { ANALYSE_DEFAULTS, MINE_DEFAULTS } from '../defaults';
 import { OptionError } from '../errors';
 import { intFlag, listFlag, parse, type Command } from './args';
+import { LOAD_FLAGS, LOAD_FLAGS_USAGE, loadOptionsFromFlags } from './load-flags';
 
 const pct = (v: number | null) => (v === null || !Number.isFinite(v) ? '—' : `${(100 * v).toFixed(2)}%`);
 
@@ -22,6 +19,7 @@ export function formatPathReport(r: PathReport): string {
     lines.push(`${a.action.padEnd(12)}  ${pct(a.rate_given_click).padStart(10)}  ${pct(a.buy_rate).padStart(8)}  ${pct(a.buy_rate_without).padStart(12)}  ${(Number.isFinite(a.lift) ? a.lift.toFixed(2) : a.lift > 0 ? '∞' : '—').padStart(5)}  ${pct(a.buy_coverage).padStart(8)}`);
   }
   lines.push(`recommended DAction: ${r.recommended.join(', ') || 'none'}${r.override ? ` (override: ${r.override.join(', ')})` : ''}`);
+  lines.push(`  rule: ${r.recommendation_rule}`);
   if (r.chosen) {
     const c = r.chosen;
     lines.push(`ESM2 sub-tasks for ${c.daction.join('∪')}: click→DAction ${pct(c.click_to_daction)}, DAction→buy ${pct(c.daction_to_buy)}, OAction→buy ${pct(c.oaction_to_buy)}, click→buy ${pct(c.click_to_buy)}; ${c.data_ratio.toFixed(1)} DAction paths per purchase`);
@@ -30,32 +28,27 @@ export function formatPathReport(r: PathReport): string {
   return lines.join('\n');
 }
 
-function chooseEngine(file: string, engine: string): 'memory' | 'duckdb' {
-  if (engine === 'memory' || engine === 'duckdb') return engine;
-  if (engine !== 'auto') throw new OptionError(`buypath mine --engine: expected auto, memory or duckdb, got "${engine}".`);
-  return statSync(file).size > freemem() / 10 ? 'duckdb' : 'memory';
-}
-
 export const mineCommand: Command = {
   name: 'mine',
   summary: 'mine click-to-buy paths: funnel, action table, deterministic actions',
-  usage: `Usage: buypath mine FILE [--preset P] [--window 7d] [--daction a,b] [--json OUT|-] [--html OUT]
+  usage: `Usage: buypath mine FILE [--preset P] [load flags] [--window 7d] [--daction a,b] [--json OUT|-] [--html OUT]
                    [--mode auto|impression|user-item] [--pre-click attach|drop] [--seed S]
                    [--engine auto|memory|duckdb]
 
 Mines one path per impression (or per user-item pair and click within --window), then
 prints the funnel, the action table and the recommended DAction set.
-  --preset P      one of: ${Object.keys(PRESETS).join(', ')}
   --window W      attribution window from the click: 7d, 12h, 30m or seconds (default ${MINE_DEFAULTS.window})
   --daction a,b   the analyst's DAction set, overriding the recommendation
   --pre-click R   actions before the first click of their item: attach (default) or drop
   --json OUT|-    write the full analysis as JSON (funnel, actions, recommended, …) to OUT or stdout
   --html OUT      write a self-contained HTML page with tables and plots
   --engine E      memory (typed arrays), duckdb (out of core, for files too big for memory),
-                  or auto (default: duckdb when the file exceeds a tenth of free memory)`,
+                  or auto (default: duckdb when the file exceeds a tenth of free memory)
+
+${LOAD_FLAGS_USAGE}`,
   async run(argv) {
     const { values, positionals } = parse('mine', argv, {
-      preset: { type: 'string' }, window: { type: 'string' }, daction: { type: 'string' }, json: { type: 'string' }, html: { type: 'string' },
+      ...LOAD_FLAGS, window: { type: 'string' }, daction: { type: 'string' }, json: { type: 'string' }, html: { type: 'string' },
       mode: { type: 'string' }, 'pre-click': { type: 'string' }, seed: { type: 'string' }, engine: { type: 'string' },
     });
     if (values.help) return console.log(this.usage), 0;
@@ -63,23 +56,24 @@ prints the funnel, the action table and the recommended DAction set.
     if (!file) throw new OptionError('buypath mine: expected a FILE argument, got none. Run e.g. `buypath mine events.csv --preset buypath`.');
     const mode = (values.mode as string | undefined) ?? 'auto';
     if (!['auto', 'impression', 'user-item'].includes(mode)) throw new OptionError(`buypath mine --mode: expected auto, impression or user-item, got "${mode}".`);
-    const engine = chooseEngine(file, (values.engine as string | undefined) ?? 'auto');
-    const mineOpts = { window: (values.window as string | undefined) ?? MINE_DEFAULTS.window, mode: mode as 'auto', preClick: (values['pre-click'] as 'attach' | 'drop' | undefined) ?? MINE_DEFAULTS.preClick };
-    let paths, load: { rows_read: number; rows_kept: number };
-    if (engine === 'duckdb') ({ paths, load } = await minePathsDuckDB(file, { ...mineOpts, preset: values.preset as string | undefined }));
-    else {
-      const loaded = await loadEvents(file, { preset: values.preset as string | undefined });
-      load = loaded.report;
-      paths = minePaths(loaded.table, mineOpts);
-    }
-    const daction = listFlag(values.daction);
-    const r = analysePaths(paths, { daction, seed: intFlag('mine', 'seed', values.seed as string | undefined, 1) });
+    const engine = ((values.engine as string | undefined) ?? 'auto') as Engine;
+    if (!ENGINES.includes(engine)) throw new OptionError(`buypath mine --engine: expected ${ENGINES.join(', ')}, got "${engine}".`);
+    const preClick = (values['pre-click'] as string | undefined) ?? MINE_DEFAULTS.preClick;
+    if (preClick !== 'attach' && preClick !== 'drop') throw new OptionError(`buypath mine --pre-click: expected attach or drop, got "${preClick}".`);
+    const seed = intFlag('mine', 'seed', values.seed as string | undefined, ANALYSE_DEFAULTS.seed);
+    const mined = await mineLog(file, {
+      engine, load: loadOptionsFromFlags('mine', values),
+      mine: { window: (values.window as string | undefined) ?? MINE_DEFAULTS.window, mode: mode as 'auto', preClick },
+      analyse: { daction: listFlag(values.daction), seed },
+    });
+    const { report: r, load } = mined;
     const quarantined = load.rows_read - load.rows_kept;
-    const out = { source: { path: file, engine, rows_read: load.rows_read, rows_kept: load.rows_kept, quarantined }, ...r };
+    const out = { source: { path: file, engine: mined.engine, rows_read: load.rows_read, rows_kept: load.rows_kept, quarantined }, ...r };
     if (values.json === '-') console.log(JSON.stringify(out, null, 2));
     else {
       if (values.json) writeFileSync(String(values.json), JSON.stringify(out, null, 2) + '\n');
       console.log(formatPathReport(r));
+      if (quarantined) console.log(`quarantined: ${quarantined} of ${load.rows_read} rows read (problems per class: buypath inspect ${file} with the same flags)`);
     }
     if (values.html) writeFileSync(String(values.html), pathReportPage(r, { source: `${file} (${load.rows_kept} rows kept of ${load.rows_read})` }));
     return 0;

@@ -1,0 +1,66 @@
+/**
+ * Pipeline: a log file to its mined paths and path report (load → mine →
+ * analyse), on either engine. The CLI (`buypath mine`), the notebooks and the
+ * benchmarks call this instead of chaining the stages themselves.
+ */
+import { statSync } from 'node:fs';
+import { freemem } from 'node:os';
+import type { ColumnTable } from 'arquero';
+import { loadEvents, type LoadOptions } from '../data/load-events';
+import type { LoadReport } from '../data/load-report';
+import { MINE_DEFAULTS } from '../defaults';
+import { OptionError } from '../errors';
+import { minePathsDuckDB } from '../paths/mine-duckdb';
+import { minePaths, type MineOptions } from '../paths/mine-paths';
+import type { PathSet } from '../paths/path-set';
+import { analysePaths, type AnalyseOptions, type PathReport } from '../paths/path-report';
+
+/** The mining engines: typed arrays in memory, or DuckDB out of core. */
+export const ENGINES = ['auto', 'memory', 'duckdb'] as const;
+export type Engine = (typeof ENGINES)[number];
+
+/** Options of `mineLog`. */
+export interface MineLogOptions {
+  /** How to read the file (preset, columns, event map, …). */
+  load?: LoadOptions;
+  /** Path rules (window, mode, pre-click rule). */
+  mine?: MineOptions;
+  /** Options of the analysis (DAction override, bootstrap, seed). */
+  analyse?: AnalyseOptions;
+  /** `auto` (default): DuckDB when the file is larger than a tenth of free memory. */
+  engine?: Engine;
+}
+
+/** What `mineLog` returns. */
+export interface MinedLog {
+  engine: 'memory' | 'duckdb';
+  paths: PathSet;
+  /** The canonical table (memory engine only). */
+  table?: ColumnTable;
+  /** Rows read and kept; the full load report with the memory engine. */
+  load: { rows_read: number; rows_kept: number; report?: LoadReport };
+  report: PathReport;
+}
+
+/** The engine `auto` picks for a file: DuckDB when it exceeds a tenth of free memory. */
+export function chooseEngine(file: string, engine: Engine = 'auto'): 'memory' | 'duckdb' {
+  if (engine === 'memory' || engine === 'duckdb') return engine;
+  if (engine !== 'auto') throw new OptionError(`engine: expected ${ENGINES.join(', ')}, got "${engine}".`);
+  return statSync(file).size > freemem() / 10 ? 'duckdb' : 'memory';
+}
+
+/** Load a log, mine its paths and analyse them. */
+export async function mineLog(file: string, options: MineLogOptions = {}): Promise<MinedLog> {
+  const engine = chooseEngine(file, options.engine);
+  const mine = { window: MINE_DEFAULTS.window, preClick: MINE_DEFAULTS.preClick, ...options.mine };
+  let paths: PathSet, table: ColumnTable | undefined, load: MinedLog['load'];
+  if (engine === 'duckdb') {
+    ({ paths, load } = await minePathsDuckDB(file, { ...options.load, ...mine }));
+  } else {
+    const loaded = await loadEvents(file, options.load);
+    table = loaded.table;
+    load = { rows_read: loaded.report.rows_read, rows_kept: loaded.report.rows_kept, report: loaded.report };
+    paths = minePaths(loaded.table, mine);
+  }
+  return { engine, paths, table, load, report: analysePaths(paths, options.analyse) };
+}
