@@ -167,3 +167,13 @@ describe('load options on the command line and in preset files', () => {
     assert.match(cli(['inspect', path, '--ts-format', 'unix']).stderr, /^buypath inspect --ts-format: expected one of epoch_s/);
   });
 });
+
+test('flags are checked before any data is read: --epochs 0, an unknown --model or --config', () => {
+  const missing = '/nonexistent/never-read.csv';
+  const e0 = cli(['train', missing, '--out', join(tmp(), 'm'), '--epochs', '0']);
+  assert.equal(e0.status, 1);
+  assert.match(e0.stderr, /^buypath train --epochs: expected an integer ≥ 1, got "0"/);
+  assert.match(cli(['train', missing, '--out', join(tmp(), 'm'), '--model', 'foo']).stderr, /^buypath train --model: expected one of .*esm2.*, got "foo"/);
+  assert.match(cli(['train', missing, '--out', join(tmp(), 'm'), '--config', 'huge']).stderr, /^buypath train --config: expected (fast or paper|paper or fast), got "huge"/);
+  assert.match(cli(['report', missing, '--out', join(tmp(), 'r'), '--epochs', '0']).stderr, /^buypath report --epochs: expected an integer ≥ 1, got "0"/);
+});

@@ -151,7 +151,7 @@ test('buypath train --epochs 1, then --epochs 3 --resume, prints the test metric
   const base = ['train', files.events, '--preset', 'buypath', '--daction', 'cart,wish', '--seed', '3'];
   const metrics = (r: ReturnType<typeof cli>) => {
     assert.equal(r.status, 0, r.stderr);
-    const m = /test CVR AUC [\d.]+ \(clicked rows\), CTCVR AUC [\d.]+; best epoch \d+/.exec(r.stdout);
+    const m = /test CVR AUC [\d.]+ \(clicked rows, \d+ purchases\), CTCVR AUC [\d.]+; best epoch \d+/.exec(r.stdout);
     assert.ok(m, `expected the test metrics line with measurable AUCs, got: ${r.stdout}`);
     return m[0];
   };

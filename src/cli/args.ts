@@ -46,9 +46,10 @@ function numericFlag(command: string, flag: string, value: string | undefined, f
   return n;
 }
 
-/** Read an integer flag, or throw naming the flag and the value. */
-export function intFlag(command: string, flag: string, value: string | undefined, fallback: number): number {
-  return numericFlag(command, flag, value, fallback, 'an integer', (n) => Number.isInteger(n));
+/** Read an integer flag (at least `min` when given), or throw naming the flag and the value. */
+export function intFlag(command: string, flag: string, value: string | undefined, fallback: number, min?: number): number {
+  const expected = min === undefined ? 'an integer' : `an integer ≥ ${min}`;
+  return numericFlag(command, flag, value, fallback, expected, (n) => Number.isInteger(n) && (min === undefined || n >= min));
 }
 
 /** Read a number flag, or throw naming the flag and the value. */

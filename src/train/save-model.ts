@@ -11,6 +11,7 @@ import { createModel } from '../models/index';
 import type { ConversionModel, ModelConfig, ModelName, ModelSpec } from '../models/model';
 import type { FeatureEncoder } from '../features/encoder';
 import type { FeatureOptions } from '../features/samples';
+import type { LoadOptions } from '../data/load-events';
 import { LoadError } from '../errors';
 import type { EpochLog } from './trainer';
 import { assignWeights, readWeights, writeWeights } from './checkpoint';
@@ -32,8 +33,8 @@ export interface ModelMeta {
   oversample: number;
   /** Fingerprint of the training samples. */
   fingerprint: string;
-  /** How the training log was read and mined, so `predict` reads new logs the same way. */
-  source: { path: string; preset?: string; window: number | string; preClick: 'attach' | 'drop' };
+  /** How the training log was read (`load`: every load option) and mined, so `predict` reads new logs the same way. */
+  source: { path: string; preset?: string; load?: LoadOptions; window: number | string; preClick: 'attach' | 'drop' };
   history: EpochLog[];
   backend: string;
   created: string;

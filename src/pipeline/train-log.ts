@@ -1,0 +1,73 @@
+/**
+ * Pipeline: a log file to a trained, saved model (load → mine → choose the
+ * DAction set on the training period → samples → fit → score on test → save).
+ * `buypath train` and the notebooks call this instead of chaining the stages.
+ */
+import { join } from 'node:path';
+import { loadEvents, type LoadOptions } from '../data/load-events';
+import { MINE_DEFAULTS } from '../defaults';
+import { OptionError } from '../errors';
+import { scoreModel, type ModelScores } from '../evaluate/model-scores';
+import { trainingPaths } from '../features/sample-order';
+import type { FeatureOptions } from '../features/samples';
+import { minePaths, type MineOptions } from '../paths/mine-paths';
+import { analysePaths } from '../paths/path-report';
+import { fitModel, prepareTraining, type FitOptions, type Fitted, type Prepared } from '../train/pipeline';
+import { saveModel } from '../train/save-model';
+
+/** Options of `trainFromLog`. */
+export interface TrainLogOptions {
+  /** How to read the log (preset, columns, event map, …); saved with the model for `predictLog`. */
+  load?: LoadOptions;
+  /** Path rules: window and pre-click rule (saved with the model). */
+  mine?: Pick<MineOptions, 'window' | 'preClick'>;
+  /** The DAction set; absent: the recommendation of path mining on the training period only. */
+  daction?: string[];
+  /** Feature choices (left-out columns, crosses, history). */
+  features?: FeatureOptions;
+  /** The model, its config, seed, checkpoints and progress. */
+  fit: FitOptions;
+  /** Save the model here (and keep its checkpoints in `out/checkpoint` unless `fit.checkpointDir` is set). */
+  out?: string;
+  /** Called once the samples are built, before training (to print what will be trained). */
+  onPrepared?: (prepared: Prepared, daction: string[], dactionSource: 'train' | 'override') => void;
+}
+
+/** What `trainFromLog` returns. */
+export interface TrainedLog {
+  prepared: Prepared;
+  fitted: Fitted;
+  daction: string[];
+  /** Which data chose the DAction set: `train` (the training period's paths) or `override` (the caller's). */
+  dactionSource: 'train' | 'override';
+  /** Test AUCs, and the number of test purchases behind the CVR AUC. */
+  test: ModelScores & { positives: number };
+}
+
+/** Train one model on a log, choosing the DAction set from training data only unless given. */
+export async function trainFromLog(file: string, options: TrainLogOptions): Promise<TrainedLog> {
+  const mine = { window: options.mine?.window ?? MINE_DEFAULTS.window, preClick: options.mine?.preClick ?? MINE_DEFAULTS.preClick };
+  const { table } = await loadEvents(file, options.load);
+  const paths = minePaths(table, mine);
+  // The recommendation reads the training rows' paths only: choosing DActions is part of fitting.
+  const daction = options.daction ?? analysePaths(trainingPaths(table, paths).paths, { bootstrap: 200 }).daction;
+  if (!daction.length) {
+    throw new OptionError(`daction: expected a DAction set, got none (path mining of the training period recommends none for ${file}). Pass the actions to model (--daction on the command line).`);
+  }
+  const prepared = prepareTraining(table, paths, { daction, ...options.features });
+  options.onPrepared?.(prepared, daction, options.daction ? 'override' : 'train');
+  const checkpointDir = options.fit.checkpointDir ?? (options.out ? join(options.out, 'checkpoint') : undefined);
+  const fitted = await fitModel(prepared, { ...options.fit, checkpointDir });
+  const scores = scoreModel(prepared.data.test, fitted.test, prepared.samples.space);
+  const t = prepared.data.test;
+  let positives = 0;
+  for (let i = 0; i < t.buy.length; i++) if (t.buy[i] && (prepared.samples.space === 'click' || t.click[i])) positives++;
+  if (options.out) {
+    await saveModel(options.out, fitted.model, {
+      config: fitted.config, encoder: prepared.encoder, daction, features: prepared.features, fingerprint: prepared.samples.fingerprint,
+      history: fitted.result.history, backend: fitted.backend,
+      source: { path: file, preset: typeof options.load?.preset === 'string' ? options.load.preset : undefined, load: options.load, ...mine },
+    });
+  }
+  return { prepared, fitted, daction, dactionSource: options.daction ? 'override' : 'train', test: { ...scores, positives } };
+}
