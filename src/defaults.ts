@@ -97,6 +97,36 @@ export const ANALYSE_DEFAULTS = {
   topVariants: 12,
 };
 
+/** Defaults of the exploration views (breakdowns, correlation scan, transition graph, funnel settings, time to purchase). */
+export const EXPLORE_DEFAULTS = {
+  /** Categorical values kept as their own group in a breakdown (the rest are pooled into "(other)"). */
+  maxGroups: 10,
+  /** Quantile bands a numeric column (e.g. price) is cut into. */
+  bands: 4,
+  /** A scanned feature value is tested only when at least this many clicked paths hold it, and this many do not. */
+  minSupport: 30,
+  /** False-discovery rate at which findings are said to survive (Benjamini–Hochberg). */
+  fdr: 0.05,
+  /** Scan findings and transition-graph edges drawn. */
+  topFindings: 20,
+  topEdges: 15,
+  /** Steps of the step matrix. */
+  steps: 8,
+  /** Funnel settings: step order (`ordered`: in order, other events between allowed; `strict`: consecutive; `any`: any order). */
+  order: 'ordered' as 'ordered' | 'strict' | 'any',
+  /** Funnel settings: what is counted, and the inactivity that ends a session. */
+  unit: 'paths' as 'paths' | 'users' | 'sessions',
+  sessionTimeout: '30m' as number | string,
+  /** Percentiles of the time from click to purchase, with Poisson-bootstrap intervals over this many replicates. */
+  quantiles: [0.5, 0.9],
+  replicates: 200,
+  /** Points kept of a Kaplan–Meier curve (exact values at log-spaced times when it has more steps). */
+  kmPoints: 200,
+  /** Sample paths returned by a drill-down. */
+  samples: 5,
+  seed: 1,
+};
+
 /**
  * Model presets: `paper` is the ESM2 paper's setup (Section 4.3); `fast` is small, for laptops and tests.
  * `l2` penalises the squared norm of the embedding rows each batch looks up (per row), against overfitting ids.

@@ -44,6 +44,20 @@ export { funnelFigure, variantSankeyFigure, coverageScatterFigure, actionOverlap
 export { escapeHtml, fmt, fmtCi, htmlTable, htmlPage, type HtmlColumn, type PageSection } from './report/html';
 export { funnelTableHtml, actionTableHtml, candidatesHtml, anomaliesHtml, recommendationHtml, pathReportPage } from './report/path-report-html';
 export { minePathsDuckDB, type DuckMineOptions, type DuckLoadSummary } from './paths/mine-duckdb';
+// Exploration: breakdowns, correlation scan, transition graph, funnel settings, time to purchase, drill-down
+export { lnGamma, gammaQ, chiSquareSf, normalTwoSided } from './stats/special';
+export { benjaminiHochberg } from './stats/multiple-testing';
+export { kaplanMeier, survivalCells, compressCells, survivalAt, type KmStep, type SurvivalCells } from './stats/kaplan-meier';
+export { cochranQ, logRiskRatio, riskRatioPValue, chiSquare2x2, type CochranQ, type TwoByTwo } from './stats/heterogeneity';
+export { eventColumns, eventNames, pathSequences, userSequences, sessionSequences, type EventColumns, type Sequences } from './explore/sequences';
+export { groupPaths, groupIndices, propertyColumns, defaultBreakdownColumn, columnKind, pathValues, quantileEdges, OTHER, MISSING, type PathGroups, type GroupOptions } from './explore/groups';
+export { breakdown, type Breakdown, type BreakdownGroup, type GroupActionRow, type HeterogeneityRow, type BreakdownOptions } from './explore/breakdown';
+export { correlationScan, OUTCOME_EVENTS, type Scan, type ScanRow, type ScanOptions } from './explore/scan';
+export { transitionGraph, stepMatrix, type TransitionGraph, type GraphNode, type GraphEdge, type StepMatrix } from './explore/transitions';
+export { sequenceFunnel, funnelOverSequences, type FunnelSettings, type SequenceFunnel, type SettingsFunnelStep } from './explore/sequence-funnel';
+export { timeToBuy, timeToBuyCells, conditionalPercentile, type TimeToBuy, type TimeToBuyReport, type KmPoint, type TimePercentile } from './explore/time-to-buy';
+export { samplePaths, cellPaths, formatSamplePath, type CellSelector, type SamplePath } from './explore/drill-down';
+export { exploreReport, type ExploreOptions, type ExploreReport } from './explore/explore-report';
 export { registerFastKernels, scatterAdd } from './backend-kernels';
 // Features, models, training
 export { buildSamples, splitByTime, parseFeatureOptions, describeFeatures, NON_FEATURE_COLUMNS, type SampleSet, type SampleOptions, type FeatureOptions, type Split } from './features/samples';
