@@ -44,20 +44,6 @@ export { funnelFigure, variantSankeyFigure, coverageScatterFigure, actionOverlap
 export { escapeHtml, fmt, fmtCi, htmlTable, htmlPage, type HtmlColumn, type PageSection } from './report/html';
 export { funnelTableHtml, actionTableHtml, candidatesHtml, anomaliesHtml, recommendationHtml, pathReportPage } from './report/path-report-html';
 export { minePathsDuckDB, type DuckMineOptions, type DuckLoadSummary } from './paths/mine-duckdb';
-// Exploration: breakdowns, correlation scan, transition graph, funnel settings, time to purchase, drill-down
-export { lnGamma, gammaQ, chiSquareSf, normalTwoSided } from './stats/special';
-export { benjaminiHochberg } from './stats/multiple-testing';
-export { kaplanMeier, survivalCells, compressCells, survivalAt, type KmStep, type SurvivalCells } from './stats/kaplan-meier';
-export { cochranQ, logRiskRatio, riskRatioPValue, chiSquare2x2, type CochranQ, type TwoByTwo } from './stats/heterogeneity';
-export { eventColumns, eventNames, pathSequences, userSequences, sessionSequences, type EventColumns, type Sequences } from './explore/sequences';
-export { groupPaths, groupIndices, propertyColumns, defaultBreakdownColumn, columnKind, pathValues, quantileEdges, OTHER, MISSING, type PathGroups, type GroupOptions } from './explore/groups';
-export { breakdown, type Breakdown, type BreakdownGroup, type GroupActionRow, type HeterogeneityRow, type BreakdownOptions } from './explore/breakdown';
-export { correlationScan, OUTCOME_EVENTS, type Scan, type ScanRow, type ScanOptions } from './explore/scan';
-export { transitionGraph, stepMatrix, type TransitionGraph, type GraphNode, type GraphEdge, type StepMatrix } from './explore/transitions';
-export { sequenceFunnel, funnelOverSequences, type FunnelSettings, type SequenceFunnel, type SettingsFunnelStep } from './explore/sequence-funnel';
-export { timeToBuy, timeToBuyCells, conditionalPercentile, type TimeToBuy, type TimeToBuyReport, type KmPoint, type TimePercentile } from './explore/time-to-buy';
-export { samplePaths, cellPaths, formatSamplePath, type CellSelector, type SamplePath } from './explore/drill-down';
-export { exploreReport, type ExploreOptions, type ExploreReport } from './explore/explore-report';
 export { registerFastKernels, scatterAdd } from './backend-kernels';
 // Features, models, training
 export { buildSamples, splitByTime, parseFeatureOptions, describeFeatures, NON_FEATURE_COLUMNS, type SampleSet, type SampleOptions, type FeatureOptions, type Split } from './features/samples';
@@ -86,6 +72,10 @@ export { compareModels, COMPARE_MODELS, TOP_K, type Comparison, type CompareOpti
 export { fitGbdt, fitTrees, gbdtData, gbdtParams, type GbdtOptions, type GbdtData, type GbdtSplit, type GbdtFit, type FittedTrees } from './baseline/gbdt';
 export { loadXgboost, xgboostCandidates, DMatrix, Booster, type FeatureType } from './baseline/xgboost';
 export { metricBarsFigure, liftFigure, curvesFigure, calibrationFigure } from './plot/compare-figures';
+// Pipeline: the one layer that composes the stages (the CLI, notebooks and benchmarks call it)
+export { mineLog, chooseEngine, ENGINES, type Engine, type MineLogOptions, type MinedLog } from './pipeline/mine-log';
+export { prepareLog, trainFromLog, testPositives, type PrepareLogOptions, type PreparedLog, type TrainLogOptions, type TrainedLog } from './pipeline/train-log';
+export { predictLog, type PredictedLog } from './pipeline/predict-log';
 export { runReport, writeReport, reportPage, reportResults, orderingStatement, table3Html, table4Html, liftTableHtml, comparisonFigures, type ReportOptions } from './report/report';
 export { wasmMatMul, setWasmMatMul } from './backend-kernels';
 export { loadSgemm, batchedSgemm, blasCandidates, blasPath } from './native-blas';

@@ -240,7 +240,8 @@ describe('samples, saving and resuming', () => {
   test('no label column can become a feature', async () => {
     const lines = ['impression_id,user_id,item_id,event,ts,click,buy,label,colour', 'a,u1,i1,impression,1600000000,1,1,1,red', 'a,u1,i1,click,1600000005,,,,', 'b,u2,i1,impression,1600000010,0,0,0,blue'];
     const { table } = await loadEvents(writeTmp('l.csv', lines.join('\n') + '\n'), { actions: [] });
-    const s = buildSamples(table, minePaths(table), { daction: [] });
+    // A two-row log ends within one window of its rows: keep them (censoring has its own tests).
+    const s = buildSamples(table, minePaths(table), { daction: [], keepCensored: true });
     assert.deepEqual(Object.keys(s.categorical).sort(), ['colour', 'item_id', 'user_id']);
     assert.deepEqual(Object.keys(s.numeric), []);
     assert.deepEqual(Object.keys(s.excluded).sort(), ['buy', 'click', 'label']);
@@ -251,7 +252,7 @@ describe('samples, saving and resuming', () => {
     const lines = ['impression_id,user_id,item_id,event,ts,colour,size', 'a,u1,i1,impression,1600000000,red,S', 'a,u1,i1,click,1600000005,,', 'b,u2,i1,impression,1600000010,blue,', 'c,u2,i2,impression,1600000020,blue,M'];
     const { table } = await loadEvents(writeTmp('x.csv', lines.join('\n') + '\n'), { actions: [] });
     const paths = minePaths(table);
-    const s = buildSamples(table, paths, { daction: [], exclude: ['user_id'], crosses: [['colour', 'size'], ['user_id', 'colour']] });
+    const s = buildSamples(table, paths, { daction: [], exclude: ['user_id'], crosses: [['colour', 'size'], ['user_id', 'colour']], keepCensored: true });
     assert.deepEqual(Object.keys(s.categorical), ['item_id', 'colour', 'size', 'colour_x_size', 'user_id_x_colour']);
     assert.deepEqual(s.categorical.colour_x_size, ['red|S', null, 'blue|M'], 'a missing part gives a missing cross');
     assert.deepEqual(s.categorical.user_id_x_colour, ['u1|red', 'u2|blue', 'u2|blue']);

@@ -84,7 +84,12 @@ describe('notebook 02-train-esm2 runs headless', needs('jupyter'), () => {
       assert.ok(m.cvr_auc > 0.5 && m.cvr_auc <= res.oracle_cvr_auc + 0.05, JSON.stringify(m));
       assert.ok(m.ctcvr_auc > 0.5 && m.ctr_auc > 0.5, JSON.stringify(m));
     }
-    assert.equal(res.split.train + res.split.validation + res.split.test, 200_000);
+    // Every impression is a sample, or left out and counted (its window runs past the log's end).
+    const left = (r.results as { left_out: { no_impression: number; window_past_log_end: number } }).left_out;
+    assert.equal(left.no_impression, 0);
+    assert.ok(left.window_past_log_end > 0);
+    assert.equal(res.split.train + res.split.validation + res.split.test + left.window_past_log_end, 200_000);
+    assert.equal((r.results as { daction_source: string }).daction_source, 'train');
     // auto features on the embedded log: ids stay keys, segment × category is crossed.
     assert.deepEqual((r.results as { features: unknown }).features, { exclude: ['user_id', 'item_id'], crosses: [['segment', 'category']], history: false });
     // In a kernel, progress is one line rewritten in place (a carriage return before each update).

@@ -7,7 +7,9 @@
 // Here it trains beside ESMM and DNN on the same time split (70/10/20), and each model's CVR AUC on clicked test rows
 // is held against the simulator's oracle (its true p(buy | click)) when the log is the embedded simulated one.
 //
-// Library calls: `loadEvents`, `minePaths`, `analysePaths`, `prepareTraining`, `fitModel`, `scoreModel`, `oracleScores`,
+// The DAction set is chosen on the training period's paths only (never with test labels), unless `daction` is given.
+//
+// Library calls: `prepareLog`, `fitModel`, `scoreModel`, `oracleScores`,
 // `auc`, `rowsWhere`, `trainingCurvesFigure`, `htmlTable`, `show`, `showHtml`, `record`.
 // %%
 import * as bp from '../dist';
@@ -25,12 +27,13 @@ let seed = 1;
 // %%
 const files = dataPath ? null : await bp.ensureDefaultData();
 const path = dataPath || files!.events;
-const { table } = await bp.loadEvents(path, { preset: preset });
-const paths = bp.minePaths(table);
-const chosen = daction ? daction.split(',') : bp.analysePaths(paths, { bootstrap: 200 }).daction;
-const prepared = bp.prepareTraining(table, paths, { daction: chosen, ...bp.parseFeatureOptions(exclude, cross, false, !dataPath) });
+const log = await bp.prepareLog(path, {
+  load: { preset: preset }, daction: daction ? daction.split(',') : undefined, features: bp.parseFeatureOptions(exclude, cross, false, !dataPath),
+});
+const { prepared, daction: chosen } = log;
 const s = prepared.samples;
-console.log(`${s.n} samples in ${s.space} space; DAction = ${chosen.join(' ∪ ')}; train ${prepared.split.train.length}, validation ${prepared.split.validation.length}, test ${prepared.split.test.length}`);
+console.log(`${s.n} samples in ${s.space} space; DAction = ${chosen.join(' ∪ ')} (${log.dactionSource === 'train' ? 'recommended on the training period' : 'given'}); train ${prepared.split.train.length}, validation ${prepared.split.validation.length}, test ${prepared.split.test.length}`);
+console.log(`left out: ${s.left_out.no_impression} clicks without an impression, ${s.left_out.window_past_log_end} samples whose window runs past the log's end`);
 console.log(`features (${bp.describeFeatures(prepared.features)}): ${prepared.encoder.categorical.map((c) => `${c.name} (${c.vocab.length})`).join(', ')}; numeric: ${prepared.encoder.numeric.map((c) => c.name).join(', ') || 'none'}`);
 if (s.space === 'click') console.log('No impressions: only the post-click towers train; CTR-side metrics are absent.');
 // %% [markdown]
@@ -60,7 +63,8 @@ bp.showHtml(bp.htmlTable(rows, [
 // Key results, recorded for the tests and the report:
 // %%
 bp.record({
-  notebook: '02-train-esm2', seed: seed, backend: backend.name, space: s.space, daction: chosen, features: prepared.features, fingerprint: s.fingerprint,
+  notebook: '02-train-esm2', seed: seed, backend: backend.name, space: s.space, daction: chosen, daction_source: log.dactionSource, features: prepared.features, fingerprint: s.fingerprint,
+  left_out: s.left_out, test_purchases: bp.testPositives(prepared),
   split: { train: prepared.split.train.length, validation: prepared.split.validation.length, test: prepared.split.test.length },
   oracle_cvr_auc: oracleCvr, models: Object.fromEntries(rows.map((r) => [r.model, r])),
 });

@@ -4,6 +4,7 @@
  * `buypath train` and the notebooks call this instead of chaining the stages.
  */
 import { join } from 'node:path';
+import type { ColumnTable } from 'arquero';
 import { loadEvents, type LoadOptions } from '../data/load-events';
 import { MINE_DEFAULTS } from '../defaults';
 import { OptionError } from '../errors';
@@ -11,6 +12,7 @@ import { scoreModel, type ModelScores } from '../evaluate/model-scores';
 import { trainingPaths } from '../features/sample-order';
 import type { FeatureOptions } from '../features/samples';
 import { minePaths, type MineOptions } from '../paths/mine-paths';
+import type { PathSet } from '../paths/path-set';
 import { analysePaths } from '../paths/path-report';
 import { fitModel, prepareTraining, type FitOptions, type Fitted, type Prepared } from '../train/pipeline';
 import { saveModel } from '../train/save-model';
@@ -33,6 +35,36 @@ export interface TrainLogOptions {
   onPrepared?: (prepared: Prepared, daction: string[], dactionSource: 'train' | 'override') => void;
 }
 
+/** Options of `prepareLog`: how to read and mine the log, the DAction set and the feature choices. */
+export type PrepareLogOptions = Pick<TrainLogOptions, 'load' | 'mine' | 'daction' | 'features'>;
+
+/** What `prepareLog` returns: the canonical table, its paths, and samples ready for any model. */
+export interface PreparedLog {
+  table: ColumnTable;
+  paths: PathSet;
+  prepared: Prepared;
+  daction: string[];
+  /** Which data chose the DAction set: `train` (the training period's paths) or `override` (the caller's). */
+  dactionSource: 'train' | 'override';
+}
+
+/**
+ * Load and mine a log, choose the DAction set on the training period's paths (unless given), build the
+ * samples, split them by time and encode them: everything before fitting, for one model or several.
+ */
+export async function prepareLog(file: string, options: PrepareLogOptions = {}): Promise<PreparedLog> {
+  const mine = { window: options.mine?.window ?? MINE_DEFAULTS.window, preClick: options.mine?.preClick ?? MINE_DEFAULTS.preClick };
+  const { table } = await loadEvents(file, options.load);
+  const paths = minePaths(table, mine);
+  // The recommendation reads the training rows' paths only: choosing DActions is part of fitting.
+  const daction = options.daction ?? analysePaths(trainingPaths(table, paths).paths, { bootstrap: 200 }).daction;
+  if (!daction.length) {
+    throw new OptionError(`daction: expected a DAction set, got none (path mining of the training period recommends none for ${file}). Pass the actions to model (--daction on the command line, daction in a notebook).`);
+  }
+  const prepared = prepareTraining(table, paths, { daction, ...options.features });
+  return { table, paths, prepared, daction, dactionSource: options.daction ? 'override' : 'train' };
+}
+
 /** What `trainFromLog` returns. */
 export interface TrainedLog {
   prepared: Prepared;
@@ -44,30 +76,28 @@ export interface TrainedLog {
   test: ModelScores & { positives: number };
 }
 
-/** Train one model on a log, choosing the DAction set from training data only unless given. */
+/** Test purchases behind a CVR AUC: purchases on clicked test rows. */
+export function testPositives(p: Prepared): number {
+  const t = p.data.test;
+  let n = 0;
+  for (let i = 0; i < t.buy.length; i++) if (t.buy[i] && (p.samples.space === 'click' || t.click[i])) n++;
+  return n;
+}
+
+/** Train one model on a log, choosing the DAction set from training data only unless given; save it to `out`. */
 export async function trainFromLog(file: string, options: TrainLogOptions): Promise<TrainedLog> {
-  const mine = { window: options.mine?.window ?? MINE_DEFAULTS.window, preClick: options.mine?.preClick ?? MINE_DEFAULTS.preClick };
-  const { table } = await loadEvents(file, options.load);
-  const paths = minePaths(table, mine);
-  // The recommendation reads the training rows' paths only: choosing DActions is part of fitting.
-  const daction = options.daction ?? analysePaths(trainingPaths(table, paths).paths, { bootstrap: 200 }).daction;
-  if (!daction.length) {
-    throw new OptionError(`daction: expected a DAction set, got none (path mining of the training period recommends none for ${file}). Pass the actions to model (--daction on the command line).`);
-  }
-  const prepared = prepareTraining(table, paths, { daction, ...options.features });
-  options.onPrepared?.(prepared, daction, options.daction ? 'override' : 'train');
+  const { prepared, daction, dactionSource } = await prepareLog(file, options);
+  options.onPrepared?.(prepared, daction, dactionSource);
   const checkpointDir = options.fit.checkpointDir ?? (options.out ? join(options.out, 'checkpoint') : undefined);
   const fitted = await fitModel(prepared, { ...options.fit, checkpointDir });
   const scores = scoreModel(prepared.data.test, fitted.test, prepared.samples.space);
-  const t = prepared.data.test;
-  let positives = 0;
-  for (let i = 0; i < t.buy.length; i++) if (t.buy[i] && (prepared.samples.space === 'click' || t.click[i])) positives++;
   if (options.out) {
+    const mine = { window: options.mine?.window ?? MINE_DEFAULTS.window, preClick: options.mine?.preClick ?? MINE_DEFAULTS.preClick };
     await saveModel(options.out, fitted.model, {
       config: fitted.config, encoder: prepared.encoder, daction, features: prepared.features, fingerprint: prepared.samples.fingerprint,
       history: fitted.result.history, backend: fitted.backend,
       source: { path: file, preset: typeof options.load?.preset === 'string' ? options.load.preset : undefined, load: options.load, ...mine },
     });
   }
-  return { prepared, fitted, daction, dactionSource: options.daction ? 'override' : 'train', test: { ...scores, positives } };
+  return { prepared, fitted, daction, dactionSource, test: { ...scores, positives: testPositives(prepared) } };
 }
