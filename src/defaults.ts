@@ -178,6 +178,12 @@ export const GBDT_DEFAULTS = {
   seed: 1,
 };
 
+/** `buypath inspect --suggest`: how many rows it samples, and the most distinct values an event column may have. */
+export const SUGGEST_DEFAULTS = {
+  sampleLines: 50_000,
+  maxEventValues: 30,
+};
+
 /** `{...defaults, ...options}` where options left undefined keep their default. */
 export function withDefaults<D extends object, O extends object>(defaults: D, options: O): D & O {
   const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));

@@ -1,6 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, tmp, taobaoPath, writeTmp, needs, ROOT } from './helpers';
 
@@ -176,4 +176,41 @@ test('flags are checked before any data is read: --epochs 0, an unknown --model 
   assert.match(cli(['train', missing, '--out', join(tmp(), 'm'), '--model', 'foo']).stderr, /^buypath train --model: expected one of .*esm2.*, got "foo"/);
   assert.match(cli(['train', missing, '--out', join(tmp(), 'm'), '--config', 'huge']).stderr, /^buypath train --config: expected (fast or paper|paper or fast), got "huge"/);
   assert.match(cli(['report', missing, '--out', join(tmp(), 'r'), '--epochs', '0']).stderr, /^buypath report --epochs: expected an integer ≥ 1, got "0"/);
+});
+
+test('inspect --suggest proposes a preset that loads a coded, headerless log with ms timestamps in two commands', () => {
+  const dir = tmp();
+  // user, item, category, behaviour code (1 view … 4 buy, by frequency), epoch milliseconds; no header.
+  const rows: string[] = [];
+  let t = 1_600_000_000_000;
+  for (let u = 0; u < 40; u++) {
+    for (let k = 0; k < 10; k++) rows.push(`${100 + u},${500 + k},${7 + (k % 3)},1,${(t += 1000)}`);
+    if (u % 2 === 0) rows.push(`${100 + u},500,7,3,${(t += 1000)}`);
+    if (u % 4 === 0) rows.push(`${100 + u},501,7,2,${(t += 1000)}`);
+    if (u % 8 === 0) rows.push(`${100 + u},500,7,4,${(t += 1000)}`);
+  }
+  const log = writeTmp('coded.csv', rows.join('\n') + '\n', dir);
+  const s = cli(['inspect', log, '--suggest']);
+  assert.equal(s.status, 0, s.stderr);
+  const preset = JSON.parse(s.stdout);
+  assert.deepEqual(preset.columns, ['user_id', 'item_id', 'col3', 'event', 'ts']);
+  assert.deepEqual(preset.eventMap, { 1: 'click', 3: 'cart', 2: 'wish', 4: 'buy' });
+  assert.equal(preset.tsFormat, 'epoch_ms');
+  assert.deepEqual(preset.categorical, ['col3']);
+  assert.ok(preset.notes.some((n: string) => /Guessed by frequency/.test(n)));
+  const file = join(dir, 'p.json');
+  writeFileSync(file, s.stdout);
+  const r = cli(['inspect', log, '--preset', file, '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.deepEqual(j.events, { click: 400, cart: 20, wish: 10, buy: 5 });
+  assert.equal(j.rows, rows.length);
+  assert.equal(j.report.features.col3, 'categorical');
+});
+
+test('buypath presets lists the built-in presets', () => {
+  const r = cli(['presets']);
+  assert.equal(r.status, 0);
+  for (const name of ['taobao-userbehavior', 'retailrocket', 'buypath']) assert.match(r.stdout, new RegExp(`^${name} `, 'm'));
+  assert.deepEqual(Object.keys(JSON.parse(cli(['presets', '--json']).stdout)).sort(), ['buypath', 'retailrocket', 'taobao-userbehavior']);
 });

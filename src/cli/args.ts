@@ -15,7 +15,7 @@ export interface Command {
 
 /** The positional arguments each subcommand takes, by name (anything more is an error, never ignored). */
 export const ARGUMENTS: Record<string, readonly string[]> = {
-  simulate: [], inspect: ['FILE'], mine: ['FILE'], train: ['LOG'], predict: ['DIR', 'LOG'], report: ['LOG'],
+  simulate: [], presets: [], inspect: ['FILE'], mine: ['FILE'], train: ['LOG'], predict: ['DIR', 'LOG'], report: ['LOG'],
 };
 
 /**

@@ -11,6 +11,7 @@ import { inspectCommand } from './inspect';
 import { mineCommand } from './mine';
 import { trainCommand, predictCommand } from './train';
 import { reportCommand } from './report';
+import { presetsCommand } from './presets';
 
 /** Subcommands by name. */
 export const COMMANDS: Record<string, Command> = {
@@ -20,6 +21,7 @@ export const COMMANDS: Record<string, Command> = {
   [trainCommand.name]: trainCommand,
   [predictCommand.name]: predictCommand,
   [reportCommand.name]: reportCommand,
+  [presetsCommand.name]: presetsCommand,
 };
 
 /** The version in buypath's package.json. */
