@@ -58,6 +58,8 @@ export { sequenceFunnel, funnelOverSequences, type FunnelSettings, type Sequence
 export { timeToBuy, timeToBuyCells, conditionalPercentile, type TimeToBuy, type TimeToBuyReport, type KmPoint, type TimePercentile } from './explore/time-to-buy';
 export { samplePaths, cellPaths, formatSamplePath, type CellSelector, type SamplePath } from './explore/drill-down';
 export { exploreReport, type ExploreOptions, type ExploreReport } from './explore/explore-report';
+export { forestFigure, scanFigure, transitionGraphFigure, stepMatrixFigure, kaplanMeierFigure } from './plot/explore-figures';
+export { breakdownTableHtml, heterogeneityHtml, scanTableHtml, graphEdgesHtml, timeToBuyHtml, samplePathsHtml, exploreSections } from './report/explore-html';
 export { registerFastKernels, scatterAdd } from './backend-kernels';
 // Features, models, training
 export { buildSamples, splitByTime, parseFeatureOptions, describeFeatures, NON_FEATURE_COLUMNS, type SampleSet, type SampleOptions, type FeatureOptions, type Split } from './features/samples';

@@ -3,9 +3,11 @@ import { writeFileSync } from 'node:fs';
 import type { PathReport } from '../paths/path-report';
 import { ENGINES, mineLog, type Engine } from '../pipeline/mine-log';
 import { pathReportPage } from '../report/path-report-html';
-import { ANALYSE_DEFAULTS, MINE_DEFAULTS } from '../defaults';
+import { ANALYSE_DEFAULTS, EXPLORE_DEFAULTS, MINE_DEFAULTS } from '../defaults';
 import { OptionError } from '../errors';
 import { intFlag, listFlag, parse, type Command } from './args';
+import { exploreReport } from '../explore/explore-report';
+import { formatExplore } from './mine-explore';
 import { LOAD_FLAGS, LOAD_FLAGS_USAGE, loadOptionsFromFlags } from './load-flags';
 
 const pct = (v: number | null) => (v === null || !Number.isFinite(v) ? '—' : `${(100 * v).toFixed(2)}%`);
@@ -33,7 +35,7 @@ export const mineCommand: Command = {
   summary: 'mine click-to-buy paths: funnel, action table, deterministic actions',
   usage: `Usage: buypath mine FILE [--preset P] [load flags] [--window 7d] [--daction a,b] [--json OUT|-] [--html OUT]
                    [--mode auto|impression|user-item] [--pre-click attach|drop] [--seed S]
-                   [--engine auto|memory|duckdb]
+                   [--engine auto|memory|duckdb] [--by COLUMN] [--scan] [--graph]
 
 Mines one path per impression (or per user-item pair and click within --window), then
 prints the funnel, the action table and the recommended DAction set.
@@ -43,13 +45,20 @@ prints the funnel, the action table and the recommended DAction set.
   --json OUT|-    write the full analysis as JSON (funnel, actions, recommended, …) to OUT or stdout
   --html OUT      write a self-contained HTML page with tables and plots
   --engine E      memory (typed arrays), duckdb (out of core, for files too big for memory),
-                  or auto (default: duckdb when the file exceeds a tenth of free memory)
+                  or auto (default: duckdb when the file exceeds a tenth of free memory, unless
+                  --by, --scan or --graph need the events in memory)
+  --by COLUMN     break the funnel, action table and recommendation down by a column (numeric
+                  columns in ${EXPLORE_DEFAULTS.bands} quantile bands, else the top ${EXPLORE_DEFAULTS.maxGroups} values), with a heterogeneity test
+  --scan          score every action and property value for association with purchase (BH q-values)
+  --graph         transition graph (directly-follows, with times) and step matrix of clicked paths
+Time to purchase (Kaplan–Meier, censored at the log's end) is always included.
 
 ${LOAD_FLAGS_USAGE}`,
   async run(argv) {
     const { values, positionals } = parse('mine', argv, {
       ...LOAD_FLAGS, window: { type: 'string' }, daction: { type: 'string' }, json: { type: 'string' }, html: { type: 'string' },
       mode: { type: 'string' }, 'pre-click': { type: 'string' }, seed: { type: 'string' }, engine: { type: 'string' },
+      by: { type: 'string' }, scan: { type: 'boolean' }, graph: { type: 'boolean' },
     });
     if (values.help) return console.log(this.usage), 0;
     const file = positionals[0];
@@ -58,24 +67,29 @@ ${LOAD_FLAGS_USAGE}`,
     if (!['auto', 'impression', 'user-item'].includes(mode)) throw new OptionError(`buypath mine --mode: expected auto, impression or user-item, got "${mode}".`);
     const engine = ((values.engine as string | undefined) ?? 'auto') as Engine;
     if (!ENGINES.includes(engine)) throw new OptionError(`buypath mine --engine: expected ${ENGINES.join(', ')}, got "${engine}".`);
+    const explore = { by: values.by as string | undefined, scan: Boolean(values.scan), graph: Boolean(values.graph) };
+    const inMemory = Boolean(explore.by || explore.scan || explore.graph);
+    if (inMemory && engine === 'duckdb') throw new OptionError('buypath mine: --by, --scan and --graph need the events in memory, got --engine duckdb. Pass --engine memory, or leave --engine out.');
     const preClick = (values['pre-click'] as string | undefined) ?? MINE_DEFAULTS.preClick;
     if (preClick !== 'attach' && preClick !== 'drop') throw new OptionError(`buypath mine --pre-click: expected attach or drop, got "${preClick}".`);
     const seed = intFlag('mine', 'seed', values.seed as string | undefined, ANALYSE_DEFAULTS.seed);
     const mined = await mineLog(file, {
-      engine, load: loadOptionsFromFlags('mine', values),
+      engine: inMemory ? 'memory' : engine, load: loadOptionsFromFlags('mine', values),
       mine: { window: (values.window as string | undefined) ?? MINE_DEFAULTS.window, mode: mode as 'auto', preClick },
       analyse: { daction: listFlag(values.daction), seed },
     });
     const { report: r, load } = mined;
+    const x = exploreReport(mined.paths, mined.table, { ...explore, seed });
     const quarantined = load.rows_read - load.rows_kept;
-    const out = { source: { path: file, engine: mined.engine, rows_read: load.rows_read, rows_kept: load.rows_kept, quarantined }, ...r };
+    const out = { source: { path: file, engine: mined.engine, rows_read: load.rows_read, rows_kept: load.rows_kept, quarantined }, ...r, ...x };
     if (values.json === '-') console.log(JSON.stringify(out, null, 2));
     else {
       if (values.json) writeFileSync(String(values.json), JSON.stringify(out, null, 2) + '\n');
       console.log(formatPathReport(r));
+      console.log(formatExplore(x));
       if (quarantined) console.log(`quarantined: ${quarantined} of ${load.rows_read} rows read (problems per class: buypath inspect ${file} with the same flags)`);
     }
-    if (values.html) writeFileSync(String(values.html), pathReportPage(r, { source: `${file} (${load.rows_kept} rows kept of ${load.rows_read})` }));
+    if (values.html) writeFileSync(String(values.html), pathReportPage(r, { source: `${file} (${load.rows_kept} rows kept of ${load.rows_read})`, explore: x }));
     return 0;
   },
 };

@@ -5,6 +5,8 @@ import { ANOMALY_CLASSES } from '../paths/path-set';
 import type { PathReport } from '../paths/path-report';
 import { pathFigures } from '../plot/path-figures';
 import { escapeHtml, fmt, fmtCi, htmlPage, htmlTable } from './html';
+import type { ExploreReport } from '../explore/explore-report';
+import { exploreSections } from './explore-html';
 
 /** The funnel as a table: step, paths, rate of its parent step with interval, drop-off, time from click. */
 export function funnelTableHtml(r: PathReport): string {
@@ -67,8 +69,8 @@ export function recommendationHtml(r: PathReport): string {
     `<ul class="note">${r.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`;
 }
 
-/** A self-contained HTML page of the whole path analysis. */
-export function pathReportPage(r: PathReport, { title = 'buypath: click-to-buy paths', source = '' } = {}): string {
+/** A self-contained HTML page of the whole path analysis, with the exploration views when given (`buypath mine --by/--scan/--graph`). */
+export function pathReportPage(r: PathReport, { title = 'buypath: click-to-buy paths', source = '', explore }: { title?: string; source?: string; explore?: ExploreReport } = {}): string {
   const figs = Object.fromEntries(pathFigures(r).map((f) => [f.name, f.figure]));
   return htmlPage(title, [
     { heading: 'Funnel', html: funnelTableHtml(r), figures: [figs.funnel] },
@@ -76,6 +78,7 @@ export function pathReportPage(r: PathReport, { title = 'buypath: click-to-buy p
     { heading: 'Path variants', figures: [figs.variants] },
     { heading: 'Choosing the deterministic actions', html: recommendationHtml(r) + candidatesHtml(r) },
     { heading: 'Timing', figures: [figs.time_to_purchase] },
+    ...(explore ? exploreSections(explore) : []),
     { heading: 'Anomalies', html: anomaliesHtml(r) },
   ], { intro: `<p class="note">${escapeHtml(source)} · ${fmt(r.events)} events, ${fmt(r.paths)} paths (${fmt(r.clicked_paths)} clicked), mode ${r.mode}, seed ${r.seed}.</p>` });
 }
