@@ -178,6 +178,27 @@ export const GBDT_DEFAULTS = {
   seed: 1,
 };
 
+/** Defaults of model comparisons (`compareModels`, `buypath report`). */
+export const COMPARE_DEFAULTS = {
+  /** User-bootstrap replicates behind every interval (paired for differences between models). */
+  replicates: 1000,
+  /** The minimum detectable difference: a two-sided test at this level … */
+  alpha: 0.05,
+  /** … detecting the difference with this probability. */
+  power: 0.8,
+};
+
+/**
+ * Defaults of the DAction ablation (`dactionAblation`, `buypath report`, `buypath train --daction auto`): ESM2 is
+ * trained on the training rows for each candidate set of path mining and scored on the validation rows.
+ */
+export const ABLATION_DEFAULTS = {
+  /** Candidates: the single actions with the most purchase coverage (on training paths), up to this many, then their greedy unions. */
+  maxActions: 3,
+  /** User-bootstrap replicates of the validation intervals (paired between candidates). */
+  replicates: 1000,
+};
+
 /** `buypath inspect --suggest`: how many rows it samples, and the most distinct values an event column may have. */
 export const SUGGEST_DEFAULTS = {
   sampleLines: 50_000,

@@ -72,9 +72,9 @@ export { Dnn, DnnOs, DnnMt, unoversample } from './models/dnn';
 export { MODELS, createModel } from './models/index';
 export { Embedding, Tower, bce, dropout } from './models/layers';
 export { trainData, Batcher, disposeBatch, type TrainData } from './train/data';
-export { train, validate, resolveProgress, type EpochLog, type ProgressMode, type TrainLoopOptions, type TrainResult } from './train/trainer';
+export { train, validate, cvrRows, resolveProgress, type EpochLog, type ProgressMode, type TrainLoopOptions, type TrainResult } from './train/trainer';
 export { predict, type Predictions } from './train/predict';
-export { prepareTraining, fitModel, type PrepareOptions, type Prepared, type FitOptions, type Fitted } from './train/pipeline';
+export { prepareTraining, fitModel, trainModel, type PrepareOptions, type Prepared, type FitOptions, type Fitted } from './train/pipeline';
 export { saveModel, loadModel, type ModelMeta } from './train/save-model';
 // Evaluation
 export { auc, aucSorted, sortRows, rowsWhere } from './evaluate/auc';
@@ -82,12 +82,16 @@ export { oracleScores, type OracleScores } from './evaluate/oracle';
 export { scoreModel, type ModelScores } from './evaluate/model-scores';
 export { trainingCurvesFigure } from './plot/training-figures';
 export { gauc, topK, topKSorted, logLoss, calibration } from './evaluate/metrics';
-export { bootstrapUsers, weightedAuc, weightedGauc, weightedTopK, type WeightedMetric } from './evaluate/bootstrap-users';
-export { compareModels, COMPARE_MODELS, TOP_K, type Comparison, type CompareOptions, type CompareModel, type ModelNumbers } from './evaluate/compare';
+export { bootstrapUsers, weightedAuc, weightedGauc, weightedTopK, type WeightedMetric, type DerivedStatistic, type UserBootstrapOptions, type BootstrapResult } from './evaluate/bootstrap-users';
+export { comparisonPairs, pairedStatistics, pairedComparisons, comparisonSentence, minimumDetectableDifference, PAIRED_METRICS, CLAIMED_ORDER, type PairedComparison, type MinimumDetectable } from './evaluate/paired';
+export { hanleyMcNeilVariance, normalQuantile, correlation } from './stats/power';
+export { dactionAblation, ablationCandidates, ABLATION_RULE, type Ablation, type AblationRow, type AblationOptions } from './evaluate/ablation';
+export { compareModels, COMPARE_MODELS, COMPARABLE_MODELS, TOP_K, type Comparison, type CompareOptions, type CompareModel, type ModelNumbers } from './evaluate/compare';
 // Baseline
 export { fitGbdt, fitTrees, gbdtData, gbdtParams, type GbdtOptions, type GbdtData, type GbdtSplit, type GbdtFit, type FittedTrees } from './baseline/gbdt';
 export { loadXgboost, xgboostCandidates, DMatrix, Booster, type FeatureType } from './baseline/xgboost';
-export { metricBarsFigure, liftFigure, curvesFigure, calibrationFigure } from './plot/compare-figures';
+export { metricBarsFigure, liftFigure, curvesFigure, calibrationFigure, ablationFigure } from './plot/compare-figures';
+export { pairedTableHtml, pairedSentencesHtml, ablationTableHtml } from './report/comparison-html';
 // Pipeline: the one layer that composes the stages (the CLI, notebooks and benchmarks call it)
 export { mineLog, chooseEngine, ENGINES, type Engine, type MineLogOptions, type MinedLog } from './pipeline/mine-log';
 export { prepareLog, trainFromLog, testPositives, type PrepareLogOptions, type PreparedLog, type TrainLogOptions, type TrainedLog } from './pipeline/train-log';

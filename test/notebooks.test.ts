@@ -59,7 +59,12 @@ describe('notebook 01-mine-paths runs headless', needs('jupyter'), () => {
     assert.deepEqual([...res.recommended].sort(), ['cart', 'wish']);
     assert.ok(Math.abs(res.funnel.ctr - 0.06) < 0.005);
     const html = readFileSync(r.html!, 'utf8');
-    assert.equal((html.match(/class=\"buypath-plot\"/g) ?? []).length, 5, 'five figures in the exported notebook');
+    assert.equal((html.match(/class=\"buypath-plot\"/g) ?? []).length, 10, 'five figures of the path analysis and five of the exploration views');
+    const x = r.results as { breakdown: { column: string; heterogeneity: { action: string; p_value: number }[] }; scan: { survivors: number; top: { feature: string; value: string; q_value: number }[] } };
+    assert.equal(x.breakdown.column, 'category');
+    // The simulator's cart effect does not depend on the category: no heterogeneity to find.
+    assert.ok(x.breakdown.heterogeneity.find((h) => h.action === 'cart')!.p_value > 0.05);
+    assert.ok(x.scan.top.some((f) => f.feature === 'event' && f.value === 'cart' && f.q_value <= 0.05));
   });
 
   test('on the Taobao sample (click space)', needs('taobao'), async () => {
@@ -69,6 +74,24 @@ describe('notebook 01-mine-paths runs headless', needs('jupyter'), () => {
     assert.equal(res.mode, 'user-item');
     assert.equal(res.funnel.ctr, null);
     assert.ok(res.anomalies.buy_without_click > 0);
+    // Exploration: the action table by category (top 8 + the rest), the scan with false-discovery control, time to purchase.
+    const x = r.results as {
+      breakdown: { column: string; groups: { value: string; clicked_paths: number; recommended: string[] }[]; heterogeneity: { action: string; q_value: number }[] };
+      scan: { tested: number; survivors: number; fdr: number; top: { feature: string; value: string; q_value: number }[] };
+      time_to_buy: { paths: number; buys: number; censored: number; buy_within_window: number }; samples: number; funnels: { unit: string; counts: number[] }[];
+    };
+    assert.equal(x.breakdown.column, 'category_id');
+    assert.equal(x.breakdown.groups.length, 9);
+    assert.equal(x.breakdown.groups[8].value, '(other)');
+    assert.deepEqual(x.breakdown.heterogeneity.map((h) => h.action).sort(), ['cart', 'wish']);
+    assert.ok(x.scan.tested > 50 && x.scan.survivors >= 2 && x.scan.survivors < x.scan.tested);
+    assert.equal(x.scan.top.filter((f) => f.q_value <= x.scan.fdr).length, Math.min(20, x.scan.survivors), 'ranked by q-value');
+    for (const a of ['cart', 'wish']) assert.ok(x.scan.top.some((f) => f.feature === 'event' && f.value === a && f.q_value <= x.scan.fdr), `${a} survives`);
+    assert.ok(!x.scan.top.some((f) => f.feature === 'event' && (f.value === 'buy' || f.value === 'click')));
+    assert.ok(x.time_to_buy.censored > 0.5 * x.time_to_buy.paths, 'most paths of the 9-day sample are still open at its end');
+    assert.ok(x.time_to_buy.buy_within_window > x.time_to_buy.buys / x.time_to_buy.paths, 'censored paths are not counted as non-buyers');
+    assert.deepEqual(x.funnels.map((f) => f.unit), ['paths', 'users', 'sessions']);
+    assert.equal(x.samples, 5);
   });
 });
 
@@ -108,7 +131,7 @@ describe('notebook 02-train-esm2 runs headless', needs('jupyter'), () => {
 });
 
 describe('notebook 03-compare runs headless', needs('jupyter', 'xgboost'), () => {
-  test('on the embedded simulated data: the five models, intervals, lifts, and the written report', async () => {
+  test('on the embedded simulated data: the DAction ablation, the five models, intervals, paired comparisons, and the written report', async () => {
     const reportDir = tmp();
     const r = await executeNotebook(join(NB, '03-compare.ipynb'), { outDir: tmp(), params: { epochs: 2, replicates: 30, reportDir } });
     assert.ok(r.ok, [...r.errors, ...r.stderr].join('\n'));
@@ -122,9 +145,29 @@ describe('notebook 03-compare runs headless', needs('jupyter', 'xgboost'), () =>
       }
     }
     assert.deepEqual(Object.keys(res.lift_over_gbdt), ['dnn', 'dnn_os', 'esmm', 'esm2']);
-    assert.match(res.ordering.statement, /CVR AUC ordering esm2 ≥ esmm ≥ dnn ≥ gbdt/);
+    assert.match(res.ordering.statement, /CVR AUC ordering esm2 ≥ esmm ≥ dnn ≥ gbdt (holds|is not established) by paired 95% intervals/);
+    assert.match(res.ordering.statement, /the smallest CVR AUC \(clicked rows\) difference this test set detects with 80% power at α = 0\.05 is 0\.\d{4}/);
     const written = JSON.parse(readFileSync(join(reportDir, 'results.json'), 'utf8'));
-    for (const k of ['models', 'lift_over_gbdt', 'split', 'seed', 'fingerprint']) assert.ok(k in written, k);
-    assert.match(readFileSync(join(reportDir, 'index.html'), 'utf8'), /<script type="text\/javascript">\/\*\*\s*\* plotly\.js/);
+    for (const k of ['models', 'lift_over_gbdt', 'split', 'seed', 'fingerprint', 'comparisons', 'minimum_detectable_difference', 'daction_ablation', 'daction_source']) assert.ok(k in written, k);
+    // Contract: every stated difference, paired, on CVR and CTCVR AUC.
+    const pairs = (written.comparisons as { a: string; b: string; metric: string; diff: number; diff_ci: number[]; lift_ci: number[]; rela_impr_ci: number[] }[]);
+    for (const metric of ['cvr_auc', 'ctcvr_auc']) {
+      for (const [a, b] of [['esm2', 'esmm'], ['dnn', 'gbdt'], ['dnn_os', 'gbdt'], ['esmm', 'gbdt'], ['esm2', 'gbdt']]) {
+        const x = pairs.find((p) => p.a === a && p.b === b && p.metric === metric);
+        assert.ok(x, `comparison ${a} vs ${b} on ${metric}`);
+        assert.ok(x.diff_ci[0] <= x.diff && x.diff <= x.diff_ci[1] && x.lift_ci.length === 2 && x.rela_impr_ci.length === 2, `${a} vs ${b} ${metric}`);
+      }
+    }
+    assert.equal(written.minimum_detectable_difference.metric, 'cvr_auc');
+    assert.ok(written.minimum_detectable_difference.value > 0 && written.minimum_detectable_difference.positives > 0);
+    const ablation = written.daction_ablation as { daction: string[]; val_cvr_auc: number; val_cvr_auc_ci: number[]; chosen: boolean }[];
+    assert.ok(ablation.length >= 2, 'the embedded log offers several candidate sets');
+    assert.equal(ablation.filter((c) => c.chosen).length, 1);
+    assert.deepEqual(ablation.find((c) => c.chosen)!.daction, written.daction, 'the report models the ablation\'s choice');
+    assert.equal(written.daction_source, 'validation');
+    const html = readFileSync(join(reportDir, 'index.html'), 'utf8');
+    assert.match(html, /<script type="text\/javascript">\/\*\*\s*\* plotly\.js/);
+    assert.match(html, /DAction ablation/);
+    assert.match(html, /Paired comparisons/);
   });
 });

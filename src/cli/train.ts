@@ -25,7 +25,9 @@ export const trainCommand: Command = {
 Mines LOG's paths, builds samples (impression space, or click space for logs without
 impressions), splits them by time (70/10/20), trains with early stopping and a checkpoint
 per epoch in DIR/checkpoint, saves the model to DIR and prints test metrics.
-  --daction a,b   the DAction set (default: the recommendation of path mining on the training period)
+  --daction a,b   the DAction set (default: the recommendation of path mining on the training period;
+                  auto: the DAction ablation's winner, ESM2 trained per candidate set with these
+                  --config/--epochs/--seed and chosen on validation CVR AUC)
   --config C      ${Object.keys(MODEL_PRESETS).join(' or ')} (default fast)
   --epochs N      at least 1 (default: the config's)
   --exclude a,b   columns that are not features (user_id,item_id stay keys)
@@ -55,16 +57,21 @@ ${LOAD_FLAGS_USAGE}`,
     const features = parseFeatureOptions(values.exclude as string | undefined, values.cross as string | undefined, Boolean(values.history));
     const backend = await initBackend();
     const t = await trainFromLog(file, {
-      load, mine: { window }, daction: listFlag(values.daction), features, out: String(values.out),
+      load, mine: { window }, daction: values.daction === 'auto' ? 'auto' : listFlag(values.daction), features, out: String(values.out),
       fit: { model, preset: configName, config: epochs ? { epochs } : {}, seed, resume: Boolean(values.resume) },
       onPrepared(prepared, daction, source) {
         const s = prepared.samples;
-        console.log(`${s.n} samples in ${s.space} space (train ${prepared.split.train.length}, validation ${prepared.split.validation.length}, test ${prepared.split.test.length}); DAction ${daction.join('∪')}${source === 'train' ? ' (recommended on the training period)' : ''}`);
+        console.log(`${s.n} samples in ${s.space} space (train ${prepared.split.train.length}, validation ${prepared.split.validation.length}, test ${prepared.split.test.length}); DAction ${daction.join('∪')}${source === 'train' ? ' (recommended on the training period)' : source === 'validation' ? ' (chosen by the DAction ablation on the validation rows)' : ''}`);
         const lo = s.left_out;
         if (lo.no_impression || lo.window_past_log_end) console.log(`left out: ${lo.no_impression} clicks without an impression, ${lo.window_past_log_end} paths whose ${window} window runs past the log's last event (shorten --window to keep more)`);
         if (s.space === 'click') console.log('No impressions in this log: only the post-click towers train; CTR-side outputs (pctr, pctavr, pctcvr) are absent.');
       },
     });
+    if (t.ablation) {
+      console.log('DAction ablation (ESM2 per candidate set, validation CVR AUC on clicked rows):');
+      for (const c of t.ablation.candidates) console.log(`  ${c.chosen ? '★' : ' '} ${c.daction.join('∪')}: ${c.val_cvr_auc.toFixed(4)} [${c.val_cvr_auc_ci[0].toFixed(4)}, ${c.val_cvr_auc_ci[1].toFixed(4)}]`);
+      console.log(t.ablation.sentence);
+    }
     const { cvr_auc: cvr, ctcvr_auc: ctcvr, positives } = t.test;
     const f = t.fitted;
     console.log(`${f.model.name}: test CVR AUC ${cvr.toFixed(4)} (clicked rows, ${positives} purchases)${Number.isNaN(ctcvr) ? '' : `, CTCVR AUC ${ctcvr.toFixed(4)}`}; best epoch ${f.result.bestEpoch}, ${Math.round(f.result.samplesPerSecond)} samples/s on ${backend.name}; saved to ${values.out}`);

@@ -46,8 +46,35 @@ export function weightedTopK(labels: ArrayLike<number>, scores: ArrayLike<number
   return (w) => topKSorted(labels, idx, k, w)[which];
 }
 
-/** Point values and percentile intervals of several metrics, resampling users. */
-export function bootstrapUsers(metrics: Record<string, WeightedMetric>, users: ArrayLike<string | number>, n: number, { replicates = 100, seed = 1 } = {}): Record<string, { value: number; ci: [number, number] }> {
+/** A statistic of several metrics' values in one replicate (e.g. a paired difference), keyed like the metrics. */
+export type DerivedStatistic = (values: Record<string, number>) => number;
+
+/** Options of `bootstrapUsers`. */
+export interface UserBootstrapOptions {
+  replicates?: number;
+  seed?: number;
+  /** Statistics of the metrics' values, computed in each replicate from the same resampled users (paired). */
+  derived?: Record<string, DerivedStatistic>;
+  /** Metrics or derived statistics whose replicate values are returned (`replicates` of the result). */
+  keep?: string[];
+}
+
+/** A point value, its 95% percentile interval, and (for `keep`) the replicate values, in replicate order (NaN where undefined). */
+export interface BootstrapResult {
+  value: number;
+  ci: [number, number];
+  /** Replicates where the statistic was finite. */
+  finite: number;
+  replicates?: Float64Array;
+}
+
+/**
+ * Point values and percentile intervals of several metrics, resampling users. Derived statistics (differences,
+ * ratios of two models' metrics) are computed from the metric values of the same replicate, so their intervals are
+ * paired: both models are scored on the same resampled users. Non-finite replicate values are left out of the
+ * order statistics and counted (`finite`).
+ */
+export function bootstrapUsers(metrics: Record<string, WeightedMetric>, users: ArrayLike<string | number>, n: number, { replicates = 100, seed = 1, derived = {}, keep = [] }: UserBootstrapOptions = {}): Record<string, BootstrapResult> {
   const codes = new Map<string | number, number>();
   const userOf = new Int32Array(n);
   for (let r = 0; r < n; r++) {
@@ -56,19 +83,28 @@ export function bootstrapUsers(metrics: Record<string, WeightedMetric>, users: A
     userOf[r] = c;
   }
   const rng = new Rng(seed).fork('bootstrap-users');
-  const samples: Record<string, number[]> = Object.fromEntries(Object.keys(metrics).map((k) => [k, []]));
+  const keys = [...Object.keys(metrics), ...Object.keys(derived)];
+  const samples: Record<string, number[]> = Object.fromEntries(keys.map((k) => [k, []]));
+  const kept: Record<string, Float64Array> = Object.fromEntries(keep.map((k) => [k, new Float64Array(replicates)]));
   const uw = new Float64Array(codes.size), w = new Float64Array(n);
+  const values: Record<string, number> = {};
+  const record = (k: string, v: number, b: number) => {
+    if (Number.isFinite(v)) samples[k].push(v);
+    if (kept[k]) kept[k][b] = v;
+  };
   for (let b = 0; b < replicates; b++) {
     for (let u = 0; u < uw.length; u++) uw[u] = poisson(rng, 1);
     for (let r = 0; r < n; r++) w[r] = uw[userOf[r]];
-    for (const [k, f] of Object.entries(metrics)) {
-      const v = f(w);
-      if (Number.isFinite(v)) samples[k].push(v);
-    }
+    for (const [k, f] of Object.entries(metrics)) record(k, (values[k] = f(w)), b);
+    for (const [k, f] of Object.entries(derived)) record(k, f(values), b);
   }
   const q = (a: number[], p: number) => (a.length ? a[Math.min(a.length - 1, Math.max(0, Math.round(p * (a.length - 1))))] : NaN);
-  return Object.fromEntries(Object.entries(metrics).map(([k, f]) => {
+  const point: Record<string, number> = Object.fromEntries(Object.entries(metrics).map(([k, f]) => [k, f(null)]));
+  for (const [k, f] of Object.entries(derived)) point[k] = f(point);
+  return Object.fromEntries(keys.map((k) => {
     const s = samples[k].sort((x, y) => x - y);
-    return [k, { value: f(null), ci: [q(s, 0.025), q(s, 0.975)] as [number, number] }];
+    const out: BootstrapResult = { value: point[k], ci: [q(s, 0.025), q(s, 0.975)], finite: s.length };
+    if (kept[k]) out.replicates = kept[k];
+    return [k, out];
   }));
 }

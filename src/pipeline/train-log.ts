@@ -14,6 +14,7 @@ import type { FeatureOptions } from '../features/samples';
 import { minePaths, type MineOptions } from '../paths/mine-paths';
 import type { PathSet } from '../paths/path-set';
 import { analysePaths } from '../paths/path-report';
+import { ablationCandidates, dactionAblation, type Ablation, type AblationOptions } from '../evaluate/ablation';
 import { fitModel, prepareTraining, type FitOptions, type Fitted, type Prepared } from '../train/pipeline';
 import { saveModel } from '../train/save-model';
 
@@ -23,8 +24,11 @@ export interface TrainLogOptions {
   load?: LoadOptions;
   /** Path rules: window and pre-click rule (saved with the model). */
   mine?: Pick<MineOptions, 'window' | 'preClick'>;
-  /** The DAction set; absent: the recommendation of path mining on the training period only. */
-  daction?: string[];
+  /**
+   * The DAction set; absent: the recommendation of path mining on the training period only; `auto`: the DAction
+   * ablation's winner (ESM2 per candidate set of the training period, chosen on validation CVR AUC, with `fit`'s settings).
+   */
+  daction?: string[] | 'auto';
   /** Feature choices (left-out columns, crosses, history). */
   features?: FeatureOptions;
   /** The model, its config, seed, checkpoints and progress. */
@@ -32,11 +36,17 @@ export interface TrainLogOptions {
   /** Save the model here (and keep its checkpoints in `out/checkpoint` unless `fit.checkpointDir` is set). */
   out?: string;
   /** Called once the samples are built, before training (to print what will be trained). */
-  onPrepared?: (prepared: Prepared, daction: string[], dactionSource: 'train' | 'override') => void;
+  onPrepared?: (prepared: Prepared, daction: string[], dactionSource: DActionSource) => void;
 }
 
+/** Which data chose the DAction set: `train` (the training period's paths), `validation` (the ablation) or `override` (the caller's). */
+export type DActionSource = 'train' | 'validation' | 'override';
+
 /** Options of `prepareLog`: how to read and mine the log, the DAction set and the feature choices. */
-export type PrepareLogOptions = Pick<TrainLogOptions, 'load' | 'mine' | 'daction' | 'features'>;
+export type PrepareLogOptions = Pick<TrainLogOptions, 'load' | 'mine' | 'daction' | 'features'> & {
+  /** Model settings of the DAction ablation (`daction: 'auto'`): preset, config, seed, progress. */
+  ablation?: Omit<AblationOptions, 'features'>;
+};
 
 /** What `prepareLog` returns: the canonical table, its paths, and samples ready for any model. */
 export interface PreparedLog {
@@ -44,8 +54,9 @@ export interface PreparedLog {
   paths: PathSet;
   prepared: Prepared;
   daction: string[];
-  /** Which data chose the DAction set: `train` (the training period's paths) or `override` (the caller's). */
-  dactionSource: 'train' | 'override';
+  dactionSource: DActionSource;
+  /** The DAction ablation, with `daction: 'auto'` (null otherwise, or when path mining offers no candidate). */
+  ablation: Ablation | null;
 }
 
 /**
@@ -56,13 +67,17 @@ export async function prepareLog(file: string, options: PrepareLogOptions = {}):
   const mine = { window: options.mine?.window ?? MINE_DEFAULTS.window, preClick: options.mine?.preClick ?? MINE_DEFAULTS.preClick };
   const { table } = await loadEvents(file, options.load);
   const paths = minePaths(table, mine);
-  // The recommendation reads the training rows' paths only: choosing DActions is part of fitting.
-  const daction = options.daction ?? analysePaths(trainingPaths(table, paths).paths, { bootstrap: 200 }).daction;
+  // The recommendation and the ablation's candidates read the training rows' paths only: choosing DActions is part of fitting.
+  const given = Array.isArray(options.daction) ? options.daction : undefined;
+  const analysis = given ? null : analysePaths(trainingPaths(table, paths).paths, { bootstrap: 200 });
+  const candidates = options.daction === 'auto' ? ablationCandidates(analysis!.candidates) : [];
+  const ablation = candidates.length ? await dactionAblation(table, paths, candidates, { ...options.ablation, features: options.features }) : null;
+  const daction = given ?? ablation?.chosen ?? analysis!.daction;
   if (!daction.length) {
     throw new OptionError(`daction: expected a DAction set, got none (path mining of the training period recommends none for ${file}). Pass the actions to model (--daction on the command line, daction in a notebook).`);
   }
   const prepared = prepareTraining(table, paths, { daction, ...options.features });
-  return { table, paths, prepared, daction, dactionSource: options.daction ? 'override' : 'train' };
+  return { table, paths, prepared, daction, dactionSource: given ? 'override' : ablation ? 'validation' : 'train', ablation };
 }
 
 /** What `trainFromLog` returns. */
@@ -70,8 +85,9 @@ export interface TrainedLog {
   prepared: Prepared;
   fitted: Fitted;
   daction: string[];
-  /** Which data chose the DAction set: `train` (the training period's paths) or `override` (the caller's). */
-  dactionSource: 'train' | 'override';
+  dactionSource: DActionSource;
+  /** The DAction ablation, with `daction: 'auto'`. */
+  ablation: Ablation | null;
   /** Test AUCs, and the number of test purchases behind the CVR AUC. */
   test: ModelScores & { positives: number };
 }
@@ -86,7 +102,8 @@ export function testPositives(p: Prepared): number {
 
 /** Train one model on a log, choosing the DAction set from training data only unless given; save it to `out`. */
 export async function trainFromLog(file: string, options: TrainLogOptions): Promise<TrainedLog> {
-  const { prepared, daction, dactionSource } = await prepareLog(file, options);
+  const f = options.fit;
+  const { prepared, daction, dactionSource, ablation } = await prepareLog(file, { ...options, ablation: { preset: f.preset, config: f.config, seed: f.seed, progress: f.progress } });
   options.onPrepared?.(prepared, daction, dactionSource);
   const checkpointDir = options.fit.checkpointDir ?? (options.out ? join(options.out, 'checkpoint') : undefined);
   const fitted = await fitModel(prepared, { ...options.fit, checkpointDir });
@@ -99,5 +116,5 @@ export async function trainFromLog(file: string, options: TrainLogOptions): Prom
       source: { path: file, preset: typeof options.load?.preset === 'string' ? options.load.preset : undefined, load: options.load, ...mine },
     });
   }
-  return { prepared, fitted, daction, dactionSource, test: { ...scores, positives: testPositives(prepared) } };
+  return { prepared, fitted, daction, dactionSource, ablation, test: { ...scores, positives: testPositives(prepared) } };
 }

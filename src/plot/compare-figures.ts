@@ -1,9 +1,11 @@
 /**
  * Figures of a model comparison (pure: comparison in, plotly JSON out):
- * metric bars with 95% intervals, lift over GBDT, ROC and PR curves, calibration.
+ * metric bars with 95% intervals, lift over GBDT, ROC and PR curves, calibration,
+ * and the DAction ablation.
  */
 import { LAYOUT_DEFAULTS, type Figure } from './figure';
 import type { Comparison } from '../evaluate/compare';
+import type { Ablation } from '../evaluate/ablation';
 
 const COLORS: Record<string, string> = { gbdt: '#9d755d', dnn: '#4c78a8', dnn_os: '#72b7b2', esmm: '#f58518', esm2: '#e45756' };
 const color = (m: string) => COLORS[m] ?? '#888';
@@ -70,4 +72,18 @@ export function calibrationFigure(c: Comparison, { title = 'Calibration of pCVR 
   const max = Math.max(...Object.values(c.calibration).flat().map((b) => Math.max(b.predicted, b.observed)), 0.01);
   data.push({ type: 'scatter', mode: 'lines', name: 'perfect', line: { color: '#bbb', dash: 'dot' }, x: [0, max], y: [0, max] });
   return { data, layout: { ...LAYOUT_DEFAULTS, title: { text: title }, xaxis: { title: { text: 'mean predicted' } }, yaxis: { title: { text: 'observed rate' } } } };
+}
+
+/** The DAction ablation: validation CVR AUC of ESM2 per candidate set with 95% intervals; the chosen set highlighted. */
+export function ablationFigure(a: Ablation, { title = 'DAction ablation: ESM2 validation CVR AUC per candidate set' } = {}): Figure {
+  const names = a.candidates.map((r) => r.daction.join(' ∪ '));
+  const v = a.candidates.map((r) => r.val_cvr_auc);
+  return {
+    data: [{
+      type: 'bar', x: names, y: v, marker: { color: a.candidates.map((r) => (r.chosen ? COLORS.esm2 : '#bbb')) },
+      text: a.candidates.map((r) => (r.chosen ? 'chosen' : '')), textposition: 'outside',
+      error_y: { type: 'data', symmetric: false, array: a.candidates.map((r) => r.val_cvr_auc_ci[1] - r.val_cvr_auc), arrayminus: a.candidates.map((r) => r.val_cvr_auc - r.val_cvr_auc_ci[0]) },
+    }],
+    layout: { ...LAYOUT_DEFAULTS, title: { text: title }, yaxis: { title: { text: 'validation CVR AUC (95% interval)' }, range: [Math.max(0, Math.min(...a.candidates.map((r) => r.val_cvr_auc_ci[0])) - 0.02), Math.min(1, Math.max(...a.candidates.map((r) => r.val_cvr_auc_ci[1])) + 0.02)] } },
+  };
 }

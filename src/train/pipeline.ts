@@ -78,8 +78,8 @@ export interface Fitted {
   backend: string;
 }
 
-/** Create and train one model on prepared data; predicts the test rows. */
-export async function fitModel(p: Prepared, options: FitOptions): Promise<Fitted> {
+/** Create and train one model on prepared data (training and validation rows only); see `fitModel` for test predictions. */
+export async function trainModel(p: Prepared, options: FitOptions): Promise<Omit<Fitted, 'test'>> {
   const { tf, name: backend } = await initBackend(undefined, { quiet: true });
   const preset = options.preset ?? 'fast';
   if (!MODEL_PRESETS[preset]) throw new OptionError(`preset: expected ${Object.keys(MODEL_PRESETS).join(' or ')}, got "${preset}".`);
@@ -92,6 +92,12 @@ export async function fitModel(p: Prepared, options: FitOptions): Promise<Fitted
     epochs: config.epochs, batchSize: config.batchSize, learningRate: config.learningRate, patience: config.patience, seed,
     checkpointDir: options.checkpointDir, resume: options.resume, progress: options.progress,
   });
-  const { loss: _loss, ...test } = predict(model, p.data.test);
-  return { model, config, seed, result, test, backend };
+  return { model, config, seed, result, backend };
+}
+
+/** Create and train one model on prepared data; predicts the test rows. */
+export async function fitModel(p: Prepared, options: FitOptions): Promise<Fitted> {
+  const f = await trainModel(p, options);
+  const { loss: _loss, ...test } = predict(f.model, p.data.test);
+  return { ...f, test };
 }
