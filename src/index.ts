@@ -59,7 +59,7 @@ export { timeToBuy, timeToBuyCells, conditionalPercentile, type TimeToBuy, type 
 export { samplePaths, cellPaths, formatSamplePath, type CellSelector, type SamplePath } from './explore/drill-down';
 export { exploreReport, type ExploreOptions, type ExploreReport } from './explore/explore-report';
 export { forestFigure, scanFigure, transitionGraphFigure, stepMatrixFigure, kaplanMeierFigure } from './plot/explore-figures';
-export { breakdownTableHtml, heterogeneityHtml, scanTableHtml, graphEdgesHtml, timeToBuyHtml, samplePathsHtml, exploreSections } from './report/explore-html';
+export { breakdownTableHtml, heterogeneityHtml, scanTableHtml, graphEdgesHtml, timeToBuyHtml, samplePathsHtml, sequenceFunnelsHtml, exploreSections } from './report/explore-html';
 export { registerFastKernels, scatterAdd } from './backend-kernels';
 // Features, models, training
 export { buildSamples, splitByTime, parseFeatureOptions, describeFeatures, NON_FEATURE_COLUMNS, type SampleSet, type SampleOptions, type FeatureOptions, type Split } from './features/samples';

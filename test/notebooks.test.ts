@@ -59,7 +59,12 @@ describe('notebook 01-mine-paths runs headless', needs('jupyter'), () => {
     assert.deepEqual([...res.recommended].sort(), ['cart', 'wish']);
     assert.ok(Math.abs(res.funnel.ctr - 0.06) < 0.005);
     const html = readFileSync(r.html!, 'utf8');
-    assert.equal((html.match(/class=\"buypath-plot\"/g) ?? []).length, 5, 'five figures in the exported notebook');
+    assert.equal((html.match(/class=\"buypath-plot\"/g) ?? []).length, 10, 'five figures of the path analysis and five of the exploration views');
+    const x = r.results as { breakdown: { column: string; heterogeneity: { action: string; p_value: number }[] }; scan: { survivors: number; top: { feature: string; value: string; q_value: number }[] } };
+    assert.equal(x.breakdown.column, 'category');
+    // The simulator's cart effect does not depend on the category: no heterogeneity to find.
+    assert.ok(x.breakdown.heterogeneity.find((h) => h.action === 'cart')!.p_value > 0.05);
+    assert.ok(x.scan.top.some((f) => f.feature === 'event' && f.value === 'cart' && f.q_value <= 0.05));
   });
 
   test('on the Taobao sample (click space)', needs('taobao'), async () => {
@@ -69,6 +74,24 @@ describe('notebook 01-mine-paths runs headless', needs('jupyter'), () => {
     assert.equal(res.mode, 'user-item');
     assert.equal(res.funnel.ctr, null);
     assert.ok(res.anomalies.buy_without_click > 0);
+    // Exploration: the action table by category (top 8 + the rest), the scan with false-discovery control, time to purchase.
+    const x = r.results as {
+      breakdown: { column: string; groups: { value: string; clicked_paths: number; recommended: string[] }[]; heterogeneity: { action: string; q_value: number }[] };
+      scan: { tested: number; survivors: number; fdr: number; top: { feature: string; value: string; q_value: number }[] };
+      time_to_buy: { paths: number; buys: number; censored: number; buy_within_window: number }; samples: number; funnels: { unit: string; counts: number[] }[];
+    };
+    assert.equal(x.breakdown.column, 'category_id');
+    assert.equal(x.breakdown.groups.length, 9);
+    assert.equal(x.breakdown.groups[8].value, '(other)');
+    assert.deepEqual(x.breakdown.heterogeneity.map((h) => h.action).sort(), ['cart', 'wish']);
+    assert.ok(x.scan.tested > 50 && x.scan.survivors >= 2 && x.scan.survivors < x.scan.tested);
+    assert.equal(x.scan.top.filter((f) => f.q_value <= x.scan.fdr).length, Math.min(20, x.scan.survivors), 'ranked by q-value');
+    for (const a of ['cart', 'wish']) assert.ok(x.scan.top.some((f) => f.feature === 'event' && f.value === a && f.q_value <= x.scan.fdr), `${a} survives`);
+    assert.ok(!x.scan.top.some((f) => f.feature === 'event' && (f.value === 'buy' || f.value === 'click')));
+    assert.ok(x.time_to_buy.censored > 0.5 * x.time_to_buy.paths, 'most paths of the 9-day sample are still open at its end');
+    assert.ok(x.time_to_buy.buy_within_window > x.time_to_buy.buys / x.time_to_buy.paths, 'censored paths are not counted as non-buyers');
+    assert.deepEqual(x.funnels.map((f) => f.unit), ['paths', 'users', 'sessions']);
+    assert.equal(x.samples, 5);
   });
 });
 

@@ -10,6 +10,7 @@ import type { ScanRow } from '../explore/scan';
 import type { TransitionGraph } from '../explore/transitions';
 import type { TimeToBuyReport } from '../explore/time-to-buy';
 import { formatSamplePath, type SamplePath } from '../explore/drill-down';
+import type { SequenceFunnel } from '../explore/sequence-funnel';
 import { forestFigure, kaplanMeierFigure, scanFigure, stepMatrixFigure, transitionGraphFigure } from '../plot/explore-figures';
 import { escapeHtml, fmt, fmtCi, htmlTable, type PageSection } from './html';
 
@@ -86,6 +87,18 @@ export function timeToBuyHtml(t: TimeToBuyReport): string {
       return `${dur(x.t_s)} <span class="ci">[${dur(x.low)}, ${dur(x.high)}]</span>`;
     } })),
   ], { caption: 'Time from click to purchase (among paths that buy within the window; 95% bootstrap intervals)' }) + `<p class="note">${escapeHtml(t.rule)}</p>`;
+}
+
+/** Funnels under explicit settings side by side (e.g. by paths, users and sessions): units reaching each step, rate of the first step with interval, median time. */
+export function sequenceFunnelsHtml(funnels: SequenceFunnel[]): string {
+  const steps = funnels[0]?.steps.map((s) => s.step) ?? [];
+  const label = (f: SequenceFunnel) => `${f.unit}${f.session_timeout_s ? ` (${dur(f.session_timeout_s)} timeout)` : ''}, ${f.order}, window ${dur(f.window_s)}`;
+  return htmlTable(funnels, [
+    { label: 'counted by', value: (f) => escapeHtml(label(f)) },
+    { label: 'units', value: (f) => fmt(f.units) },
+    ...steps.map((step, k) => ({ label: step, value: (f: SequenceFunnel) => (k ? `${fmt(f.steps[k].count)} · ${fmtCi(f.steps[k].rate, f.steps[k].rate_ci)} · ${dur(f.steps[k].median_s)}` : fmt(f.steps[k].count)) })),
+    { label: 'excluded', value: (f) => fmt(f.excluded) },
+  ], { caption: 'Funnel settings: units reaching each step · share of the first step [95% Wilson] · median time from the first step' });
 }
 
 /** Sample paths of a drill-down, one per line. */
