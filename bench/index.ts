@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { SIMULATOR_VERSION, parseFeatureOptions, preTransform, csvField, describeFeatures, setWasmMatMul, wasmMatMul, blasPath, auc, rowsWhere, oracleScores, fitModel, scoreModel, type ModelName, writeSimulation, ensureDefaultData, loadEvents, minePaths, prepareTraining, type Prepared, initBackend, createModel, train, MODEL_PRESETS, TRAIN_DEFAULTS, type TrainData } from '../src';
+import { SIMULATOR_VERSION, parseFeatureOptions, preTransform, csvField, describeFeatures, setWasmMatMul, wasmMatMul, blasPath, auc, rowsWhere, oracleScores, fitModel, scoreModel, fitGbdt, gbdtData, type ModelName, writeSimulation, ensureDefaultData, loadEvents, minePaths, prepareTraining, type Prepared, initBackend, createModel, train, MODEL_PRESETS, TRAIN_DEFAULTS, type TrainData } from '../src';
 
 const ROOT = resolve(__dirname, '..');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -177,7 +177,10 @@ function lrReference(p: Prepared, dir: string): { cvr_auc: number; C: number } |
   return JSON.parse(line);
 }
 
-/** ESM2 vs ESMM vs DNN on a simulated log, several seeds, against the oracle (README table). */
+/**
+ * ESM2 vs ESMM vs DNN (and GBDT: `gbdt` with categories as categories and missing as missing, `gbdt_ordinal` with the
+ * encoding buypath used before issue 12) on a simulated log, several seeds, against the oracle (README table).
+ */
 async function benchModels(args: string[]) {
   const arg = (name: string, d: string) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? d;
   const impressions = Number(arg('impressions', '5000000'));
@@ -206,6 +209,13 @@ async function benchModels(args: string[]) {
   if (lr) console.log(`reference: logistic regression (scikit-learn, same clicked rows and features, C ${lr.C} chosen on validation): CVR AUC ${lr.cvr_auc.toFixed(4)} (gap to oracle ${(oracle.cvr_auc - lr.cvr_auc).toFixed(4)})`);
   const rows: Record<string, number[][]> = {};
   for (const seed of seeds) for (const m of models) {
+    if (m === 'gbdt' || m === 'gbdt_ordinal') {
+      const g = await fitGbdt(gbdtData(p, m === 'gbdt' ? 'native' : 'ordinal'), p.samples.space, { seed });
+      const s = scoreModel(t, g.test, p.samples.space);
+      (rows[m] ??= []).push([s.cvr_auc, s.ctcvr_auc]);
+      console.log(`${m} seed ${seed}: CVR AUC ${s.cvr_auc.toFixed(4)}, CTCVR AUC ${s.ctcvr_auc.toFixed(4)}, trees ${g.rounds.cvr} (CVR) and ${g.rounds.ctcvr} (CTCVR) chosen on validation, ${g.seconds.toFixed(0)} s`);
+      continue;
+    }
     const f = await fitModel(p, { model: m as ModelName, seed, config: { epochs, patience }, progress: 'none' });
     const s = scoreModel(t, f.test, p.samples.space);
     (rows[m] ??= []).push([s.cvr_auc, s.ctcvr_auc]);
@@ -221,7 +231,7 @@ async function main() {
   if (what === 'mine') return benchMine(rest);
   if (what === 'train') return benchTrain(rest);
   if (what === 'models') return benchModels(rest);
-  console.log('Usage: npm run bench -- mine [--impressions=N] | train [--json] | models [--impressions=N] [--seeds=1,2,3] [--models=esm2,esmm,dnn] [--exclude=a,b] [--cross=a:b] [--epochs=N] [--patience=N]');
+  console.log('Usage: npm run bench -- mine [--impressions=N] | train [--json] | models [--impressions=N] [--seeds=1,2,3] [--models=esm2,esmm,dnn,gbdt,gbdt_ordinal] [--exclude=a,b] [--cross=a:b] [--epochs=N] [--patience=N]');
   process.exitCode = what ? 1 : 0;
 }
 main();
