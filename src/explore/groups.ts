@@ -44,7 +44,10 @@ const CANONICAL = new Set<string>([...REQUIRED_COLUMNS, IMPRESSION_ID]);
 
 /** Whether a column holds numbers only (nulls aside): numeric, else categorical. */
 export function columnKind(table: ColumnTable, column: string): 'categorical' | 'numeric' {
-  const a = table.array(column) as ArrayLike<unknown>;
+  return kindOf(table.array(column) as ArrayLike<unknown>);
+}
+
+function kindOf(a: ArrayLike<unknown>): 'categorical' | 'numeric' {
   let seen = false;
   for (let i = 0; i < a.length; i++) {
     const v = a[i];
@@ -66,19 +69,15 @@ export function defaultBreakdownColumn(table: ColumnTable): string | undefined {
   return (cols.find((c) => /categor/i.test(c.name)) ?? cols[0])?.name;
 }
 
-/** The value of `column` on each path's row. */
-export function pathValues(table: ColumnTable, paths: PathSet, column: string): unknown[] {
+/** The value of `column` on each path's row (the first `limit` paths; all by default). */
+export function pathValues(table: ColumnTable, paths: PathSet, column: string, limit = paths.n): unknown[] {
   if (!table.columnNames().includes(column)) {
     throw new OptionError(`column: expected a column of the log (${table.columnNames().join(', ')}), got "${column}". Pass e.g. --by ${propertyColumns(table)[0]?.name ?? 'category'}.`);
   }
+  if (paths.n && paths.row[0] < 0) throw new OptionError('groupPaths: expected paths mined in memory (minePaths), whose paths point at their table rows, got paths mined through DuckDB. Mine with minePaths, or pass --engine memory on the CLI.');
+  if (!limit) return [];
   const a = table.array(column) as ArrayLike<unknown>;
-  const out = new Array<unknown>(paths.n);
-  for (let p = 0; p < paths.n; p++) {
-    const r = paths.row[p];
-    if (r < 0) throw new OptionError('groupPaths: expected paths mined in memory (minePaths), whose paths point at their table rows, got paths mined through DuckDB. Mine with minePaths, or pass --engine memory on the CLI.');
-    out[p] = a[r];
-  }
-  return out;
+  return Array.from({ length: Math.min(limit, paths.n) }, (_, p) => a[paths.row[p]]);
 }
 
 const isMissing = (v: unknown) => v === null || v === undefined || v === '' || (typeof v === 'number' && Number.isNaN(v));
@@ -89,7 +88,7 @@ export function fmtEdge(v: number): string {
 }
 
 /** Quantile band edges of numbers: `bands` bands, merged where quantiles tie (so at least one band). */
-export function quantileEdges(values: number[], bands: number): number[] {
+export function quantileEdges(values: ArrayLike<number>, bands: number): number[] {
   const v = Float64Array.from(values).sort();
   const edges: number[] = [];
   for (let b = 0; b <= bands; b++) {
@@ -107,39 +106,55 @@ export function bandOf(edges: number[], v: number): number {
   return b;
 }
 
+
 /** Split paths into groups by `column` (see the file comment). */
 export function groupPaths(table: ColumnTable, paths: PathSet, column: string, options: GroupOptions = {}): PathGroups {
   const o = withDefaults({ maxGroups: EXPLORE_DEFAULTS.maxGroups, bands: EXPLORE_DEFAULTS.bands }, options);
   if (!(Number.isInteger(o.maxGroups) && o.maxGroups >= 1)) throw new OptionError(`maxGroups: expected a positive integer, got ${o.maxGroups}. Pass e.g. maxGroups: 10.`);
   if (!(Number.isInteger(o.bands) && o.bands >= 1)) throw new OptionError(`bands: expected a positive integer, got ${o.bands}. Pass e.g. bands: 4.`);
-  const values = pathValues(table, paths, column);
-  const kind = o.kind ?? columnKind(table, column);
+  pathValues(table, paths, column, 0); // checks the column and the engine
+  const a = table.array(column) as ArrayLike<unknown>, row = paths.row;
+  const kind = o.kind ?? kindOf(a);
   const code = new Int32Array(paths.n);
-  const missing = values.some(isMissing);
   if (kind === 'numeric') {
-    const nums = values.filter((v) => !isMissing(v)).map(Number);
-    if (nums.some((x) => !Number.isFinite(x))) throw new OptionError(`${column}: expected numbers to cut into bands, got non-numeric values. Pass kind: 'categorical'.`);
-    const edges = nums.length ? quantileEdges(nums, o.bands) : [];
+    const x = new Float64Array(paths.n);
+    let missing = 0;
+    for (let p = 0; p < paths.n; p++) {
+      const v = a[row[p]];
+      if (isMissing(v)) { x[p] = NaN; missing++; continue; }
+      x[p] = Number(v);
+      if (!Number.isFinite(x[p])) throw new OptionError(`${column}: expected numbers to cut into bands, got "${String(v)}". Pass kind: 'categorical'.`);
+    }
+    const finite = x.filter((v) => !Number.isNaN(v));
+    const edges = finite.length ? quantileEdges(finite, o.bands) : [];
     const labels = edges.slice(0, -1).map((e, b) => `[${fmtEdge(e)}, ${fmtEdge(edges[b + 1])}${b === edges.length - 2 ? ']' : ')'}`);
     if (missing) labels.push(MISSING);
-    values.forEach((v, p) => (code[p] = isMissing(v) ? labels.length - 1 : bandOf(edges, Number(v))));
+    for (let p = 0; p < paths.n; p++) code[p] = Number.isNaN(x[p]) ? labels.length - 1 : bandOf(edges, x[p]);
     return { column, kind, labels, code, edges, pooled: 0 };
   }
-  // Categorical: rank values by clicked paths (then by name, so ties do not depend on row order).
-  const clicks = new Map<string, number>();
-  values.forEach((v, p) => {
-    if (isMissing(v)) return;
-    const k = String(v);
-    clicks.set(k, (clicks.get(k) ?? 0) + (paths.flags[p] & PATH_FLAGS.CLICK ? 1 : 0));
-  });
-  const ranked = [...clicks.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([k]) => k);
+  // Categorical: distinct values first (raw, then as text), ranked by clicked paths, then by name (ties do not depend on row order).
+  const ids = new Map<string, number>();
+  const keys: string[] = [], clicks: number[] = [];
+  const id = new Int32Array(paths.n);
+  let missing = false;
+  for (let p = 0; p < paths.n; p++) {
+    const v = a[row[p]];
+    if (isMissing(v)) { id[p] = -1; missing = true; continue; }
+    const k = typeof v === 'string' ? v : String(v);
+    let i = ids.get(k);
+    if (i === undefined) { ids.set(k, (i = keys.length)); keys.push(k); clicks.push(0); }
+    id[p] = i;
+    if (paths.flags[p] & PATH_FLAGS.CLICK) clicks[i]++;
+  }
+  const ranked = keys.map((_, i) => i).sort((x, y) => clicks[y] - clicks[x] || (keys[x] < keys[y] ? -1 : keys[x] > keys[y] ? 1 : 0));
   const kept = ranked.slice(0, o.maxGroups);
-  const labels = [...kept];
+  const labels = kept.map((i) => keys[i]);
   const pooled = ranked.length - kept.length;
   if (pooled) labels.push(OTHER);
   if (missing) labels.push(MISSING);
-  const index = new Map(kept.map((k, g) => [k, g]));
-  values.forEach((v, p) => (code[p] = isMissing(v) ? labels.length - 1 : index.get(String(v)) ?? labels.indexOf(OTHER)));
+  const groupOf = new Int32Array(keys.length).fill(pooled ? labels.indexOf(OTHER) : -1);
+  kept.forEach((i, g) => (groupOf[i] = g));
+  for (let p = 0; p < paths.n; p++) code[p] = id[p] < 0 ? labels.length - 1 : groupOf[id[p]];
   return { column, kind, labels, code, edges: [], pooled };
 }
 
