@@ -1,0 +1,87 @@
+/**
+ * Reading DuckDB VARCHAR vectors as bytes. Each value is a 16-byte `string_t`:
+ * its length (32 bits), then up to 12 bytes inline, or, for longer values, a
+ * 4-byte prefix and a pointer to the bytes. Values are compared as the length
+ * and three masked inline words; only long values are fetched.
+ */
+import duckdb from '@duckdb/node-bindings';
+
+function keep(n: number): number {
+  return n >= 4 ? -1 : n <= 0 ? 0 : (1 << (n * 8)) - 1;
+}
+/** Per length 0–12: masks of the three inline words (bytes past the length are not guaranteed to be zero). */
+export const MASK_A = Int32Array.from({ length: 13 }, (_, n) => keep(n));
+export const MASK_B = Int32Array.from({ length: 13 }, (_, n) => keep(n - 4));
+export const MASK_C = Int32Array.from({ length: 13 }, (_, n) => keep(n - 8));
+
+/** One round of a multiplicative hash. */
+export function mix(h: number, w: number): number {
+  h = Math.imul(h ^ w, 0x5bd1e995);
+  return h ^ (h >>> 15);
+}
+
+/** Hash of an inline value (length and masked words). */
+export function hashInline(len: number, a: number, b: number, c: number): number {
+  return mix(mix(mix(mix(0x2f1a3b9d, len), a), b), c);
+}
+
+/** Hash of a value's bytes (long values). */
+export function hashBytes(bytes: Uint8Array): number {
+  let h = mix(0x2f1a3b9d, bytes.length);
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+  return mix(h, bytes.length);
+}
+
+/** The bytes of value `r` (any length) of a VARCHAR vector's data. */
+export function valueBytes(data: Uint8Array, words: Int32Array, r: number): Uint8Array {
+  const len = words[r * 4];
+  if (len <= 12) return data.subarray(r * 16 + 4, r * 16 + 4 + len);
+  return duckdb.get_data_from_pointer(data.buffer as ArrayBuffer, data.byteOffset + r * 16 + 8, len);
+}
+
+// Bytes that may start or end a value JavaScript's trim() would shorten: ASCII whitespace, and the
+// lead (first) or final (last) bytes of the UTF-8 encodings of Unicode spaces. Values with such a
+// byte at an edge take the slow path (decode, trim); others are used as they are.
+const FIRST = new Uint8Array(256);
+const LAST = new Uint8Array(256);
+for (const b of [9, 10, 11, 12, 13, 32]) FIRST[b] = LAST[b] = 1;
+for (const b of [0xc2, 0xe1, 0xe2, 0xe3, 0xef]) FIRST[b] = 1;
+for (const b of [0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8a, 0x9f, 0xa0, 0xa8, 0xa9, 0xaf, 0xbf]) LAST[b] = 1;
+
+/** Whether value `r` (inline, `len` ≤ 12) may have whitespace at an edge. */
+export function inlineNeedsTrim(data: Uint8Array, r: number, len: number): boolean {
+  const o = r * 16 + 4;
+  return FIRST[data[o]] === 1 || LAST[data[o + len - 1]] === 1;
+}
+
+/** Whether bytes may have whitespace at an edge. */
+export function bytesNeedTrim(bytes: Uint8Array): boolean {
+  return FIRST[bytes[0]] === 1 || LAST[bytes[bytes.length - 1]] === 1;
+}
+
+const decoder = new TextDecoder();
+
+/** Decode bytes as UTF-8. */
+export function decodeBytes(bytes: Uint8Array): string {
+  return decoder.decode(bytes);
+}
+
+/** A VARCHAR or fixed-width vector of a chunk: its data, 32-bit words and validity (null: all valid). */
+export interface RawVector {
+  data: Uint8Array;
+  words: Int32Array;
+  valid: Uint8Array | null;
+}
+
+/** Column `c` of a chunk as raw bytes (`width`: bytes per value, 16 for VARCHAR). */
+export function rawVector(chunk: duckdb.DataChunk, c: number, rows: number, width: number): RawVector {
+  const v = duckdb.data_chunk_get_vector(chunk, c);
+  const data = duckdb.vector_get_data(v, rows * width);
+  const words = new Int32Array(data.buffer, data.byteOffset, (rows * width) >> 2);
+  return { data, words, valid: duckdb.vector_get_validity(v, Math.ceil(rows / 64) * 8) ?? null };
+}
+
+/** Whether value `r` of a vector is not null. */
+export function isValid(v: RawVector, r: number): boolean {
+  return v.valid === null || (v.valid[r >> 3] & (1 << (r & 7))) !== 0;
+}

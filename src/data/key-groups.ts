@@ -1,0 +1,168 @@
+/**
+ * Dense codes for a column with nearly one distinct value per row (impression
+ * ids), exactly and without a hash table the size of the log: keys are
+ * appended to one of many buckets by hash as they stream in (sequential
+ * writes), then each bucket, small enough for the CPU cache, is encoded on its
+ * own. A plain dictionary (byte-dict.ts) would miss the cache on every row.
+ */
+import type { Dictionary } from './event-log';
+import { bytesNeedTrim, decodeBytes, hashBytes, hashInline, inlineNeedsTrim, isValid, MASK_A, MASK_B, MASK_C, valueBytes, type RawVector } from './duck-strings';
+
+const BUCKET_BITS = 10;
+const WORDS = 5; // row, length, three inline words (long values: length, offset into `long`)
+
+/** Collects one key per row, then assigns dense codes (`finish`). */
+export class KeyGroups {
+  private readonly buckets: Int32Array[] = [];
+  private readonly used = new Int32Array(1 << BUCKET_BITS);
+  private long = new Uint8Array(1 << 16);
+  private longUsed = 0;
+
+  constructor() {
+    for (let b = 0; b < 1 << BUCKET_BITS; b++) this.buckets.push(new Int32Array(WORDS * 64));
+  }
+
+  /**
+   * Add value `r` of a VARCHAR vector, trimmed, as the key of log row `row`; false (nothing
+   * added) when it is null or blank.
+   */
+  add(v: RawVector, r: number, row: number): boolean {
+    if (!isValid(v, r)) return false;
+    const w = r * 4, len = v.words[w];
+    if (len === 0) return false;
+    if (len <= 12 && !inlineNeedsTrim(v.data, r, len)) {
+      const a = v.words[w + 1] & MASK_A[len], b = v.words[w + 2] & MASK_B[len], c = v.words[w + 3] & MASK_C[len];
+      this.push(hashInline(len, a, b, c), row, len, a, b, c);
+      return true;
+    }
+    let bytes = valueBytes(v.data, v.words, r);
+    if (bytesNeedTrim(bytes)) {
+      const s = decodeBytes(bytes).trim();
+      if (!s) return false;
+      bytes = Buffer.from(s, 'utf8');
+    }
+    this.addBytes(bytes, row);
+    return true;
+  }
+
+  private addBytes(bytes: Uint8Array, row: number): void {
+    const len = bytes.length;
+    if (len <= 12) {
+      const pad = Buffer.alloc(12);
+      pad.set(bytes);
+      const a = pad.readInt32LE(0), b = pad.readInt32LE(4), c = pad.readInt32LE(8);
+      this.push(hashInline(len, a, b, c), row, len, a, b, c);
+      return;
+    }
+    if (this.longUsed + len > this.long.length) {
+      const grown = new Uint8Array(Math.max(this.long.length * 2, this.longUsed + len));
+      grown.set(this.long.subarray(0, this.longUsed));
+      this.long = grown;
+    }
+    this.long.set(bytes, this.longUsed);
+    this.push(hashBytes(bytes), row, len, this.longUsed, 0, 0);
+    this.longUsed += len;
+  }
+
+  private push(h: number, row: number, len: number, a: number, b: number, c: number): void {
+    const bk = h >>> (32 - BUCKET_BITS);
+    let arr = this.buckets[bk];
+    const at = this.used[bk];
+    if (at + WORDS > arr.length) {
+      const grown = new Int32Array(arr.length * 2);
+      grown.set(arr);
+      this.buckets[bk] = arr = grown;
+    }
+    arr[at] = row;
+    arr[at + 1] = len;
+    arr[at + 2] = a;
+    arr[at + 3] = b;
+    arr[at + 4] = c;
+    this.used[bk] = at + WORDS;
+  }
+
+  private sameLong(x: number, y: number, len: number): boolean {
+    const l = this.long;
+    for (let i = 0; i < len; i++) if (l[x + i] !== l[y + i]) return false;
+    return true;
+  }
+
+  /**
+   * Codes per row into `codes` (rows never added keep their value, e.g. -1 for blank),
+   * and, when `values` is true, a dictionary of the values (decoded when asked for).
+   * The buckets are released as they are encoded.
+   */
+  finish(codes: Int32Array, values: boolean): { size: number; dict: Dictionary | null } {
+    let next = 0;
+    let table = new Int32Array(0);
+    let keys = new Int32Array(values ? 1024 : 0);
+    for (let bk = 0; bk < this.buckets.length; bk++) {
+      const arr = this.buckets[bk], m = this.used[bk] / WORDS;
+      if (!m) continue;
+      let cap = 16;
+      while (cap < m * 2) cap *= 2;
+      if (table.length < cap) table = new Int32Array(cap);
+      else table.fill(0, 0, cap);
+      const mask = cap - 1;
+      const local = new Int32Array(m); // entry → code
+      for (let e = 0; e < m; e++) {
+        const o = e * WORDS, len = arr[o + 1];
+        const long = len > 12;
+        const h = long ? hashBytes(this.long.subarray(arr[o + 2], arr[o + 2] + len)) : hashInline(len, arr[o + 2], arr[o + 3], arr[o + 4]);
+        let s = h & mask;
+        let code = -1;
+        for (;;) {
+          const t = table[s] - 1;
+          if (t < 0) break;
+          const p = t * WORDS;
+          if (arr[p + 1] === len && (long ? this.sameLong(arr[p + 2], arr[o + 2], len) : arr[p + 2] === arr[o + 2] && arr[p + 3] === arr[o + 3] && arr[p + 4] === arr[o + 4])) {
+            code = local[t];
+            break;
+          }
+          s = (s + 1) & mask;
+        }
+        if (code < 0) {
+          table[s] = e + 1;
+          code = next++;
+          if (values) {
+            if (keys.length < next * 4) {
+              const grown = new Int32Array(keys.length * 2);
+              grown.set(keys);
+              keys = grown;
+            }
+            keys.set(arr.subarray(o + 1, o + 5), code * 4);
+          }
+        }
+        local[e] = code;
+        codes[arr[o]] = code;
+      }
+      this.buckets[bk] = new Int32Array(0);
+    }
+    // Codes in order of first appearance, as a plain dictionary would give them.
+    const remap = new Int32Array(next).fill(-1);
+    let k = 0;
+    for (let row = 0; row < codes.length; row++) {
+      const c = codes[row];
+      if (c < 0) continue;
+      if (remap[c] < 0) remap[c] = k++;
+      codes[row] = remap[c];
+    }
+    if (!values) return { size: next, dict: null };
+    const ordered = new Int32Array(next * 4);
+    for (let c = 0; c < next; c++) ordered.set(keys.subarray(c * 4, c * 4 + 4), remap[c] * 4);
+    return { size: next, dict: new KeyDict(next, ordered, this.long.slice(0, this.longUsed)) };
+  }
+}
+
+/** Values of codes kept as inline words (and bytes of long values), decoded when asked for. */
+class KeyDict implements Dictionary {
+  constructor(readonly size: number, private readonly keys: Int32Array, private readonly long: Uint8Array) {}
+  get(code: number): string {
+    const k = code * 4, len = this.keys[k];
+    if (len > 12) return decodeBytes(this.long.subarray(this.keys[k + 1], this.keys[k + 1] + len));
+    return decodeBytes(new Uint8Array(this.keys.buffer, this.keys.byteOffset + (k + 1) * 4, len));
+  }
+  values(): string[] {
+    return Array.from({ length: this.size }, (_, c) => this.get(c));
+  }
+}

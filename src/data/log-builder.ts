@@ -1,0 +1,236 @@
+/**
+ * Turns DuckDB chunks of a log (duck-source.ts) into typed columns: classifies
+ * every line into a problem class or a kept row, in file order (line numbers
+ * are stream positions), dictionary-encodes ids, events and categorical
+ * features, and keeps impression ids for grouping (key-groups.ts).
+ */
+import type { DuckDBDataChunk } from '@duckdb/node-api';
+import { ByteDict } from './byte-dict';
+import type { Source } from './duck-source';
+import { decodeBytes, isValid, rawVector, valueBytes, type RawVector } from './duck-strings';
+import { KeyGroups } from './key-groups';
+import type { ProblemCollector } from './load-report';
+import { DEFAULT_EVENT_MAP, FUNNEL_EVENTS, KNOWN_ACTIONS } from './schema';
+import { parseTimestamp } from './timestamps';
+
+/** A typed array that grows. */
+export class Grow<T extends Int32Array | Float64Array | Uint8Array> {
+  n = 0;
+  constructor(public data: T) {}
+  push(v: number): void {
+    if (this.n === this.data.length) this.reserve(this.n + 1);
+    this.data[this.n++] = v;
+  }
+  reserve(size: number): void {
+    if (size <= this.data.length) return;
+    const grown = new (this.data.constructor as new (n: number) => T)(Math.max(size, Math.ceil(this.data.length * 1.5)));
+    grown.set(this.data);
+    this.data = grown;
+  }
+  /** The values, without the spare capacity (copied only when the spare part is large). */
+  view(): T {
+    if (this.n > this.data.length * 0.9) return this.data.subarray(0, this.n) as T;
+    return this.data.slice(0, this.n) as T;
+  }
+}
+
+/** Options the builder needs from the load options. */
+export interface BuilderOptions {
+  eventMap: Record<string, string>;
+  actions: readonly string[];
+  /** Read feature columns (otherwise a hash of them, for duplicates). */
+  features: boolean;
+  /** Rows expected (sizes the columns once). */
+  expectRows: number;
+}
+
+function lower(m: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(m).map(([k, v]) => [k.trim().toLowerCase(), v.trim().toLowerCase()]));
+}
+
+/** Accumulates the kept rows of a log, chunk by chunk. */
+export class LogBuilder {
+  readonly users = new ByteDict();
+  readonly items = new ByteDict();
+  readonly rawEvents = new ByteDict();
+  readonly featureDicts: ByteDict[];
+  readonly impressions: KeyGroups | null;
+  private readonly isoTs: ByteDict | null;
+  private isoValue: number[] = [];
+  readonly user: Grow<Int32Array>;
+  readonly item: Grow<Int32Array>;
+  readonly event: Grow<Uint8Array>;
+  readonly ts: Grow<Float64Array>;
+  readonly line: Grow<Int32Array>;
+  readonly featureCodes: Grow<Int32Array>[];
+  /** Hash of the raw feature values (two words per row), when features are not read. */
+  readonly featureHash: Grow<Int32Array> | null;
+  /** Canonical event names, in order of first appearance; event codes index them. */
+  readonly events: string[] = [];
+  /** Per raw event code: canonical code, -2 unknown, -1 not looked up yet. */
+  private canon = new Int16Array(64).fill(-1);
+  /** Kept rows per raw event code, and raw codes in order of their first kept row. */
+  rawCounts = new Float64Array(64);
+  readonly rawOrder: number[] = [];
+  private readonly vocab: Map<string, string>;
+  private readonly canonicalNames: Set<string>;
+  rowsRead = 0;
+  blank = 0;
+  private lineNo = 0;
+
+  constructor(private readonly src: Source, private readonly opts: BuilderOptions, private readonly problems: ProblemCollector) {
+    this.canonicalNames = new Set<string>([...FUNNEL_EVENTS, ...KNOWN_ACTIONS, ...opts.actions]);
+    this.vocab = new Map(Object.entries({ ...DEFAULT_EVENT_MAP, ...lower(opts.eventMap) }));
+    for (const a of opts.actions) this.vocab.set(a.toLowerCase(), a);
+    const cap = Math.max(1024, opts.expectRows);
+    this.user = new Grow(new Int32Array(cap));
+    this.item = new Grow(new Int32Array(cap));
+    this.event = new Grow(new Uint8Array(cap));
+    this.ts = new Grow(new Float64Array(cap));
+    this.line = new Grow(new Int32Array(cap));
+    const nf = src.layout.features.length;
+    this.featureDicts = opts.features ? src.layout.features.map(() => new ByteDict()) : [];
+    this.featureCodes = opts.features ? src.layout.features.map(() => new Grow(new Int32Array(cap))) : [];
+    this.featureHash = !opts.features && nf ? new Grow(new Int32Array(2 * cap)) : null;
+    this.impressions = src.layout.impression >= 0 ? new KeyGroups() : null;
+    this.isoTs = src.tsFormat === 'iso8601' ? new ByteDict() : null;
+  }
+
+  /** Rows kept so far. */
+  get n(): number {
+    return this.user.n;
+  }
+
+  /** Canonical event code of a raw event code (-2: not in the vocabulary). */
+  canonicalCode(raw: number): number {
+    return this.canonicalOf(raw);
+  }
+
+  private canonicalOf(raw: number): number {
+    if (raw < 0) return -2;
+    if (raw >= this.canon.length) {
+      const grown = new Int16Array(Math.max(raw + 1, this.canon.length * 2)).fill(-1);
+      grown.set(this.canon);
+      this.canon = grown;
+      const counts = new Float64Array(grown.length);
+      counts.set(this.rawCounts);
+      this.rawCounts = counts;
+    }
+    let c = this.canon[raw];
+    if (c !== -1) return c;
+    const key = this.rawEvents.get(raw).toLowerCase();
+    const name = this.vocab.get(key) ?? (this.canonicalNames.has(key) ? key : undefined);
+    if (name === undefined) c = -2;
+    else {
+      c = this.events.indexOf(name);
+      if (c < 0) c = this.events.push(name) - 1;
+    }
+    this.canon[raw] = c;
+    return c;
+  }
+
+  private isoSeconds(v: RawVector, r: number): number {
+    const code = this.isoTs!.code(v, r);
+    if (code < 0) return NaN;
+    while (this.isoValue.length <= code) this.isoValue.push(parseTimestamp(this.isoTs!.get(this.isoValue.length), 'iso8601'));
+    return this.isoValue[code];
+  }
+
+  /** Classify and keep the rows of one chunk. */
+  add(chunk: DuckDBDataChunk): void {
+    const rows = chunk.rowCount, raw = chunk.chunk, L = this.src.layout, P = this.problems;
+    const K = rawVector(raw, 0, rows, 1).data, NF = rawVector(raw, 1, rows, 4).words;
+    const U = rawVector(raw, 2, rows, 16), I = rawVector(raw, 3, rows, 16), E = rawVector(raw, 4, rows, 16);
+    const iso = this.isoTs !== null;
+    const T = rawVector(raw, 5, rows, iso ? 16 : 8), TR = rawVector(raw, 6, rows, 16);
+    const tsv = iso ? null : new Float64Array(T.data.buffer, T.data.byteOffset, rows);
+    let col = 7;
+    const Pimp = L.impression >= 0 ? rawVector(raw, col++, rows, 16) : null;
+    const X = this.opts.features ? L.features.map(() => rawVector(raw, col++, rows, 16)) : [];
+    const FH = this.featureHash ? rawVector(raw, col++, rows, 8) : null;
+    const RAW = this.src.format === 'jsonl' ? rawVector(raw, col++, rows, 16) : null;
+    this.user.reserve(this.n + rows);
+    this.item.reserve(this.n + rows);
+    this.event.reserve(this.n + rows);
+    this.ts.reserve(this.n + rows);
+    this.line.reserve(this.n + rows);
+    for (const g of this.featureCodes) g.reserve(this.n + rows);
+    this.featureHash?.reserve(2 * (this.n + rows));
+    const header = this.src.headerLine;
+    for (let r = 0; r < rows; r++) {
+      const line = ++this.lineNo;
+      const k = K[r];
+      if (line <= header) {
+        if (line < header) this.blank++;
+        continue;
+      }
+      if (k === 1) {
+        this.blank++;
+        continue;
+      }
+      this.rowsRead++;
+      if (k === 2) {
+        P.add('malformed_line', line, `${NF[r]} fields where the header has ${this.src.columns.length}`);
+        continue;
+      }
+      if (k === 3) {
+        P.add('malformed_line', line, RAW ? `not a JSON object (${jsonError(RAW, r)})` : 'a quote is left open');
+        continue;
+      }
+      const u = this.users.code(U, r), it = u < 0 ? -1 : this.items.code(I, r);
+      if (u < 0 || it < 0) {
+        P.add('blank_id', line, `${u < 0 ? 'user_id' : 'item_id'} is blank`);
+        continue;
+      }
+      const re = this.rawEvents.code(E, r);
+      const ev = this.canonicalOf(re);
+      if (ev < 0) {
+        P.add('unknown_event', line, re >= 0 ? `event "${this.rawEvents.get(re)}" is not in the vocabulary` : 'event is blank');
+        continue;
+      }
+      const t = iso ? this.isoSeconds(T, r) : isValid(T, r) ? tsv![r] : NaN;
+      if (Number.isNaN(t)) {
+        const rawTs = iso ? (this.isoTs!.code(T, r) >= 0 ? this.isoTs!.get(this.isoTs!.code(T, r)) : '') : stringAt(TR, r);
+        P.add('bad_timestamp', line, `ts "${rawTs}" is not ${this.src.tsFormat} between 1990 and 2100`);
+        continue;
+      }
+      if (this.rawCounts[re]++ === 0) this.rawOrder.push(re);
+      const row = this.user.n;
+      this.user.data[row] = u;
+      this.item.data[row] = it;
+      this.event.data[row] = ev;
+      this.ts.data[row] = t;
+      this.line.data[row] = line;
+      this.user.n = this.item.n = this.event.n = this.ts.n = this.line.n = row + 1;
+      if (Pimp) this.impressions!.add(Pimp, r, row);
+      for (let j = 0; j < X.length; j++) {
+        const g = this.featureCodes[j];
+        g.data[row] = this.featureDicts[j].code(X[j], r);
+        g.n = row + 1;
+      }
+      if (FH) {
+        const h = this.featureHash!;
+        h.data[2 * row] = FH.words[2 * r];
+        h.data[2 * row + 1] = FH.words[2 * r + 1];
+        h.n = 2 * row + 2;
+      }
+    }
+  }
+}
+
+/** Value `r` of a VARCHAR vector, trimmed ('' for null). */
+function stringAt(v: RawVector, r: number): string {
+  const d = new ByteDict();
+  const c = d.code(v, r);
+  return c < 0 ? '' : d.get(c);
+}
+
+/** Why a line is not a JSON object, in JSON.parse's words. */
+function jsonError(v: RawVector, r: number): string {
+  try {
+    JSON.parse(isValid(v, r) ? decodeBytes(valueBytes(v.data, v.words, r)) : '');
+    return 'not an object';
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
