@@ -10,6 +10,7 @@ import { EXPLORE_DEFAULTS, withDefaults } from '../defaults';
 import { REQUIRED_COLUMNS, IMPRESSION_ID } from '../data/schema';
 import { PATH_FLAGS, type PathSet } from '../paths/path-set';
 import { quantileSorted } from '../stats/intervals';
+import { columnValues } from './sequences';
 
 /** Label of the pooled rare values. */
 export const OTHER = '(other)';
@@ -44,7 +45,7 @@ const CANONICAL = new Set<string>([...REQUIRED_COLUMNS, IMPRESSION_ID]);
 
 /** Whether a column holds numbers only (nulls aside): numeric, else categorical. */
 export function columnKind(table: ColumnTable, column: string): 'categorical' | 'numeric' {
-  return kindOf(table.array(column) as ArrayLike<unknown>);
+  return kindOf(columnValues(table, column));
 }
 
 function kindOf(a: ArrayLike<unknown>): 'categorical' | 'numeric' {
@@ -76,7 +77,7 @@ export function pathValues(table: ColumnTable, paths: PathSet, column: string, l
   }
   if (paths.n && paths.row[0] < 0) throw new OptionError('groupPaths: expected paths mined in memory (minePaths), whose paths point at their table rows, got paths mined through DuckDB. Mine with minePaths, or pass --engine memory on the CLI.');
   if (!limit) return [];
-  const a = table.array(column) as ArrayLike<unknown>;
+  const a = columnValues(table, column);
   return Array.from({ length: Math.min(limit, paths.n) }, (_, p) => a[paths.row[p]]);
 }
 
@@ -113,7 +114,7 @@ export function groupPaths(table: ColumnTable, paths: PathSet, column: string, o
   if (!(Number.isInteger(o.maxGroups) && o.maxGroups >= 1)) throw new OptionError(`maxGroups: expected a positive integer, got ${o.maxGroups}. Pass e.g. maxGroups: 10.`);
   if (!(Number.isInteger(o.bands) && o.bands >= 1)) throw new OptionError(`bands: expected a positive integer, got ${o.bands}. Pass e.g. bands: 4.`);
   pathValues(table, paths, column, 0); // checks the column and the engine
-  const a = table.array(column) as ArrayLike<unknown>, row = paths.row;
+  const a = columnValues(table, column), row = paths.row;
   const kind = o.kind ?? kindOf(a);
   const code = new Int32Array(paths.n);
   if (kind === 'numeric') {

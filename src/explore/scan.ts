@@ -16,7 +16,7 @@
 import type { ColumnTable } from 'arquero';
 import { EXPLORE_DEFAULTS, withDefaults } from '../defaults';
 import { OptionError } from '../errors';
-import { PATH_FLAGS, type PathSet } from '../paths/path-set';
+import { PATH_FLAGS, subsetPaths, type PathSet } from '../paths/path-set';
 import { katzRatio } from '../stats/intervals';
 import { chiSquare2x2 } from '../stats/heterogeneity';
 import { benjaminiHochberg } from '../stats/multiple-testing';
@@ -104,16 +104,18 @@ export function correlationScan(paths: PathSet, table?: ColumnTable, options: Sc
     const unknown = (options.columns ?? []).filter((c) => !names.includes(c));
     if (unknown.length) throw new OptionError(`scan columns: expected columns of the log (${names.join(', ')}), got ${unknown.join(', ')}.`);
     const columns = options.columns ?? propertyColumns(table).map((c) => c.name);
+    // Clicked paths only: numeric bands are quantiles of clicked paths, and unclicked impressions cost nothing.
+    const idx: number[] = [];
+    for (let p = 0; p < paths.n; p++) if (paths.flags[p] & PATH_FLAGS.CLICK) idx.push(p);
+    const sub = subsetPaths(paths, idx);
     for (const column of columns) {
       features.push(column);
       // Every value is its own group here: the support rule, not a top-k cut, decides what is tested.
-      const g = groupPaths(table, paths, column, { maxGroups: Number.MAX_SAFE_INTEGER, bands: o.bands });
+      const g = groupPaths(table, sub, column, { maxGroups: Number.MAX_SAFE_INTEGER, bands: o.bands });
       const n1 = new Float64Array(g.labels.length), a = new Float64Array(g.labels.length);
-      for (let p = 0; p < paths.n; p++) {
-        const f = paths.flags[p];
-        if (!(f & PATH_FLAGS.CLICK)) continue;
+      for (let p = 0; p < sub.n; p++) {
         n1[g.code[p]]++;
-        if (f & PATH_FLAGS.BUY) a[g.code[p]]++;
+        if (sub.flags[p] & PATH_FLAGS.BUY) a[g.code[p]]++;
       }
       g.labels.forEach((value, k) => score(column, value, n1[k], a[k]));
     }

@@ -3,16 +3,17 @@
  * columns (event codes in path-set order, times, user and item codes), and
  * CSR lists of event rows per path, per user or per session.
  *
- * A path's events are those of its group (its impression, or its user-item
- * pair) from its click to the end of its attribution window or the next
- * path's start, whichever comes first; events up to one window before the
+ * An unclicked path holds its impression. A clicked path's events are those
+ * of its group (its impression, or its user-item pair) from its click to the
+ * end of its attribution window or the next clicked path's start, whichever
+ * comes first; events up to one window before the
  * click that no earlier path holds are the path's pre-click events (negative
  * times). Events after the purchase stay in the sequence (they are shown, not
  * counted toward the purchase).
  */
 import type { ColumnTable } from 'arquero';
 import { OptionError } from '../errors';
-import type { PathSet } from '../paths/path-set';
+import { PATH_FLAGS, type PathSet } from '../paths/path-set';
 import { tieRank } from '../paths/walk';
 
 /** The events of a log as typed columns, coded against a path set. */
@@ -38,6 +39,16 @@ export interface Sequences {
   owner: Int32Array;
 }
 
+/**
+ * A column's values by row without a copy when the table is neither filtered nor ordered (as
+ * `loadEvents` returns it); otherwise arquero's `array` (which copies).
+ */
+export function columnValues(table: ColumnTable, name: string): ArrayLike<unknown> {
+  const col = table.column(name) as unknown;
+  const direct = !table.isFiltered() && !table.isOrdered() && (Array.isArray(col) || ArrayBuffer.isView(col));
+  return direct ? (col as ArrayLike<unknown>) : (table.array(name) as ArrayLike<unknown>);
+}
+
 /** Event names by code for a path set. */
 export function eventNames(paths: PathSet): string[] {
   return ['impression', 'click', 'buy', ...paths.actions];
@@ -48,7 +59,7 @@ export function eventColumns(table: ColumnTable, paths: PathSet): EventColumns {
   const names = eventNames(paths);
   const code = new Map(names.map((e, k) => [e, k]));
   const n = table.numRows();
-  const evCol = table.array('event') as string[];
+  const evCol = columnValues(table, 'event') as ArrayLike<string>;
   const ev = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const c = code.get(evCol[i]);
@@ -67,9 +78,9 @@ export function eventColumns(table: ColumnTable, paths: PathSet): EventColumns {
     return out;
   };
   return {
-    n, names, ev, ts: Float64Array.from(table.array('ts') as ArrayLike<number>),
-    user: dict(table.array('user_id') as ArrayLike<unknown>, paths.users, 'user_id'),
-    item: dict(table.array('item_id') as ArrayLike<unknown>, paths.items, 'item_id'),
+    n, names, ev, ts: Float64Array.from(columnValues(table, 'ts') as ArrayLike<number>),
+    user: dict(columnValues(table, 'user_id'), paths.users, 'user_id'),
+    item: dict(columnValues(table, 'item_id'), paths.items, 'item_id'),
   };
 }
 
@@ -102,12 +113,17 @@ function anchorRows(paths: PathSet): Int32Array {
 /** The events of each path (see the file comment for which events a path holds). */
 export function pathSequences(table: ColumnTable, paths: PathSet, e = eventColumns(table, paths)): Sequences {
   const row = anchorRows(paths);
-  // Group code per row: the impression_id in impression mode, the user-item pair otherwise.
+  // An unclicked path is its impression alone: its row is settled without a group.
+  const owner = new Int32Array(e.n).fill(-1);
+  const clicked = (p: number) => (paths.flags[p] & PATH_FLAGS.CLICK) !== 0;
+  for (let p = 0; p < paths.n; p++) if (!clicked(p)) owner[row[p]] = p;
+  // Group code of every other row: the impression_id in impression mode, the user-item pair otherwise.
   const group = new Int32Array(e.n);
   const map = new Map<string | number, number>();
-  const imp = paths.mode === 'impression' ? (table.array('impression_id') as ArrayLike<unknown>) : null;
+  const imp = paths.mode === 'impression' ? columnValues(table, 'impression_id') : null;
   const nItems = paths.items.length;
   for (let i = 0; i < e.n; i++) {
+    if (owner[i] >= 0) { group[i] = -1; continue; }
     const k = imp ? (imp[i] === null || imp[i] === undefined || imp[i] === '' ? null : String(imp[i])) : e.user[i] * nItems + e.item[i];
     if (k === null) { group[i] = -1; continue; }
     let g = map.get(k);
@@ -115,14 +131,13 @@ export function pathSequences(table: ColumnTable, paths: PathSet, e = eventColum
     group[i] = g;
   }
   const byGroup = bucket(e, group, map.size);
-  // Paths of each group, by start.
+  // Clicked paths of each group, by start.
   const pOffsets = new Int32Array(map.size + 1);
-  for (let p = 0; p < paths.n; p++) pOffsets[group[row[p]] + 1]++;
+  for (let p = 0; p < paths.n; p++) if (clicked(p)) pOffsets[group[row[p]] + 1]++;
   for (let g = 0; g < map.size; g++) pOffsets[g + 1] += pOffsets[g];
   const pFill = pOffsets.slice(0, map.size);
-  const pOrder = new Int32Array(paths.n);
-  for (let p = 0; p < paths.n; p++) pOrder[pFill[group[row[p]]]++] = p;
-  const owner = new Int32Array(e.n).fill(-1);
+  const pOrder = new Int32Array(pOffsets[map.size]);
+  for (let p = 0; p < paths.n; p++) if (clicked(p)) pOrder[pFill[group[row[p]]]++] = p;
   const W = paths.window;
   for (let g = 0; g < map.size; g++) {
     const ps = Array.from(pOrder.subarray(pOffsets[g], pOffsets[g + 1])).sort((a, b) => paths.start[a] - paths.start[b] || a - b);

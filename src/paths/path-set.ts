@@ -159,13 +159,15 @@ export function censored(start: number, window: number, end: number): boolean {
 
 /** The paths `idx` of a path set (anomalies stay the whole log's: they are not kept per path). */
 export function subsetPaths(p: PathSet, idx: ArrayLike<number>): PathSet {
-  const pick = <T extends Int32Array | Float64Array | Float32Array | Uint8Array | Uint32Array>(a: T): T => {
-    const out = new (a.constructor as new (n: number) => T)(idx.length);
-    for (let k = 0; k < idx.length; k++) out[k] = a[idx[k]];
-    return out;
-  };
+  // One gather per array type keeps each loop monomorphic (a generic one is several times slower on millions of paths).
+  const n = idx.length;
+  const i32 = (a: Int32Array) => { const o = new Int32Array(n); for (let k = 0; k < n; k++) o[k] = a[idx[k]]; return o; };
+  const f64 = (a: Float64Array) => { const o = new Float64Array(n); for (let k = 0; k < n; k++) o[k] = a[idx[k]]; return o; };
+  const f32 = (a: Float32Array) => { const o = new Float32Array(n); for (let k = 0; k < n; k++) o[k] = a[idx[k]]; return o; };
+  const u8 = (a: Uint8Array) => { const o = new Uint8Array(n); for (let k = 0; k < n; k++) o[k] = a[idx[k]]; return o; };
+  const u32 = (a: Uint32Array) => { const o = new Uint32Array(n); for (let k = 0; k < n; k++) o[k] = a[idx[k]]; return o; };
   return {
-    ...p, n: idx.length, user: pick(p.user), item: pick(p.item), start: pick(p.start), row: pick(p.row), flags: pick(p.flags), mask: pick(p.mask),
-    tBuy: pick(p.tBuy), tAction: p.tAction.map(pick),
+    ...p, n, user: i32(p.user), item: i32(p.item), start: f64(p.start), row: i32(p.row), flags: u8(p.flags), mask: u32(p.mask),
+    tBuy: f32(p.tBuy), tAction: p.tAction.map(f32),
   };
 }
