@@ -1,7 +1,8 @@
 /**
  * `npm run bench -- mine`: mines a 10M-event simulated log with buypath (in memory and
  * through DuckDB) and computes the same funnel with pandas and plain DuckDB SQL, each in
- * its own process; prints wall time and peak memory side by side, as ratios.
+ * its own process; prints wall time and peak memory side by side, as ratios. `--explore`
+ * adds a run with the exploration views of `buypath mine --by category --scan --graph`.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -37,6 +38,7 @@ async function benchMine(args: string[]) {
   };
   const node = [process.execPath, ['--max-old-space-size=16000', '--import', 'tsx', join('bench', 'mine-child.ts')]] as const;
   run('buypath (memory)', node[0], [...node[1], 'memory', file]);
+  if (args.includes('--explore')) run('+ explore views', node[0], [...node[1], 'memory-explore', file]);
   run('buypath (duckdb)', node[0], [...node[1], 'duckdb-engine', file]);
   run('DuckDB SQL', node[0], [...node[1], 'duckdb-sql', file]);
   const py = prerequisites.locate('pandas');
@@ -49,6 +51,8 @@ async function benchMine(args: string[]) {
     console.log(`${r.name.padEnd(18)} ${r.seconds.toFixed(1).padStart(8)} ${r.max_rss_mib.toFixed(0).padStart(9)} ${(r.seconds / ref.seconds).toFixed(2).padStart(7)} ${(r.max_rss_mib / ref.max_rss_mib).toFixed(2).padStart(6)}  ${c.impression}/${c.click}/${c.cart}/${c.wish}/${c.buy}`);
   }
   if (ref?.rows_per_s) console.log(`\nbuypath loader: ${Math.round(ref.rows_per_s).toLocaleString('en-US')} rows/s (load ${ref.load_seconds?.toFixed(1)} s of ${ref.seconds.toFixed(1)} s)`);
+  const ex = runs.find((r) => r.name === '+ explore views') as { explore_seconds?: number; seconds: number } | undefined;
+  if (ex?.explore_seconds !== undefined) console.log(`explore views (--by category --scan --graph, time to purchase): ${ex.explore_seconds.toFixed(1)} s on top of ${(ex.seconds - ex.explore_seconds).toFixed(1)} s of loading and mining (+${(100 * ex.explore_seconds / (ex.seconds - ex.explore_seconds)).toFixed(0)}%)`);
   console.log('ratios: time × and mem × are relative to buypath (memory); above 1 means slower / more memory than buypath.');
 }
 
@@ -231,7 +235,7 @@ async function main() {
   if (what === 'mine') return benchMine(rest);
   if (what === 'train') return benchTrain(rest);
   if (what === 'models') return benchModels(rest);
-  console.log('Usage: npm run bench -- mine [--impressions=N] | train [--json] | models [--impressions=N] [--seeds=1,2,3] [--models=esm2,esmm,dnn,gbdt,gbdt_ordinal] [--exclude=a,b] [--cross=a:b] [--epochs=N] [--patience=N]');
+  console.log('Usage: npm run bench -- mine [--impressions=N] [--explore] | train [--json] | models [--impressions=N] [--seeds=1,2,3] [--models=esm2,esmm,dnn,gbdt,gbdt_ordinal] [--exclude=a,b] [--cross=a:b] [--epochs=N] [--patience=N]');
   process.exitCode = what ? 1 : 0;
 }
 main();

@@ -1,15 +1,22 @@
 /** One mining run, in its own process so that its peak memory is its own. Prints one JSON line. */
-import { loadEvents, minePaths, minePathsDuckDB, funnel, openDuckDB, sqlString } from '../src';
+import { loadEvents, minePaths, minePathsDuckDB, funnel, openDuckDB, sqlString, exploreReport } from '../src';
 
 async function main() {
   const [engine, file] = process.argv.slice(2);
   const t0 = Date.now();
   let counts: Record<string, number>;
   let extra: Record<string, number> = {};
-  if (engine === 'memory') {
+  if (engine === 'memory' || engine === 'memory-explore') {
     const { table, report } = await loadEvents(file, { preset: 'buypath' });
     extra = { load_seconds: (Date.now() - t0) / 1000, rows_per_s: report.rows_kept / ((Date.now() - t0) / 1000) };
-    counts = funnel(minePaths(table)).counts;
+    const paths = minePaths(table);
+    counts = funnel(paths).counts;
+    if (engine === 'memory-explore') {
+      // The views of `buypath mine --by category --scan --graph` (time to purchase included).
+      const t1 = Date.now();
+      exploreReport(paths, table, { by: 'category', scan: true, graph: true });
+      extra.explore_seconds = (Date.now() - t1) / 1000;
+    }
   } else if (engine === 'duckdb-engine') {
     counts = funnel((await minePathsDuckDB(file, { preset: 'buypath' })).paths).counts;
   } else {
