@@ -131,6 +131,18 @@ describe('event sequences, transition graph, step matrix and drill-down', () => 
     assert.deepEqual(byKey, { 'u1@0': 'click cart buy', [`u1@${8 * D}`]: 'click', 'u2@100': 'wish click click buy', 'u3@0': 'click wish' });
   });
 
+  test('impression mode: an unclicked impression is its own path; events of an impression without a click are in none', async () => {
+    const rows = ['i1,u1,p1,impression,0', 'i1,u1,p1,click,5', 'i1,u1,p1,cart,9', 'i2,u1,p2,impression,1', 'i3,u2,p1,impression,2', 'i3,u2,p1,cart,8']
+      .map((r) => { const f = r.split(','); return [...f.slice(0, 4), T0 + Number(f[4])].join(','); });
+    const { table, paths } = await mine('impression_id,user_id,item_id,event,ts', rows);
+    assert.equal(paths.mode, 'impression');
+    const e = eventColumns(table, paths);
+    const seqs = pathSequences(table, paths, e);
+    const seqOf = (p: number) => Array.from(seqs.rows.subarray(seqs.offsets[p], seqs.offsets[p + 1]), (i) => e.names[e.ev[i]]).join(' ');
+    const got = Array.from({ length: paths.n }, (_, p) => `${paths.users[paths.user[p]]}/${paths.items[paths.item[p]]}: ${seqOf(p)}`).sort();
+    assert.deepEqual(got, ['u1/p1: impression click cart', 'u1/p2: impression', 'u2/p1: impression']);
+  });
+
   test('directly-follows counts, probabilities and times by hand', async () => {
     const { table, paths } = await mine('user_id,item_id,event,ts', rows);
     const e = eventColumns(table, paths);
