@@ -6,8 +6,8 @@
  */
 import { Rng } from '../random';
 import { poisson } from '../stats/bootstrap';
-import { aucSorted, sortRows } from './auc';
-import { topKSorted } from './metrics';
+import { aucSorted, sortRows } from '../metrics/auc';
+import { topKSorted } from '../metrics/metrics';
 
 /** A metric of row weights over a fixed set of rows and scores. */
 export type WeightedMetric = (weights: Float64Array | null) => number;

@@ -10,13 +10,14 @@
 import { fitGbdt, gbdtData } from '../baseline/gbdt';
 import { fitModel, type Prepared } from '../train/pipeline';
 import type { Predictions } from '../train/predict';
-import type { EpochLog, ProgressMode } from '../train/trainer';
+import type { ProgressMode } from '../train/trainer';
+import type { EpochLog } from '../train/epoch-log';
 import type { FeatureOptions } from '../features/samples';
 import type { ModelName, ModelConfig } from '../models/model';
 import { COMPARE_DEFAULTS, MODEL_PRESETS } from '../defaults';
-import { rowsWhere } from './auc';
+import { rowsWhere } from '../metrics/auc';
 import { bootstrapUsers, weightedAuc, weightedGauc, weightedTopK, type DerivedStatistic, type WeightedMetric } from './bootstrap-users';
-import { calibration, logLoss } from './metrics';
+import { calibration, logLoss } from '../metrics/metrics';
 import { comparisonPairs, minimumDetectableDifference, pairedComparisons, pairedStatistics, PAIRED_METRICS, type MinimumDetectable, type PairedComparison } from './paired';
 import { correlation } from '../stats/power';
 

@@ -8,7 +8,7 @@ import type { ColumnTable } from 'arquero';
 import { loadEvents, type LoadOptions } from '../data/load-events';
 import { MINE_DEFAULTS } from '../defaults';
 import { OptionError } from '../errors';
-import { scoreModel, type ModelScores } from '../evaluate/model-scores';
+import { scoreModel, type ModelScores } from '../metrics/model-scores';
 import { trainingPaths } from '../features/sample-order';
 import type { FeatureOptions } from '../features/samples';
 import { minePaths, type MineOptions } from '../paths/mine-paths';

@@ -1,6 +1,6 @@
 /** Training curves: validation CVR log-loss (the early-stopping criterion) and validation CVR AUC per epoch, one line per model. */
 import { LAYOUT_DEFAULTS, type Figure } from './figure';
-import type { EpochLog } from '../train/trainer';
+import type { EpochLog } from '../train/epoch-log';
 
 const COLORS = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#72b7b2'];
 

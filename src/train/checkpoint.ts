@@ -12,7 +12,7 @@ import type * as TF from '@tensorflow/tfjs';
 import type { ConversionModel } from '../models/model';
 import type { RngState } from '../random';
 import { LoadError, OptionError } from '../errors';
-import type { EpochLog } from './trainer';
+import type { EpochLog } from './epoch-log';
 
 /** Write named tensors as `<prefix>.bin` + `<prefix>.json` (tfjs weight specs); each file replaced whole (written aside, then renamed). */
 export async function writeWeights(dir: string, prefix: string, tf: typeof TF, named: { name: string; tensor: TF.Tensor }[], extra: object = {}): Promise<void> {

@@ -13,7 +13,7 @@ import type { FeatureEncoder } from '../features/encoder';
 import type { FeatureOptions } from '../features/samples';
 import type { LoadOptions } from '../data/load-events';
 import { LoadError } from '../errors';
-import type { EpochLog } from './trainer';
+import type { EpochLog } from './epoch-log';
 import { assignWeights, readWeights, writeWeights } from './checkpoint';
 
 /** What `model.json` holds besides the weights manifest. */

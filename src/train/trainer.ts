@@ -10,13 +10,14 @@
 import type * as TF from '@tensorflow/tfjs';
 import { Rng } from '../random';
 import type { ConversionModel } from '../models/model';
-import { scoreModel } from '../evaluate/model-scores';
-import { rowsWhere } from '../evaluate/auc';
-import { logLoss } from '../evaluate/metrics';
+import { scoreModel } from '../metrics/model-scores';
+import { rowsWhere } from '../metrics/auc';
+import { logLoss } from '../metrics/metrics';
 import { OptionError } from '../errors';
 import { Batcher, disposeBatch, type TrainData } from './data';
 import { predict } from './predict';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint';
+import type { EpochLog } from './epoch-log';
 
 /** How training reports progress; see `TrainLoopOptions.progress`. */
 export type ProgressMode = 'auto' | 'bar' | 'live' | 'lines' | 'none';
@@ -26,21 +27,6 @@ export function resolveProgress(mode: ProgressMode | undefined): Exclude<Progres
   if (mode && mode !== 'auto') return mode;
   if (process.stdout.isTTY) return 'bar';
   return process.env.JPY_PARENT_PID !== undefined ? 'live' : 'lines';
-}
-
-/** Per-epoch record. */
-export interface EpochLog {
-  epoch: number;
-  train_loss: number;
-  /** The model's own loss on the validation rows (ESM2/ESMM: over impressions, mostly the CTR term). */
-  val_loss: number;
-  /** Log-loss of pCVR on the clicked validation rows (all rows in click space): the early-stopping criterion of every model. */
-  val_cvr_logloss: number;
-  /** CVR AUC on clicked validation rows, CTCVR AUC on all validation rows (NaN when not measurable). */
-  val_cvr_auc: number;
-  val_ctcvr_auc: number;
-  samples_per_s: number;
-  seconds: number;
 }
 
 /** Options of `train`. */
