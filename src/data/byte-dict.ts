@@ -8,7 +8,10 @@
  * key-groups.ts for impression ids.
  */
 import type { Dictionary } from './event-log';
-import { bytesNeedTrim, decodeBytes, hashBytes, hashInline, inlineNeedsTrim, isValid, MASK_A, MASK_B, MASK_C, valueBytes, type RawVector } from './duck-strings';
+import * as ds from './duck-strings';
+import type { RawVector } from './duck-strings';
+// Local bindings: hot loops call these millions of times (no module-namespace lookups).
+const { bytesNeedTrim, decodeBytes, hashBytes, hashInline, inlineNeedsTrim, isValid, MASK_A, MASK_B, MASK_C, valueBytes } = ds;
 
 /** A growing dictionary of byte strings with dense codes. */
 export class ByteDict implements Dictionary {

@@ -11,11 +11,12 @@
 import { statSync } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { LoadError } from '../errors';
-import { sqlString } from './duckdb';
+import { openDuckDB, sqlString } from './duckdb';
+import { decodeBytes, isValid, rawVector, valueBytes } from './duck-strings';
 import { layoutFor, looksLikeHeader, type ResolvedLoadOptions, type RowLayout } from './load-options';
 import { REQUIRED_COLUMNS } from './schema';
 import { formatFromName, isGzip, isParquet, readLineBatches, sniffFormat, splitDelimited, type FileFormat } from './text-reader';
-import { detectTimestampFormat, TS_MAX, TS_MIN, type TimestampFormat } from './timestamps';
+import { detectTimestampFormat, type TimestampFormat } from './timestamps';
 
 const TS_SAMPLE = 1000;
 /** Whitespace as JavaScript's trim() sees it, as an RE2 class body. */
@@ -37,12 +38,14 @@ export interface Source {
   tsFormat: TimestampFormat;
   /** Physical line of the header (0: none); earlier lines are blank. */
   headerLine: number;
-  /** The streaming query; its columns: k, nf, u, i, e, t, tr, then p (impression), x0… (features) or fh, raw (JSONL). */
+  /** The streaming query; its columns: k, nf, u, i, e, t, tr, then p (impression), x0… (features, when read), raw (JSONL); see streamSql. */
   sql: string;
   /** Whether stream position + 1 is the line number (text) or the row number (Parquet: no blank lines, no header). */
   text: boolean;
   /** File bytes per row, estimated from the first lines (sizes the columns once). */
   bytesPerLine: number;
+  /** Field delimiter (CSV/TSV). */
+  delim: string;
 }
 
 const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
@@ -74,35 +77,18 @@ function csvFields(delim: string): string {
 
 /**
  * The streamed columns over field expressions `at(index)` (0-based source columns), around an
- * inner query `from` that has `k` and `nf`: u, i, e, t (epoch seconds within 1990–2100, else
- * null; ISO-8601 text is parsed by the caller), tr (the raw ts where t is null), p, x0… or fh.
+ * inner query `from` that has `k` and `nf`: u, i, e, t (a number-like ts as a number, before the
+ * unit and range checks, which are the caller's; the text of ISO-8601 ones), tr (the raw ts), p,
+ * x0…. Each expression appears once: DuckDB would evaluate a repeated one once per use.
  */
 function streamSql(layout: RowLayout, f: TimestampFormat, features: boolean, at: (i: number) => string, from: string, extra = ''): string {
-  const inner = [`k`, `nf`, `${at(layout.user)} AS u`, `${at(layout.item)} AS i`, `${at(layout.event)} AS e`, `${at(layout.ts)} AS traw`];
-  const div = f === 'epoch_ms' ? ' / 1e3' : f === 'epoch_us' ? ' / 1e6' : '';
-  if (f !== 'iso8601') inner.push(`CASE WHEN regexp_full_match(${at(layout.ts)}, '${NUMBER_RE}') THEN TRY_CAST(${at(layout.ts)} AS DOUBLE)${div} END AS tv`);
-  const outer = ['k', 'nf', 'u', 'i', 'e'];
-  if (f === 'iso8601') outer.push('traw AS t', 'NULL::VARCHAR AS tr');
-  else {
-    const ok = `tv >= ${TS_MIN} AND tv < ${TS_MAX}`;
-    outer.push(`CASE WHEN ${ok} THEN tv END AS t`, `CASE WHEN ${ok} THEN NULL ELSE traw END AS tr`);
-  }
-  if (layout.impression >= 0) {
-    inner.push(`${at(layout.impression)} AS p`);
-    outer.push('p');
-  }
-  if (features) {
-    layout.features.forEach((x, j) => inner.push(`${at(x.index)} AS x${j}`));
-    layout.features.forEach((_, j) => outer.push(`x${j}`));
-  } else if (layout.features.length) {
-    inner.push(`hash(${layout.features.map((x) => `coalesce(${at(x.index)}, '')`).join(', ')}) AS fh`);
-    outer.push('fh');
-  }
-  if (extra) {
-    inner.push(extra);
-    outer.push('raw');
-  }
-  return `SELECT ${outer.join(', ')} FROM (SELECT ${inner.join(', ')} FROM (${from}))`;
+  const ts = at(layout.ts);
+  const cols = [`k`, `nf`, `${at(layout.user)} AS u`, `${at(layout.item)} AS i`, `${at(layout.event)} AS e`];
+  cols.push(f === 'iso8601' ? `${ts} AS t` : `CASE WHEN regexp_full_match(${ts}, '${NUMBER_RE}') THEN TRY_CAST(${ts} AS DOUBLE) END AS t`, `${ts} AS tr`);
+  if (layout.impression >= 0) cols.push(`${at(layout.impression)} AS p`);
+  if (features) layout.features.forEach((x, j) => cols.push(`${at(x.index)} AS x${j}`));
+  if (extra) cols.push(extra);
+  return `SELECT ${cols.join(', ')} FROM (${from})`;
 }
 
 function lineReader(path: string, gzip: boolean): string {
@@ -164,7 +150,7 @@ export async function openSource(con: DuckDBConnection, path: string, o: Resolve
         WHEN len(f) <> ${columns.length} THEN (CASE WHEN ${blank} THEN 1 ELSE 2 END) ELSE 0 END)::UTINYINT AS k, len(f)::INTEGER AS nf, f
       FROM (SELECT l, ${csvFields(delim)} AS f FROM ${lineReader(path, gzip)})`;
     const sql = streamSql(layout, tsFormat, features, (i) => `f[${i + 1}]`, from);
-    return { format, gzip, header, columns, layout, mapping, tsFormat, headerLine: header ? firstLine : 0, sql, text: true, bytesPerLine };
+    return { format, gzip, header, columns, layout, mapping, tsFormat, headerLine: header ? firstLine : 0, sql, text: true, bytesPerLine, delim };
   }
   const { layout, mapping } = layoutFor(path, columns, o.rename, o.drop);
   const tsFormat = o.tsFormat ?? detectTimestampFormat(samples) ?? 'epoch_s';
@@ -172,7 +158,7 @@ export async function openSource(con: DuckDBConnection, path: string, o: Resolve
   const from = `SELECT (CASE WHEN l IS NULL THEN 1 WHEN f IS NOT NULL THEN 0 WHEN regexp_full_match(l, '[${WS}]*') THEN 1 ELSE 3 END)::UTINYINT AS k, 0 AS nf, f, l
     FROM (SELECT l, CASE WHEN json_valid(l) THEN (CASE WHEN json_type(l) = 'OBJECT' THEN json_extract_string(l, [${paths.join(', ')}]) END) END AS f FROM ${lineReader(path, gzip)})`;
   const sql = streamSql(layout, tsFormat, features, (i) => `f[${i + 1}]`, from, 'CASE WHEN f IS NULL THEN l END AS raw');
-  return { format, gzip, header, columns, layout, mapping, tsFormat, headerLine: 0, sql, text: true, bytesPerLine };
+  return { format, gzip, header, columns, layout, mapping, tsFormat, headerLine: 0, sql, text: true, bytesPerLine, delim: ',' };
 }
 
 async function parquetSource(con: DuckDBConnection, path: string, o: ResolvedLoadOptions, features: boolean): Promise<Source> {
@@ -185,5 +171,44 @@ async function parquetSource(con: DuckDBConnection, path: string, o: ResolvedLoa
   const sql = streamSql(layout, tsFormat, features, at, `SELECT 0::UTINYINT AS k, 0 AS nf, * FROM ${from}`);
   const rows = Number((await con.runAndReadAll(`SELECT count(*)::DOUBLE AS n FROM ${from}`)).getRowObjects()[0].n);
   const bytesPerLine = statSync(path).size / Math.max(1, rows);
-  return { format: 'parquet', gzip: false, header: true, columns, layout, mapping, tsFormat, headerLine: 0, sql, text: false, bytesPerLine };
+  return { format: 'parquet', gzip: false, header: true, columns, layout, mapping, tsFormat, headerLine: 0, sql, text: false, bytesPerLine, delim: ',' };
+}
+
+/**
+ * Feature values (trimmed text, '' for blank) of the given lines (row numbers for Parquet):
+ * a second pass over the file, for the few rows whose other fields match another row's
+ * when the features were not read.
+ */
+export async function featureValues(path: string, src: Source, lines: number[]): Promise<Map<number, string[]>> {
+  const want = new Set(lines);
+  const out = new Map<number, string[]>();
+  const names = src.layout.features.map((f) => src.columns[f.index]);
+  const con = await openDuckDB();
+  try {
+    const sql = src.format === 'parquet'
+      ? `SELECT ${names.map((n) => `CAST(${q(n)} AS VARCHAR)`).join(', ')} FROM read_parquet(${sqlString(path)})`
+      : `SELECT l FROM ${lineReader(path, src.gzip)}`;
+    const result = await con.stream(sql);
+    let pos = 0;
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      const cols = Array.from({ length: chunk.columnCount }, (_, c) => rawVector(chunk.chunk, c, chunk.rowCount, 16));
+      for (let r = 0; r < chunk.rowCount; r++) {
+        if (!want.has(++pos)) continue;
+        const text = (c: number) => (isValid(cols[c], r) ? decodeBytes(valueBytes(cols[c].data, cols[c].words, r)) : '');
+        if (src.format === 'parquet') out.set(pos, names.map((_, j) => text(j).trim()));
+        else if (src.format === 'jsonl') {
+          const obj = JSON.parse(text(0));
+          out.set(pos, names.map((n) => (obj[n] === null || obj[n] === undefined ? '' : String(obj[n])).trim()));
+        } else {
+          const f = splitDelimited(text(0), src.delim)!;
+          out.set(pos, src.layout.features.map((x) => (f[x.index] ?? '').trim()));
+        }
+      }
+    }
+  } finally {
+    con.closeSync();
+  }
+  return out;
 }

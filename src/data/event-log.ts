@@ -75,6 +75,40 @@ export interface EventLog {
   groups?: RowGroups;
 }
 
+/** A dictionary seen through a list of codes: code k is `base` code `codes[k]`. */
+export class MappedDict implements Dictionary {
+  constructor(private readonly base: Dictionary, private readonly codes: Int32Array) {}
+  get size(): number {
+    return this.codes.length;
+  }
+  get(code: number): string {
+    return this.base.get(this.codes[code]);
+  }
+  values(): string[] {
+    return Array.from(this.codes, (c) => this.base.get(c));
+  }
+}
+
+/**
+ * Renumber codes (in place) in order of first appearance, keeping only values that appear;
+ * returns the matching dictionary.
+ */
+export function compactCodes(codes: Int32Array, dict: Dictionary): Dictionary {
+  const next = new Int32Array(dict.size).fill(-1);
+  const kept: number[] = [];
+  for (let i = 0; i < codes.length; i++) {
+    const c = codes[i];
+    if (c < 0) continue;
+    let k = next[c];
+    if (k < 0) {
+      k = next[c] = kept.length;
+      kept.push(c);
+    }
+    codes[i] = k;
+  }
+  return new MappedDict(dict, Int32Array.from(kept));
+}
+
 /** Encode any column of values to codes (null, undefined and '' become -1 when `blank` is true). */
 export function encodeValues(values: ArrayLike<unknown>, blank = false): { codes: Int32Array; dict: StringDict } {
   const map = new Map<unknown, number>();

@@ -6,7 +6,10 @@
  * own. A plain dictionary (byte-dict.ts) would miss the cache on every row.
  */
 import type { Dictionary } from './event-log';
-import { bytesNeedTrim, decodeBytes, hashBytes, hashInline, inlineNeedsTrim, isValid, MASK_A, MASK_B, MASK_C, valueBytes, type RawVector } from './duck-strings';
+import * as ds from './duck-strings';
+import type { RawVector } from './duck-strings';
+// Local bindings: hot loops call these millions of times (no module-namespace lookups).
+const { bytesNeedTrim, decodeBytes, hashBytes, hashInline, inlineNeedsTrim, isValid, MASK_A, MASK_B, MASK_C, valueBytes } = ds;
 
 const BUCKET_BITS = 10;
 const WORDS = 5; // row, length, three inline words (long values: length, offset into `long`)

@@ -7,11 +7,14 @@
 import type { DuckDBDataChunk } from '@duckdb/node-api';
 import { ByteDict } from './byte-dict';
 import type { Source } from './duck-source';
-import { decodeBytes, isValid, rawVector, valueBytes, type RawVector } from './duck-strings';
+import * as ds from './duck-strings';
+import type { RawVector } from './duck-strings';
+// Local bindings: hot loops call these millions of times (no module-namespace lookups).
+const { decodeBytes, isValid, rawVector, valueBytes } = ds;
 import { KeyGroups } from './key-groups';
 import type { ProblemCollector } from './load-report';
 import { DEFAULT_EVENT_MAP, FUNNEL_EVENTS, KNOWN_ACTIONS } from './schema';
-import { parseTimestamp } from './timestamps';
+import { parseTimestamp, TS_MAX, TS_MIN } from './timestamps';
 
 /** A typed array that grows. */
 export class Grow<T extends Int32Array | Float64Array | Uint8Array> {
@@ -38,7 +41,7 @@ export class Grow<T extends Int32Array | Float64Array | Uint8Array> {
 export interface BuilderOptions {
   eventMap: Record<string, string>;
   actions: readonly string[];
-  /** Read feature columns (otherwise a hash of them, for duplicates). */
+  /** Read feature columns. */
   features: boolean;
   /** Rows expected (sizes the columns once). */
   expectRows: number;
@@ -63,8 +66,6 @@ export class LogBuilder {
   readonly ts: Grow<Float64Array>;
   readonly line: Grow<Int32Array>;
   readonly featureCodes: Grow<Int32Array>[];
-  /** Hash of the raw feature values (two words per row), when features are not read. */
-  readonly featureHash: Grow<Int32Array> | null;
   /** Canonical event names, in order of first appearance; event codes index them. */
   readonly events: string[] = [];
   /** Per raw event code: canonical code, -2 unknown, -1 not looked up yet. */
@@ -88,10 +89,8 @@ export class LogBuilder {
     this.event = new Grow(new Uint8Array(cap));
     this.ts = new Grow(new Float64Array(cap));
     this.line = new Grow(new Int32Array(cap));
-    const nf = src.layout.features.length;
     this.featureDicts = opts.features ? src.layout.features.map(() => new ByteDict()) : [];
     this.featureCodes = opts.features ? src.layout.features.map(() => new Grow(new Int32Array(cap))) : [];
-    this.featureHash = !opts.features && nf ? new Grow(new Int32Array(2 * cap)) : null;
     this.impressions = src.layout.impression >= 0 ? new KeyGroups() : null;
     this.isoTs = src.tsFormat === 'iso8601' ? new ByteDict() : null;
   }
@@ -139,15 +138,16 @@ export class LogBuilder {
   /** Classify and keep the rows of one chunk. */
   add(chunk: DuckDBDataChunk): void {
     const rows = chunk.rowCount, raw = chunk.chunk, L = this.src.layout, P = this.problems;
-    const K = rawVector(raw, 0, rows, 1).data, NF = rawVector(raw, 1, rows, 4).words;
+    const K = rawVector(raw, 0, rows, 1).data;
+    let NF: Int32Array | null = null, TR: RawVector | null = null; // read only when a row needs them
     const U = rawVector(raw, 2, rows, 16), I = rawVector(raw, 3, rows, 16), E = rawVector(raw, 4, rows, 16);
     const iso = this.isoTs !== null;
-    const T = rawVector(raw, 5, rows, iso ? 16 : 8), TR = rawVector(raw, 6, rows, 16);
+    const T = rawVector(raw, 5, rows, iso ? 16 : 8);
     const tsv = iso ? null : new Float64Array(T.data.buffer, T.data.byteOffset, rows);
+    const div = this.src.tsFormat === 'epoch_ms' ? 1e3 : this.src.tsFormat === 'epoch_us' ? 1e6 : 1;
     let col = 7;
     const Pimp = L.impression >= 0 ? rawVector(raw, col++, rows, 16) : null;
     const X = this.opts.features ? L.features.map(() => rawVector(raw, col++, rows, 16)) : [];
-    const FH = this.featureHash ? rawVector(raw, col++, rows, 8) : null;
     const RAW = this.src.format === 'jsonl' ? rawVector(raw, col++, rows, 16) : null;
     this.user.reserve(this.n + rows);
     this.item.reserve(this.n + rows);
@@ -155,7 +155,6 @@ export class LogBuilder {
     this.ts.reserve(this.n + rows);
     this.line.reserve(this.n + rows);
     for (const g of this.featureCodes) g.reserve(this.n + rows);
-    this.featureHash?.reserve(2 * (this.n + rows));
     const header = this.src.headerLine;
     for (let r = 0; r < rows; r++) {
       const line = ++this.lineNo;
@@ -170,6 +169,7 @@ export class LogBuilder {
       }
       this.rowsRead++;
       if (k === 2) {
+        NF ??= rawVector(raw, 1, rows, 4).words;
         P.add('malformed_line', line, `${NF[r]} fields where the header has ${this.src.columns.length}`);
         continue;
       }
@@ -188,9 +188,14 @@ export class LogBuilder {
         P.add('unknown_event', line, re >= 0 ? `event "${this.rawEvents.get(re)}" is not in the vocabulary` : 'event is blank');
         continue;
       }
-      const t = iso ? this.isoSeconds(T, r) : isValid(T, r) ? tsv![r] : NaN;
+      let t: number;
+      if (iso) t = this.isoSeconds(T, r);
+      else {
+        t = isValid(T, r) ? tsv![r] / div : NaN;
+        if (!(t >= TS_MIN && t < TS_MAX)) t = NaN;
+      }
       if (Number.isNaN(t)) {
-        const rawTs = iso ? (this.isoTs!.code(T, r) >= 0 ? this.isoTs!.get(this.isoTs!.code(T, r)) : '') : stringAt(TR, r);
+        const rawTs = iso ? stringAt(T, r) : stringAt((TR ??= rawVector(raw, 6, rows, 16)), r);
         P.add('bad_timestamp', line, `ts "${rawTs}" is not ${this.src.tsFormat} between 1990 and 2100`);
         continue;
       }
@@ -207,12 +212,6 @@ export class LogBuilder {
         const g = this.featureCodes[j];
         g.data[row] = this.featureDicts[j].code(X[j], r);
         g.n = row + 1;
-      }
-      if (FH) {
-        const h = this.featureHash!;
-        h.data[2 * row] = FH.words[2 * r];
-        h.data[2 * row + 1] = FH.words[2 * r + 1];
-        h.n = 2 * row + 2;
       }
     }
   }

@@ -100,20 +100,19 @@ function maxCode(codes: Int32Array): number {
 }
 
 /**
- * Exact duplicates (same user, item, event, ts, impression id and features; `featureHash`:
- * two words per row standing for the features when they were not read) after their first
- * occurrence, recorded in line order. Returns the rows to drop, or null when there are none.
+ * Exact duplicates (same user, item, event, ts, impression id and features) after their first
+ * occurrence: pairs [row, first occurrence], in line order. `sameRest` compares what the log does
+ * not hold (features that were not read); without it, features read as codes are compared.
  */
-export function findDuplicates(log: EventLog, groups: RowGroups, featureHash: Int32Array | null, problems: ProblemCollector): Uint8Array | null {
+export function findDuplicates(log: EventLog, groups: RowGroups, sameRest?: (a: number, b: number) => boolean): [number, number][] {
   const { order, offsets } = groups;
   const same = (a: number, b: number): boolean => {
     if (log.user[a] !== log.user[b] || log.item[a] !== log.item[b] || log.event[a] !== log.event[b]) return false;
     if (log.impression && log.impression[a] !== log.impression[b]) return false;
-    if (featureHash && (featureHash[2 * a] !== featureHash[2 * b] || featureHash[2 * a + 1] !== featureHash[2 * b + 1])) return false;
     for (const f of log.features) {
       if (f.codes ? f.codes[a] !== f.codes[b] : !Object.is(f.values![a], f.values![b])) return false;
     }
-    return true;
+    return sameRest ? sameRest(a, b) : true;
   };
   let drop: Uint8Array | null = null;
   const found: [number, number][] = [];
@@ -121,7 +120,7 @@ export function findDuplicates(log: EventLog, groups: RowGroups, featureHash: In
     const e = offsets[g + 1];
     for (let p = offsets[g] + 1; p < e; p++) {
       const i = order[p];
-      // Earlier rows of the same second and event (the group is sorted by ts, then event rank).
+      // Earlier rows of the same second (the group is sorted by ts, then event rank).
       for (let q = p - 1; q >= offsets[g] && log.ts[order[q]] === log.ts[i]; q--) {
         const j = order[q];
         if (drop?.[j] || !same(i, j)) continue;
@@ -131,8 +130,17 @@ export function findDuplicates(log: EventLog, groups: RowGroups, featureHash: In
       }
     }
   }
-  found.sort((a, b) => log.line[a[0]] - log.line[b[0]]);
-  for (const [i, j] of found) problems.add('duplicate', log.line[i], `exact duplicate of line ${log.line[j]}`);
+  return found.sort((a, b) => log.line[a[0]] - log.line[b[0]]);
+}
+
+/** Record duplicates in the load report and return the rows to drop (null when none). */
+export function recordDuplicates(log: EventLog, pairs: [number, number][], problems: ProblemCollector): Uint8Array | null {
+  if (!pairs.length) return null;
+  const drop = new Uint8Array(log.n);
+  for (const [i, j] of pairs) {
+    drop[i] = 1;
+    problems.add('duplicate', log.line[i], `exact duplicate of line ${log.line[j]}`);
+  }
   return drop;
 }
 

@@ -10,10 +10,11 @@ import { existsSync, statSync } from 'node:fs';
 import { LoadError } from '../errors';
 import { openDuckDB, sqlString } from './duckdb';
 import { openSource, type Source } from './duck-source';
-import type { EventLog, FeatureColumn } from './event-log';
+import { compactCodes, type EventLog, type FeatureColumn } from './event-log';
 import { resolveLoadOptions, type LoadOptions } from './load-options';
 import { LogBuilder } from './log-builder';
-import { dropRows, findDuplicates, groupRows, isNumericFeature } from './log-finish';
+import { dropRows, findDuplicates, groupRows, isNumericFeature, recordDuplicates } from './log-finish';
+import { featureValues } from './duck-source';
 import { ProblemCollector, type LoadReport } from './load-report';
 import { eventRank } from './schema';
 
@@ -75,10 +76,22 @@ export async function readEvents(path: string, options: ReadOptions = {}): Promi
   let log = assemble(b, src, options.impressionValues ?? features);
   let groups = groupRows(log, log.impression ? 'impression' : 'user-item');
   if (o.dedupe) {
-    const drop = findDuplicates(log, groups, b.featureHash?.view() ?? null, problems);
+    let pairs = findDuplicates(log, groups);
+    if (pairs.length && !features && src.layout.features.length) {
+      // Features were not read: compare them, as text, on the rows that agree on everything else.
+      const rows = [...new Set(pairs.flat())];
+      const values = await featureValues(path, src, rows.map((r) => log.line[r]));
+      const text = new Map(rows.map((r) => [r, JSON.stringify(values.get(log.line[r]))]));
+      pairs = findDuplicates(log, groups, (a, b) => text.get(a) === text.get(b));
+    }
+    const drop = recordDuplicates(log, pairs, problems);
     if (drop) ({ log, groups } = dropRows(log, groups, drop));
   }
   log.groups = groups;
+  // Dictionaries of the kept rows only, in order of first appearance (as the table's columns have them).
+  log.users = compactCodes(log.user, log.users);
+  log.items = compactCodes(log.item, log.items);
+  for (const f of log.features) f.dict = compactCodes(f.codes!, f.dict!);
   const types: Record<string, 'categorical' | 'numeric'> = {};
   log.features = log.features.map((f) => {
     const values = f.dict!.values();

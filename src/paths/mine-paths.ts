@@ -1,14 +1,19 @@
 /**
- * Mine click-to-buy paths from a canonical event table with one typed-array
- * pass: encode ids, bucket rows by path key (counting sort), order each
- * bucket by time, apply the path rules (walk.ts).
+ * Mine click-to-buy paths from an event log in typed columns (data/event-log.ts)
+ * with one pass: rows bucketed by path key (the reader's grouping when it
+ * matches the mode, else a counting sort), each bucket in time order, the path
+ * rules applied (walk.ts). The one miner: small tables and logs larger than
+ * memory (paths/mine-duckdb.ts, in user partitions) go through it.
  */
 import type { ColumnTable } from 'arquero';
 import { MINE_DEFAULTS, withDefaults } from '../defaults';
 import { OptionError } from '../errors';
+import { eventLogOf, type EventLog } from '../data/event-log';
+import { logOfTable } from '../data/load-events';
+import { groupRows } from '../data/log-finish';
 import { isAction } from '../data/schema';
 import { PathSetBuilder, type PathSet } from './path-set';
-import { CODE, PathWalker, tieRank } from './walk';
+import { CODE, PathWalker } from './walk';
 
 /** Options of `minePaths`. */
 export interface MineOptions {
@@ -18,6 +23,8 @@ export interface MineOptions {
   window?: number | string;
   /** Actions before the first click of their item: `attach` to that click's path (default) or `drop`. */
   preClick?: 'attach' | 'drop';
+  /** Whether paths point at their rows of the log (`PathSet.row`, for features; default true). */
+  rows?: boolean;
 }
 
 /** Parse a window such as `7d`, `12h`, `30m`, `45s` or a number of seconds. */
@@ -31,121 +38,123 @@ export function parseWindow(w: number | string): number {
   return Number(m[1]) * unit;
 }
 
-function encode(values: ArrayLike<unknown>): { codes: Int32Array; dict: string[] } {
-  const map = new Map<unknown, number>();
-  const dict: string[] = [];
-  const codes = new Int32Array(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    let c = map.get(v);
-    if (c === undefined) {
-      c = dict.length;
-      map.set(v, c);
-      dict.push(v === null || v === undefined ? '' : String(v));
-    }
-    codes[i] = c;
-  }
-  return { codes, dict };
-}
-
-/** Rows ordered by group, and by (ts, tie rank) within a group; returns order and group offsets. */
-function groupOrder(group: Int32Array, nGroups: number, ts: Float64Array, rank: Uint8Array): { order: Int32Array; offsets: Int32Array } {
-  const offsets = new Int32Array(nGroups + 1);
-  let valid = 0;
-  for (let i = 0; i < group.length; i++) if (group[i] >= 0) { offsets[group[i] + 1]++; valid++; }
-  for (let g = 0; g < nGroups; g++) offsets[g + 1] += offsets[g];
-  const fill = offsets.slice(0, nGroups);
-  const order = new Int32Array(valid);
-  for (let i = 0; i < group.length; i++) if (group[i] >= 0) order[fill[group[i]]++] = i;
-  const before = (a: number, b: number) => ts[a] < ts[b] || (ts[a] === ts[b] && (rank[a] < rank[b] || (rank[a] === rank[b] && a < b)));
-  for (let g = 0; g < nGroups; g++) {
-    const s = offsets[g], e = offsets[g + 1];
-    for (let p = s + 1; p < e; p++) {
-      // Insertion sort: buckets are small and usually already in time order.
-      const x = order[p];
-      let q = p - 1;
-      while (q >= s && before(x, order[q])) { order[q + 1] = order[q]; q--; }
-      order[q + 1] = x;
-    }
-  }
-  return { order, offsets };
-}
-
-/** Post-click action names in a table, most frequent first (at most 32). */
-function actionNames(events: string[]): string[] {
-  const counts = new Map<string, number>();
-  for (const e of events) if (isAction(e)) counts.set(e, (counts.get(e) ?? 0) + 1);
-  const names = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([k]) => k);
+/** Post-click action names of a log, most frequent first (at most 32). */
+function actionNames(log: EventLog): string[] {
+  const perCode = new Float64Array(log.events.length);
+  for (let i = 0; i < log.n; i++) perCode[log.event[i]]++;
+  const names = log.events.map((e, c) => [e, perCode[c]] as const).filter(([e, c]) => c > 0 && isAction(e))
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([k]) => k);
   if (names.length > 32) {
     throw new OptionError(`minePaths: expected at most 32 post-click action names, got ${names.length} (${names.slice(0, 8).join(', ')}, …). Map rare actions together with the eventMap load option.`);
   }
   return names;
 }
 
-/** Mine the paths of a canonical event table (as returned by `loadEvents`). */
-export function minePaths(table: ColumnTable, options: MineOptions = {}): PathSet {
+/** Options of `minePathsOf` beyond the path rules. */
+export interface WalkLogOptions {
+  /** Paths already mined (other partitions of the same log): the new ones are added to it. */
+  into?: PathSetBuilder;
+  /** Map the log's user / item codes to these (partitions share one dictionary); identity when absent. */
+  userCode?: Int32Array;
+  itemCode?: Int32Array;
+  /** Whether table rows can be pointed at (false for partitions: rows are partition-local). */
+  rows?: boolean;
+}
+
+/** Mined paths before `finish`: the builder and what `finish` needs besides. */
+export interface WalkedLog {
+  builder: PathSetBuilder;
+  mode: 'impression' | 'user-item';
+  window: number;
+  preClick: 'attach' | 'drop';
+  hasImpressions: boolean;
+  events: number;
+  end: number;
+}
+
+/** Resolve the mining options against a log (mode, window, rule). */
+export function mineSettings(log: EventLog, options: MineOptions) {
   const o = withDefaults(MINE_DEFAULTS, options);
   const window = parseWindow(o.window);
   if (o.preClick !== 'attach' && o.preClick !== 'drop') {
     throw new OptionError(`preClick: expected "attach" or "drop", got "${o.preClick}".`);
   }
-  const n = table.numRows();
-  const eventCol = table.array('event') as string[];
-  const ts = Float64Array.from(table.array('ts') as ArrayLike<number>);
-  const hasImpCol = table.columnNames().includes('impression_id');
+  const hasImpCol = log.impression !== null;
   const mode = o.mode === 'auto' ? (hasImpCol ? 'impression' : 'user-item') : o.mode;
   if (mode === 'impression' && !hasImpCol) {
     throw new OptionError('minePaths mode "impression": expected an impression_id column, got none. Use mode "user-item" (paths per user and item within a window) or load a log with impression ids.');
   }
-  const actions = actionNames(eventCol);
+  return { window, preClick: o.preClick, mode: mode as 'impression' | 'user-item' };
+}
+
+/**
+ * Walk one log (or one partition of a log) through the path rules. `actions`: the post-click
+ * actions in mask order (the whole log's, for partitions); `hasImpressions`: whether the whole
+ * log has impression events.
+ */
+export function walkLog(log: EventLog, settings: ReturnType<typeof mineSettings>, actions: string[], hasImpressions: boolean, w: WalkLogOptions = {}): WalkedLog {
+  const { window, preClick, mode } = settings;
   const codeOf = new Map<string, number>([['impression', CODE.IMPRESSION], ['click', CODE.CLICK], ['buy', CODE.BUY]]);
   actions.forEach((a, k) => codeOf.set(a, CODE.ACTION0 + k));
+  const table = Uint8Array.from(log.events, (e) => codeOf.get(e) ?? 255);
+  const n = log.n;
   const ev = new Uint8Array(n);
-  const rank = new Uint8Array(n);
-  let hasImpressions = false;
-  for (let i = 0; i < n; i++) {
-    ev[i] = codeOf.get(eventCol[i])!;
-    rank[i] = tieRank(ev[i]);
-    if (ev[i] === CODE.IMPRESSION) hasImpressions = true;
+  for (let i = 0; i < n; i++) ev[i] = table[log.event[i]];
+  const rows = w.rows ?? true;
+  const groups = log.groups?.by === mode ? log.groups : groupRows(log, mode);
+  const { order, offsets } = groups;
+  // At most one path per impression group; in user-item mode, per click or impression.
+  let expect = offsets.length - 1;
+  if (mode === 'user-item') {
+    expect = 0;
+    for (let i = 0; i < n; i++) if (ev[i] <= CODE.CLICK) expect++;
   }
-  const users = encode(table.array('user_id') as ArrayLike<unknown>);
-  const items = encode(table.array('item_id') as ArrayLike<unknown>);
-  const builder = new PathSetBuilder(actions);
-  let group: Int32Array, nGroups: number, keyOf: (g: number, j: number) => string;
+  const builder = w.into ?? new PathSetBuilder(actions, expect);
+  const uc = w.userCode, ic = w.itemCode;
+  const userName = (u: number) => log.users.get(u), itemName = (i: number) => log.items.get(i);
   if (mode === 'impression') {
-    const imp = table.array('impression_id') as ArrayLike<unknown>;
-    const enc = encode(imp);
-    const blank = enc.dict.indexOf('');
-    group = enc.codes;
-    if (blank >= 0) {
-      for (let i = 0; i < n; i++) if (group[i] === blank) { group[i] = -1; builder.anomaly('no_impression_id', () => `${users.dict[users.codes[i]]}/${items.dict[items.codes[i]]}`); }
-    }
-    nGroups = enc.dict.length;
-    keyOf = (g) => `impression ${enc.dict[g]}`;
-  } else {
-    const pairs = new Map<number, number>();
-    const nItems = items.dict.length;
-    group = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      const k = users.codes[i] * nItems + items.codes[i];
-      let g = pairs.get(k);
-      if (g === undefined) pairs.set(k, (g = pairs.size));
-      group[i] = g;
-    }
-    nGroups = pairs.size;
-    keyOf = (_g, j) => `user ${users.dict[users.codes[j]]}, item ${items.dict[items.codes[j]]}`;
+    for (let i = 0; i < n; i++) if (log.impression![i] < 0) builder.anomaly('no_impression_id', () => `${userName(log.user[i])}/${itemName(log.item[i])}`);
   }
-  const { order, offsets } = groupOrder(group, nGroups, ts, rank);
-  const walker = new PathWalker(builder, { window, preClick: o.preClick, hasImpressions, rows: true });
-  for (let g = 0; g < nGroups; g++) {
+  // One key function for every group: it reads the group being walked (examples are taken during the walk).
+  let curG = 0, curJ = 0;
+  const key = mode === 'impression'
+    ? () => (log.impressions ? `impression ${log.impressions.get(log.impression![curJ])}` : `impression on line ${log.line[curJ]}`)
+    : () => `user ${userName(log.user[curJ])}, item ${itemName(log.item[curJ])}`;
+  const walker = new PathWalker(builder, { window, preClick, hasImpressions, rows });
+  let events = 0, end = -Infinity;
+  for (let g = 0; g + 1 < offsets.length; g++) {
     const s = offsets[g], e = offsets[g + 1];
     if (s === e) continue;
     const j = order[s];
-    const key = () => keyOf(g, j);
-    if (mode === 'impression') walker.walkImpression(users.codes[j], items.codes[j], key, ev, ts, order, s, e);
-    else walker.walkUserItem(users.codes[j], items.codes[j], key, ev, ts, order, s, e);
+    if (mode === 'impression' && log.impression![j] < 0) continue;
+    curG = g;
+    curJ = j;
+    const u = uc ? uc[log.user[j]] : log.user[j], it = ic ? ic[log.item[j]] : log.item[j];
+    if (mode === 'impression') walker.walkImpression(u, it, key, ev, log.ts, order, s, e);
+    else walker.walkUserItem(u, it, key, ev, log.ts, order, s, e);
+    events += e - s;
+    for (let p = s; p < e; p++) if (log.ts[order[p]] > end) end = log.ts[order[p]];
   }
-  let end = -Infinity;
-  for (let p = 0; p < order.length; p++) if (ts[order[p]] > end) end = ts[order[p]];
-  return builder.finish({ mode, window, preClick: o.preClick, hasImpressions, events: order.length, end, users: users.dict, items: items.dict });
+  void curG;
+  return { builder, mode, window, preClick, hasImpressions, events, end };
+}
+
+/** Actions and whether a log has impressions (for walkLog). */
+export function logEvents(log: EventLog): { actions: string[]; hasImpressions: boolean } {
+  const code = log.events.indexOf('impression');
+  let hasImpressions = false;
+  if (code >= 0) for (let i = 0; i < log.n && !hasImpressions; i++) hasImpressions = log.event[i] === code;
+  return { actions: actionNames(log), hasImpressions };
+}
+
+/**
+ * Mine the paths of an event log: a typed log (`readEvents`), or a canonical table
+ * (`loadEvents`, or one built by hand).
+ */
+export function minePaths(input: ColumnTable | EventLog, options: MineOptions = {}): PathSet {
+  const log = 'numRows' in input ? (logOfTable(input) ?? eventLogOf(input)) : input;
+  const settings = mineSettings(log, options);
+  const { actions, hasImpressions } = logEvents(log);
+  const w = walkLog(log, settings, actions, hasImpressions, { rows: options.rows ?? true });
+  return w.builder.finish({ mode: w.mode, window: w.window, preClick: w.preClick, hasImpressions, events: w.events, end: w.end, users: log.users.values(), items: log.items.values() });
 }

@@ -96,20 +96,34 @@ export interface PathSet {
   anomalies: Record<AnomalyClass, AnomalyRecord>;
 }
 
-/** Accumulates paths while mining. */
+type Column = Int32Array | Float64Array | Float32Array | Uint8Array | Uint32Array;
+
+/** Accumulates paths while mining, in typed columns (no boxed numbers; grown in steps, trimmed once). */
 export class PathSetBuilder {
-  user: number[] = [];
-  item: number[] = [];
-  start: number[] = [];
-  row: number[] = [];
-  flags: number[] = [];
-  mask: number[] = [];
-  tBuy: number[] = [];
-  tAction: number[][];
+  /** Paths added. */
+  n = 0;
+  private cap: number;
+  private user: Int32Array;
+  private item: Int32Array;
+  private start: Float64Array;
+  private row: Int32Array;
+  private flags: Uint8Array;
+  private mask: Uint32Array;
+  private tBuy: Float32Array;
+  private tAction: Float32Array[];
   anomalies = Object.fromEntries(ANOMALY_CLASSES.map((c) => [c, { count: 0, examples: [] as string[] }])) as unknown as Record<AnomalyClass, AnomalyRecord>;
 
-  constructor(readonly actions: string[]) {
-    this.tAction = actions.map(() => []);
+  /** `expect`: paths expected (sizes the columns once; they grow past it when needed). */
+  constructor(readonly actions: string[], expect = 1024) {
+    this.cap = Math.max(16, expect);
+    this.user = new Int32Array(this.cap);
+    this.item = new Int32Array(this.cap);
+    this.start = new Float64Array(this.cap);
+    this.row = new Int32Array(this.cap);
+    this.flags = new Uint8Array(this.cap);
+    this.mask = new Uint32Array(this.cap);
+    this.tBuy = new Float32Array(this.cap);
+    this.tAction = actions.map(() => new Float32Array(this.cap));
   }
 
   /** Count an anomaly, keeping up to five example keys. */
@@ -119,34 +133,52 @@ export class PathSetBuilder {
     if (a.examples.length < 5) a.examples.push(key());
   }
 
+  private grow(): void {
+    this.cap = Math.ceil(this.cap * 1.5);
+    const g = <T extends Column>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(this.cap);
+      b.set(a);
+      return b;
+    };
+    this.user = g(this.user); this.item = g(this.item); this.start = g(this.start); this.row = g(this.row);
+    this.flags = g(this.flags); this.mask = g(this.mask); this.tBuy = g(this.tBuy); this.tAction = this.tAction.map(g);
+  }
+
   /** Add one path. `tActs` holds a delay per action (NaN when absent). */
   add(user: number, item: number, start: number, flags: number, mask: number, tBuy: number, tActs: Float64Array, row = -1): void {
-    this.row.push(row);
-    this.user.push(user);
-    this.item.push(item);
-    this.start.push(start);
-    this.flags.push(flags);
-    this.mask.push(mask);
-    this.tBuy.push(tBuy);
-    for (let a = 0; a < this.tAction.length; a++) this.tAction[a].push(tActs[a]);
+    if (this.n === this.cap) this.grow();
+    const k = this.n++;
+    this.row[k] = row;
+    this.user[k] = user;
+    this.item[k] = item;
+    this.start[k] = start;
+    this.flags[k] = flags;
+    this.mask[k] = mask;
+    this.tBuy[k] = tBuy;
+    for (let a = 0; a < this.tAction.length; a++) this.tAction[a][k] = tActs[a];
   }
 
   /** The path set; counts the paths whose window runs past `meta.end` (`window_past_log_end`). */
   finish(meta: Pick<PathSet, 'mode' | 'window' | 'preClick' | 'hasImpressions' | 'events' | 'end' | 'users' | 'items'>): PathSet {
-    const open = this.start.filter((t) => censored(t, meta.window, meta.end)).length;
+    const n = this.n;
+    // Trim one column at a time, so that memory never holds two copies of every column.
+    const trim = <T extends Column>(a: T): T => (n > a.length * 0.95 ? (a.subarray(0, n) as T) : (a.slice(0, n) as T));
+    const start = (this.start = trim(this.start));
+    let open = 0;
+    for (let k = 0; k < n; k++) if (censored(start[k], meta.window, meta.end)) open++;
     if (open) this.anomaly('window_past_log_end', () => `${open} paths start after ${new Date((meta.end - meta.window) * 1000).toISOString()}`, open);
     return {
       ...meta,
       actions: this.actions,
-      n: this.user.length,
-      user: Int32Array.from(this.user),
-      item: Int32Array.from(this.item),
-      start: Float64Array.from(this.start),
-      row: Int32Array.from(this.row),
-      flags: Uint8Array.from(this.flags),
-      mask: Uint32Array.from(this.mask),
-      tBuy: Float32Array.from(this.tBuy),
-      tAction: this.tAction.map((t) => Float32Array.from(t)),
+      n,
+      user: (this.user = trim(this.user)),
+      item: (this.item = trim(this.item)),
+      start,
+      row: (this.row = trim(this.row)),
+      flags: (this.flags = trim(this.flags)),
+      mask: (this.mask = trim(this.mask)),
+      tBuy: (this.tBuy = trim(this.tBuy)),
+      tAction: this.tAction.map((t, a) => (this.tAction[a] = trim(t))),
       anomalies: this.anomalies,
     };
   }
