@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { SIMULATOR_VERSION, parseFeatureOptions, preTransform, csvField, describeFeatures, setWasmMatMul, wasmMatMul, blasPath, auc, rowsWhere, oracleScores, fitModel, scoreModel, fitGbdt, gbdtData, type ModelName, writeSimulation, ensureDefaultData, loadEvents, minePaths, prepareTraining, type Prepared, initBackend, createModel, train, MODEL_PRESETS, TRAIN_DEFAULTS, type TrainData } from '../src';
+import { SIMULATOR_VERSION, parseFeatureOptions, preTransform, csvField, describeFeatures, setWasmMatMul, wasmMatMul, blasPath, auc, rowsWhere, oracleScores, fitModel, scoreModel, fitGbdt, gbdtData, type ModelName, writeSimulation, ensureDefaultData, loadEvents, minePaths, prepareTraining, type Prepared, initBackend, createModel, train, MODEL_CONFIGS, TRAIN_DEFAULTS, type TrainData } from '../src';
 
 const ROOT = resolve(__dirname, '..');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -112,7 +112,7 @@ async function benchTrain(args: string[]) {
   const results: Record<string, unknown>[] = [];
   const refs: Record<string, Record<string, TorchRef>> = {};
   for (const preset of ['fast', 'paper'] as const) {
-    const config = MODEL_PRESETS[preset];
+    const config = MODEL_CONFIGS[preset];
     const macs = towerMacs(p.spec.vocabSizes.length * config.embeddingDim + p.spec.numNumeric, config.towers, 4);
     const torchArgs = { vocab_sizes: p.spec.vocabSizes, num_numeric: p.spec.numNumeric, embedding: config.embeddingDim, towers: config.towers, dropout: config.dropout, lr: config.learningRate, batch: config.batchSize, steps: preset === 'fast' ? 60 : 10 };
     refs[preset] = { 'pytorch-1t': torchReference(torchArgs, 1), 'pytorch-default': torchReference(torchArgs, 0) };

@@ -131,7 +131,7 @@ export const EXPLORE_DEFAULTS = {
  * Model presets: `paper` is the ESM2 paper's setup (Section 4.3); `fast` is small, for laptops and tests.
  * `l2` penalises the squared norm of the embedding rows each batch looks up (per row), against overfitting ids.
  */
-export const MODEL_PRESETS = {
+export const MODEL_CONFIGS = {
   paper: { embeddingDim: 128, towers: [512, 256, 128, 32], dropout: 0.5, learningRate: 5e-4, batchSize: 1000, epochs: 10, patience: 2, l2: 0 },
   fast: { embeddingDim: 8, towers: [64, 32], dropout: 0.1, learningRate: 2e-3, batchSize: 1000, epochs: 4, patience: 1, l2: 0 },
 };
@@ -146,6 +146,8 @@ export const TRAIN_DEFAULTS = {
   /** Non-negative numeric fields with training skewness above this are log1p-transformed before standardising; null: never. */
   logSkew: 2 as number | null,
   seed: 1,
+  /** The model size when none is asked for (MODEL_CONFIGS; --config on the command line). */
+  modelConfig: 'fast' as keyof typeof MODEL_CONFIGS,
 };
 
 /**

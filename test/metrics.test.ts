@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import {
   auc, gauc, topK, logLoss, calibration, rng, weightedAuc, weightedGauc, weightedTopK, bootstrapUsers, pairedStatistics, pairedComparisons, comparisonSentence,
   comparisonPairs, hanleyMcNeilVariance, normalQuantile, minimumDetectableDifference, correlation, orderingStatement, type Comparison,
+  CLAIMED_ORDER,
 } from '../src';
 import { ROOT, needs, pythonFor } from './helpers';
 
@@ -103,7 +104,7 @@ test('lift and RelaImpr by hand; sentences follow the interval', () => {
   assert.equal(comparisonSentence('m', 'base', 'cvr_auc', 0.01, [-0.002, 0.02], 0.01, [0, 0.03], 0.05, [0, 0.1], 1000).better, 'neither');
   assert.match(comparisonSentence('m', 'base', 'cvr_auc', 0.01, [-0.002, 0.02], 0.01, [0, 0.03], 0.05, [0, 0.1], 1000).sentence, /cannot tell m and base apart .* holds 0/);
   assert.equal(comparisonSentence('m', 'base', 'cvr_auc', -0.03, [-0.05, -0.01], -0.04, [-0.07, -0.01], -0.1, [-0.2, -0.03], 1000).better, 'base');
-  assert.deepEqual(comparisonPairs(['gbdt', 'dnn', 'dnn_os', 'esmm', 'esm2']), [['esm2', 'esmm'], ['esmm', 'dnn'], ['dnn', 'gbdt'], ['dnn_os', 'gbdt'], ['esmm', 'gbdt'], ['esm2', 'gbdt']]);
+  assert.deepEqual(comparisonPairs(['gbdt', 'dnn', 'dnn_os', 'esmm', 'esm2'], CLAIMED_ORDER), [['esm2', 'esmm'], ['esmm', 'dnn'], ['dnn', 'gbdt'], ['dnn_os', 'gbdt'], ['esmm', 'gbdt'], ['esm2', 'gbdt']]);
 });
 
 test('Hanley–McNeil variance by hand and against simulated AUCs; normal quantiles; the minimum detectable difference', () => {
@@ -137,7 +138,7 @@ test('the ordering sentence follows the paired intervals, not overlapping margin
   const cmp = (a: string, b: string, diff: number, ci: [number, number]) => ({ a, b, metric: 'cvr_auc', diff, diff_ci: ci, lift: 0, lift_ci: [0, 0] as [number, number], rela_impr: 0, rela_impr_ci: [0, 0] as [number, number], better: ci[0] > 0 ? a : ci[1] < 0 ? b : 'neither', replicates: 1000, sentence: '' });
   // Marginal intervals overlap everywhere; the paired ones exclude 0.
   const models = { esm2: { cvr_auc: 0.76, cvr_auc_ci: [0.72, 0.8] }, esmm: { cvr_auc: 0.75, cvr_auc_ci: [0.71, 0.79] }, gbdt: { cvr_auc: 0.74, cvr_auc_ci: [0.7, 0.78] } };
-  const base = { models, replicates: 1000, minimum_detectable_difference: { sentence: 'MDD sentence.' } };
+  const base = { models, replicates: 1000, claimed_order: CLAIMED_ORDER, minimum_detectable_difference: { sentence: 'MDD sentence.' } };
   const holds = orderingStatement({ ...base, comparisons: [cmp('esm2', 'esmm', 0.01, [0.004, 0.016]), cmp('esmm', 'gbdt', 0.01, [0.002, 0.018])] } as unknown as Comparison);
   assert.equal(holds.holds, true);
   assert.match(holds.statement, /^CVR AUC ordering esm2 ≥ esmm ≥ gbdt holds by paired 95% intervals .*esm2 − esmm \+0\.0100 \[\+0\.0040, \+0\.0160\] \(esm2 above\).* MDD sentence\.$/);

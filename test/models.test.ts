@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type * as TF from '@tensorflow/tfjs';
 import * as aq from 'arquero';
 import {
-  initBackend, Esm2, Esmm, Dnn, DnnOs, DnnMt, unoversample, createModel, MODEL_PRESETS, TRAIN_DEFAULTS, train, predict, saveModel, loadModel,
+  initBackend, Esm2, Esmm, Dnn, DnnOs, DnnMt, unoversample, createModel, MODEL_CONFIGS, TRAIN_DEFAULTS, train, predict, saveModel, loadModel,
   buildSamples, minePaths, loadEvents, prepareTraining, writeSimulation, rng, resolveProgress, bce, validate, type ModelSpec, type Batch, type TrainData,
 } from '../src';
 import { tmp, writeTmp } from './helpers';
@@ -14,7 +14,7 @@ before(async () => {
 });
 
 const SPEC: ModelSpec = { vocabSizes: [5, 4], numNumeric: 2, space: 'impression' };
-const OPTS = (seed = 1) => ({ config: { ...MODEL_PRESETS.fast, dropout: 0 }, seed, lossWeights: TRAIN_DEFAULTS.lossWeights, oversample: 5 });
+const OPTS = (seed = 1) => ({ config: { ...MODEL_CONFIGS.fast, dropout: 0 }, seed, lossWeights: TRAIN_DEFAULTS.lossWeights, oversample: 5 });
 
 /** A small random data set with learnable labels. */
 function toyData(n: number, seed: number): TrainData {
@@ -99,8 +99,8 @@ describe('every model', () => {
     test(`${name}: overfits a tiny data set, same seed gives same weights, no tensor leaks`, async () => {
       const d = toyData(256, 7);
       const before = tf.memory().numTensors;
-      const m = createModel(name, tf, SPEC, { ...OPTS(11), config: { ...MODEL_PRESETS.fast, dropout: 0, learningRate: 0.02 } });
-      const twin = createModel(name, tf, SPEC, { ...OPTS(11), config: { ...MODEL_PRESETS.fast, dropout: 0, learningRate: 0.02 } });
+      const m = createModel(name, tf, SPEC, { ...OPTS(11), config: { ...MODEL_CONFIGS.fast, dropout: 0, learningRate: 0.02 } });
+      const twin = createModel(name, tf, SPEC, { ...OPTS(11), config: { ...MODEL_CONFIGS.fast, dropout: 0, learningRate: 0.02 } });
       const other = createModel(name, tf, SPEC, OPTS(12));
       const w = (x: typeof m) => x.weights().map((v) => Array.from(v.variable.dataSync()));
       assert.deepEqual(w(m), w(twin));
@@ -189,7 +189,7 @@ describe('every model', () => {
     // Purchases at 5% of clicks, independent of the features: the calibrated pCVR is 0.05 everywhere, the oversampled q 0.05·5 / (1 + 0.05·4) ≈ 0.21.
     const d = toyData(4000, 10), r = rng(10);
     for (let i = 0; i < d.rows.n; i++) d.buy[i] = d.click[i] && r.uniform() < 0.05 ? 1 : 0;
-    const m = new DnnOs(tf, SPEC, { ...OPTS(5), config: { ...MODEL_PRESETS.fast, dropout: 0 } });
+    const m = new DnnOs(tf, SPEC, { ...OPTS(5), config: { ...MODEL_CONFIGS.fast, dropout: 0 } });
     await train(m, d, d, { epochs: 4, batchSize: 200, learningRate: 0.005, patience: 100, seed: 1, progress: 'none' });
     const p = predict(m, d).pcvr;
     const clicked = Array.from({ length: d.rows.n }, (_, i) => i).filter((i) => d.click[i] > 0.5);

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
 import {
-  Booster, DMatrix, fitGbdt, rng, initBackend, Esm2, MODEL_PRESETS, TRAIN_DEFAULTS, train, runReport, writeSimulation, type TrainData, type TrainLoopOptions, type GbdtData, type GbdtSplit,
+  Booster, DMatrix, fitGbdt, rng, initBackend, Esm2, MODEL_CONFIGS, TRAIN_DEFAULTS, train, runReport, writeSimulation, type TrainData, type TrainLoopOptions, type GbdtData, type GbdtSplit,
 } from '../src';
 import { ROOT, cli, tmp, needs, pythonFor } from './helpers';
 
@@ -95,7 +95,7 @@ const withoutTimes = (h: object[]) => h.map((e) => ({ ...e, seconds: 0, samples_
 /** Train `epochsFirst` epochs, then resume to `o.epochs` in a fresh model; and train `o.epochs` uninterrupted. */
 async function interruptedAndWhole(data: { train: TrainData; validation: TrainData }, o: Omit<TrainLoopOptions, 'checkpointDir' | 'resume'>, epochsFirst: number) {
   const spec = { vocabSizes: [6, 6], numNumeric: 3, space: 'impression' as const };
-  const opts = { config: { ...MODEL_PRESETS.fast, dropout: 0.3 }, seed: o.seed, lossWeights: TRAIN_DEFAULTS.lossWeights, oversample: 5 };
+  const opts = { config: { ...MODEL_CONFIGS.fast, dropout: 0.3 }, seed: o.seed, lossWeights: TRAIN_DEFAULTS.lossWeights, oversample: 5 };
   const [ckA, ckB] = [join(tmp(), 'ck'), join(tmp(), 'ck')];
   const first = new Esm2(tf, spec, opts);
   await train(first, data.train, data.validation, { ...o, epochs: epochsFirst, checkpointDir: ckA });
@@ -136,7 +136,7 @@ test('resume keeps the early-stopping state and the best weights of an earlier e
 test('resume refuses a checkpoint written by another run, naming the setting', async () => {
   const data = { train: rows(600, 15), validation: rows(200, 16) };
   const spec = { vocabSizes: [6, 6], numNumeric: 3, space: 'impression' as const };
-  const opts = { config: MODEL_PRESETS.fast, seed: 1, lossWeights: TRAIN_DEFAULTS.lossWeights, oversample: 5 };
+  const opts = { config: MODEL_CONFIGS.fast, seed: 1, lossWeights: TRAIN_DEFAULTS.lossWeights, oversample: 5 };
   const ck = join(tmp(), 'ck');
   const m = new Esm2(tf, spec, opts);
   const o = { epochs: 1, batchSize: 128, learningRate: 2e-3, patience: 1, seed: 1, checkpointDir: ck, progress: 'none' as const };

@@ -41,7 +41,7 @@ if (s.space === 'click') console.log('No impressions: only the post-click towers
 // %%
 const fitted: Record<string, bp.Fitted> = {};
 for (const m of models.split(',')) {
-  fitted[m] = await bp.fitModel(prepared, { model: m as bp.ModelName, preset: config as 'fast', config: epochs ? { epochs: epochs } : {}, seed: seed, progress: 'auto' });
+  fitted[m] = await bp.fitModel(prepared, { model: m as bp.ModelName, modelConfig: config as 'fast', config: epochs ? { epochs: epochs } : {}, seed: seed, progress: 'auto' });
 }
 bp.show(bp.trainingCurvesFigure(Object.fromEntries(Object.entries(fitted).map(([k, f]) => [k, f.result.history]))));
 // %% [markdown]

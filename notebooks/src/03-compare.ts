@@ -33,7 +33,7 @@ let reportDir = '';                         // '' = do not write files; npm star
 const path = dataPath || (await bp.ensureDefaultData()).events;
 const r = await bp.runReport(path, {
   preset: preset, daction: daction ? daction.split(',') : undefined, models: models.split(',') as bp.CompareModel[],
-  modelPreset: config as 'fast', config: epochs ? { epochs: epochs } : undefined, seed: seed, replicates: replicates || undefined, progress: 'auto', notebookLinks: Boolean(reportDir),
+  modelConfig: config as 'fast', config: epochs ? { epochs: epochs } : undefined, seed: seed, replicates: replicates || undefined, progress: 'auto', notebookLinks: Boolean(reportDir),
   ablation: ablation as 'on' | 'off',
   features: bp.parseFeatureOptions(exclude, cross, false, !dataPath),
 });

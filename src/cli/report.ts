@@ -1,15 +1,17 @@
 /** `buypath report`: the whole journey on one log, written as a self-contained page and its numbers. */
-import { runReport, writeReport } from '../report/report';
-import { COMPARABLE_MODELS, COMPARE_MODELS, type CompareModel } from '../evaluate/compare';
-import { COMPARE_DEFAULTS, MODEL_PRESETS } from '../defaults';
+import { writeReport } from '../report/report';
+import { runReport } from '../pipeline/report';
+import { COMPARABLE_MODELS, COMPARE_MODELS } from '../pipeline/registry';
+import { COMPARE_DEFAULTS, MODEL_CONFIGS, TRAIN_DEFAULTS } from '../defaults';
 import { OptionError } from '../errors';
 import { parseFeatureOptions } from '../features/samples';
 import { intFlag, parse, type Command } from './args';
+import { LOAD_FLAGS, LOAD_FLAGS_USAGE, loadOptionsFromFlags } from './load-flags';
 
 export const reportCommand: Command = {
   name: 'report',
   summary: 'mine, choose the DActions (ablation), train GBDT/DNN/DNN-OS/ESMM/ESM2, compare; write index.html and results.json',
-  usage: `Usage: buypath report LOG --out DIR [--preset P] [--daction a,b] [--models ${COMPARE_MODELS.join(',')}]
+  usage: `Usage: buypath report LOG --out DIR [--preset P] [load flags] [--daction a,b] [--models ${COMPARE_MODELS.join(',')}]
                      [--config fast|paper] [--epochs N] [--seed S] [--replicates B] [--ablation on|off]
                      [--exclude a,b] [--cross a:b[,c:d]] [--history]
 
@@ -22,28 +24,31 @@ each metric with a _ci pair; lift_over_gbdt; comparisons (paired ΔAUC, lift, Re
 minimum_detectable_difference; daction_ablation; daction_source; split; features).
 --models may add dnn_mt (the DNN with shared embeddings). --replicates: user-bootstrap
 replicates (default ${COMPARE_DEFAULTS.replicates}).
---exclude, --cross and --history choose the features as in \`buypath train\`.`,
+--exclude, --cross and --history choose the features as in \`buypath train\`.
+
+${LOAD_FLAGS_USAGE}`,
   async run(argv) {
     const { values, positionals } = parse('report', argv, {
-      out: { type: 'string' }, preset: { type: 'string' }, daction: { type: 'string' }, models: { type: 'string' }, config: { type: 'string' },
+      ...LOAD_FLAGS, out: { type: 'string' }, daction: { type: 'string' }, models: { type: 'string' }, config: { type: 'string' },
       epochs: { type: 'string' }, seed: { type: 'string' }, replicates: { type: 'string' }, ablation: { type: 'string' },
       exclude: { type: 'string' }, cross: { type: 'string' }, history: { type: 'boolean' },
     });
     if (values.help) return console.log(this.usage), 0;
     const file = positionals[0];
     if (!file || !values.out) throw new OptionError('buypath report: expected LOG and --out DIR. Run e.g. `buypath report events.csv --out report/`.');
-    const models = values.models ? (String(values.models).split(',') as CompareModel[]) : undefined;
+    const models = values.models ? String(values.models).split(',') : undefined;
     const bad = models?.filter((m) => !(COMPARABLE_MODELS as readonly string[]).includes(m));
     if (bad?.length) throw new OptionError(`buypath report --models: expected names among ${COMPARABLE_MODELS.join(', ')}, got ${bad.join(', ')}.`);
     const ablation = (values.ablation as string | undefined) ?? 'on';
     if (ablation !== 'on' && ablation !== 'off') throw new OptionError(`buypath report --ablation: expected on or off, got "${ablation}".`);
-    const config = ((values.config as string | undefined) ?? 'fast') as keyof typeof MODEL_PRESETS;
-    if (!MODEL_PRESETS[config]) throw new OptionError(`buypath report --config: expected fast or paper, got "${config}".`);
+    const config = ((values.config as string | undefined) ?? TRAIN_DEFAULTS.modelConfig) as keyof typeof MODEL_CONFIGS;
+    if (!MODEL_CONFIGS[config]) throw new OptionError(`buypath report --config: expected fast or paper, got "${config}".`);
+    const load = loadOptionsFromFlags('report', values);
     const t0 = Date.now();
     const epochs = values.epochs === undefined ? undefined : intFlag('report', 'epochs', values.epochs as string, 1, 1);
     const r = await runReport(file, {
-      preset: values.preset as string | undefined, daction: values.daction ? String(values.daction).split(',') : undefined, models,
-      modelPreset: config, config: epochs ? { epochs } : undefined, seed: intFlag('report', 'seed', values.seed as string | undefined, 1),
+      load, daction: values.daction ? String(values.daction).split(',') : undefined, models,
+      modelConfig: config, config: epochs ? { epochs } : undefined, seed: intFlag('report', 'seed', values.seed as string | undefined, 1),
       replicates: intFlag('report', 'replicates', values.replicates as string | undefined, COMPARE_DEFAULTS.replicates), progress: 'lines', ablation,
       features: parseFeatureOptions(values.exclude as string | undefined, values.cross as string | undefined, Boolean(values.history)),
     });

@@ -3,9 +3,8 @@ import { createWriteStream } from 'node:fs';
 import { initBackend } from '../backend';
 import { csvField } from '../data/csv';
 import { parseFeatureOptions } from '../features/samples';
-import { MINE_DEFAULTS, MODEL_PRESETS, TRAIN_DEFAULTS } from '../defaults';
-import { MODELS } from '../models/index';
-import type { ModelName } from '../models/model';
+import { MINE_DEFAULTS, MODEL_CONFIGS, TRAIN_DEFAULTS } from '../defaults';
+import { isModelName, MODELS } from '../models/index';
 import { trainFromLog } from '../pipeline/train-log';
 import { predictLog } from '../pipeline/predict-log';
 import { OptionError } from '../errors';
@@ -28,7 +27,7 @@ per epoch in DIR/checkpoint, saves the model to DIR and prints test metrics.
   --daction a,b   the DAction set (default: the recommendation of path mining on the training period;
                   auto: the DAction ablation's winner, ESM2 trained per candidate set with these
                   --config/--epochs/--seed and chosen on validation CVR AUC)
-  --config C      ${Object.keys(MODEL_PRESETS).join(' or ')} (default fast)
+  --config C      ${Object.keys(MODEL_CONFIGS).join(' or ')} (default fast)
   --epochs N      at least 1 (default: the config's)
   --exclude a,b   columns that are not features (user_id,item_id stay keys)
   --cross a:b     a cross feature of categorical columns a and b (comma-separate several)
@@ -46,10 +45,10 @@ ${LOAD_FLAGS_USAGE}`,
     const file = positionals[0];
     if (!file || !values.out) throw new OptionError('buypath train: expected LOG and --out DIR, got ' + (file ? 'no --out' : 'no LOG') + '. Run e.g. `buypath train events.csv --model esm2 --out model/`.');
     // Every flag is checked before any data is read.
-    const model = ((values.model as string | undefined) ?? 'esm2') as ModelName;
-    if (!MODELS[model]) throw new OptionError(`buypath train --model: expected one of ${Object.keys(MODELS).join(', ')}, got "${model}".`);
-    const configName = ((values.config as string | undefined) ?? 'fast') as keyof typeof MODEL_PRESETS;
-    if (!MODEL_PRESETS[configName]) throw new OptionError(`buypath train --config: expected ${Object.keys(MODEL_PRESETS).join(' or ')}, got "${configName}".`);
+    const model = (values.model as string | undefined) ?? 'esm2';
+    if (!isModelName(model)) throw new OptionError(`buypath train --model: expected one of ${Object.keys(MODELS).join(', ')}, got "${model}".`);
+    const configName = ((values.config as string | undefined) ?? TRAIN_DEFAULTS.modelConfig) as keyof typeof MODEL_CONFIGS;
+    if (!MODEL_CONFIGS[configName]) throw new OptionError(`buypath train --config: expected ${Object.keys(MODEL_CONFIGS).join(' or ')}, got "${configName}".`);
     const epochs = values.epochs === undefined ? undefined : intFlag('train', 'epochs', values.epochs as string, 1, 1);
     const seed = intFlag('train', 'seed', values.seed as string | undefined, TRAIN_DEFAULTS.seed);
     const window = (values.window as string | undefined) ?? MINE_DEFAULTS.window;
@@ -58,7 +57,7 @@ ${LOAD_FLAGS_USAGE}`,
     const backend = await initBackend();
     const t = await trainFromLog(file, {
       load, mine: { window }, daction: values.daction === 'auto' ? 'auto' : listFlag(values.daction), features, out: String(values.out),
-      fit: { model, preset: configName, config: epochs ? { epochs } : {}, seed, resume: Boolean(values.resume) },
+      fit: { model, modelConfig: configName, config: epochs ? { epochs } : {}, seed, resume: Boolean(values.resume) },
       onPrepared(prepared, daction, source) {
         const s = prepared.samples;
         console.log(`${s.n} samples in ${s.space} space (train ${prepared.split.train.length}, validation ${prepared.split.validation.length}, test ${prepared.split.test.length}); DAction ${daction.join('∪')}${source === 'train' ? ' (recommended on the training period)' : source === 'validation' ? ' (chosen by the DAction ablation on the validation rows)' : ''}`);

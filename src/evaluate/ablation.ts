@@ -8,16 +8,10 @@
  * intervals paired between candidates (the purchases being predicted are the
  * same for every candidate: only the DAction label changes). The set with the
  * highest validation CVR AUC is chosen. Test rows are never scored.
+ * This file scores the candidates; pipeline/ablation.ts trains them.
  */
-import type { ColumnTable } from 'arquero';
-import { ABLATION_DEFAULTS, MODEL_PRESETS, TRAIN_DEFAULTS } from '../defaults';
-import type { PathSet } from '../paths/path-set';
+import { ABLATION_DEFAULTS } from '../defaults';
 import type { DActionCandidate } from '../paths/choose-dactions';
-import type { FeatureOptions } from '../features/samples';
-import { prepareTraining, trainModel } from '../train/pipeline';
-import { predict } from '../train/predict';
-import { cvrRows, type ProgressMode } from '../train/trainer';
-import type { ModelConfig } from '../models/model';
 import { OptionError } from '../errors';
 import { bootstrapUsers, weightedAuc, type DerivedStatistic } from './bootstrap-users';
 
@@ -47,17 +41,6 @@ export interface Ablation {
   seed: number;
 }
 
-/** Options of `dactionAblation`: the model settings of the run it serves (the report's preset, epochs and seed). */
-export interface AblationOptions {
-  preset?: keyof typeof MODEL_PRESETS;
-  config?: Partial<ModelConfig>;
-  seed?: number;
-  replicates?: number;
-  features?: FeatureOptions;
-  maxActions?: number;
-  progress?: ProgressMode;
-}
-
 /** Candidate sets to train: the `maxActions` single actions with the most purchase coverage, then the greedy unions up to that size. */
 export function ablationCandidates(candidates: DActionCandidate[], maxActions = ABLATION_DEFAULTS.maxActions): { daction: string[]; kind: 'single' | 'greedy' }[] {
   const singles = candidates.filter((c) => c.kind === 'single' && c.buy_coverage > 0)
@@ -73,25 +56,22 @@ const f4 = (v: number) => (v >= 0 ? '+' : '−') + Math.abs(v).toFixed(4);
 export const ABLATION_RULE = 'For each candidate DAction set of path mining on the training period (the single actions with the most purchase coverage, then their greedy unions), ' +
   'ESM2 trains on the training rows and stops early on the validation rows; the set with the highest CVR AUC on the clicked validation rows is chosen. Test rows are not used.';
 
+/** One candidate's validation predictions, as the pipeline's ablation trains them. */
+export interface AblationScore {
+  daction: string[];
+  kind: 'single' | 'greedy';
+  /** pCVR on the validation rows. */
+  pcvr: Float32Array;
+  bestEpoch: number;
+}
+
 /**
- * Train ESM2 for each candidate DAction set on the training rows and score it on the validation rows of the same
- * time split. `paths` are the whole log's mined paths (samples come from them as in `prepareTraining`); `candidates`
- * must come from path mining of the training period (`analysePaths(trainingPaths(...).paths).candidates`).
+ * Score the candidates of the DAction ablation (pipeline/ablation.ts trains them): CVR AUC on the clicked
+ * validation rows with user-bootstrap intervals, each candidate paired with the best, and the sentence.
  */
-export async function dactionAblation(table: ColumnTable, paths: PathSet, candidates: { daction: string[]; kind: 'single' | 'greedy' }[], options: AblationOptions = {}): Promise<Ablation> {
-  const seed = options.seed ?? TRAIN_DEFAULTS.seed, replicates = options.replicates ?? ABLATION_DEFAULTS.replicates;
-  const scores: { daction: string[]; kind: 'single' | 'greedy'; pcvr: Float32Array; bestEpoch: number }[] = [];
-  let val: { buy: Float32Array; rows: Int32Array; users: string[] } | undefined;
-  for (const c of candidates) {
-    const p = prepareTraining(table, paths, { daction: c.daction, ...options.features });
-    const f = await trainModel(p, { model: 'esm2', preset: options.preset, config: options.config, seed, progress: options.progress ?? 'none' });
-    const v = p.data.validation;
-    scores.push({ ...c, pcvr: predict(f.model, v).pcvr, bestEpoch: f.result.bestEpoch });
-    f.model.dispose();
-    val ??= { buy: v.buy, rows: cvrRows(v, p.samples.space), users: Array.from(p.split.validation, (i) => p.samples.user_id[i]) };
-  }
-  if (!val) throw new OptionError('DAction ablation: expected at least one candidate set, got none. Pass a DAction set (--daction on the CLI, daction in a notebook).');
-  const metrics = Object.fromEntries(scores.map((s, i) => [`c${i}`, weightedAuc(val!.buy, s.pcvr, val!.rows)]));
+export function scoreAblation(scores: AblationScore[], val: { buy: Float32Array; rows: Int32Array; users: string[] }, { seed, replicates }: { seed: number; replicates: number }): Ablation {
+  if (!scores.length) throw new OptionError('DAction ablation: expected at least one candidate set, got none. Pass a DAction set (--daction on the CLI, daction in a notebook).');
+  const metrics = Object.fromEntries(scores.map((s, i) => [`c${i}`, weightedAuc(val.buy, s.pcvr, val.rows)]));
   const point = scores.map((_, i) => metrics[`c${i}`](null));
   const best = point.reduce((b, v, i) => (v > point[b] ? i : b), 0);
   const derived: Record<string, DerivedStatistic> = Object.fromEntries(scores.map((_, i) => [`d${i}`, (v: Record<string, number>) => v[`c${i}`] - v[`c${best}`]]));
@@ -100,7 +80,7 @@ export async function dactionAblation(table: ColumnTable, paths: PathSet, candid
     daction: s.daction, kind: s.kind, val_cvr_auc: point[i], val_cvr_auc_ci: boot[`c${i}`].ci,
     diff_vs_chosen: i === best ? 0 : boot[`d${i}`].value, diff_vs_chosen_ci: i === best ? [0, 0] : boot[`d${i}`].ci, best_epoch: s.bestEpoch, chosen: i === best,
   }));
-  const purchases = Array.from(val.rows).filter((r) => val!.buy[r] > 0.5).length;
+  const purchases = Array.from(val.rows).filter((r) => val.buy[r] > 0.5).length;
   const others = rows.filter((r) => !r.chosen);
   const close = others.filter((r) => r.diff_vs_chosen_ci[1] >= 0);
   const sentence = `${label(rows[best].daction)} has the highest validation CVR AUC (${point[best].toFixed(4)}, ${purchases} purchases among ${val.rows.length} clicked validation rows)` +

@@ -1,51 +1,56 @@
 /**
- * One call trains and scores GBDT, DNN, DNN-OS, ESMM and ESM2 on the same
- * split and returns the ESM2 paper's Table 3 (AUC, GAUC) and Table 4
+ * Scores GBDT, DNN, DNN-OS, ESMM and ESM2 (their test predictions on one
+ * split; pipeline/compare.ts trains them) and returns the ESM2 paper's Table 3 (AUC, GAUC) and Table 4
  * (precision/recall/F1 at the top k%) shapes, with 95% intervals from a
  * user-level bootstrap, the relative lift over GBDT, and paired comparisons
  * (ΔAUC, lift, RelaImpr) of the differences the report states, with the
  * smallest difference the test set can detect. CVR metrics are on clicked
  * rows only; CTCVR metrics on all impressions.
  */
-import { fitGbdt, gbdtData } from '../baseline/gbdt';
-import { fitModel, type Prepared } from '../train/pipeline';
-import type { Predictions } from '../train/predict';
-import type { ProgressMode } from '../train/trainer';
-import type { EpochLog } from '../train/epoch-log';
 import type { FeatureOptions } from '../features/samples';
-import type { ModelName, ModelConfig } from '../models/model';
-import { COMPARE_DEFAULTS, MODEL_PRESETS } from '../defaults';
+import { COMPARE_DEFAULTS } from '../defaults';
 import { rowsWhere } from '../metrics/auc';
+import type { ScoredPredictions } from '../metrics/model-scores';
 import { bootstrapUsers, weightedAuc, weightedGauc, weightedTopK, type DerivedStatistic, type WeightedMetric } from './bootstrap-users';
 import { calibration, logLoss } from '../metrics/metrics';
 import { comparisonPairs, minimumDetectableDifference, pairedComparisons, pairedStatistics, PAIRED_METRICS, type MinimumDetectable, type PairedComparison } from './paired';
 import { correlation } from '../stats/power';
 
-/** Model keys of a comparison by default, GBDT first (the reference of the lifts). */
-export const COMPARE_MODELS = ['gbdt', 'dnn', 'dnn_os', 'esmm', 'esm2'] as const;
-/** Every model a comparison can hold: the defaults and the extra `dnn_mt`. */
-export const COMPARABLE_MODELS = [...COMPARE_MODELS, 'dnn_mt'] as const;
-export type CompareModel = (typeof COMPARABLE_MODELS)[number];
+/** The model every lift is relative to: the team's current model in the ESM2 paper's framing. */
+export const LIFT_REFERENCE = 'gbdt';
 
 /** Top-k shares of Table 4 and the suffix of their metric names. */
 export const TOP_K = [{ k: 0.001, suffix: 'top0_1' }, { k: 0.006, suffix: 'top0_6' }, { k: 0.01, suffix: 'top1' }] as const;
 
-/** Options of `compareModels`. */
-export interface CompareOptions {
-  models?: CompareModel[];
-  preset?: keyof typeof MODEL_PRESETS;
-  config?: Partial<ModelConfig>;
-  seed?: number;
+/** What `scoreComparison` scores: every model's test predictions on one split, and what the report shows beside them. */
+export interface ComparisonInput<H = unknown> {
+  /** Model keys in table order. */
+  models: string[];
+  /** The CVR ordering the report tests, best first (the registry's claimed order). */
+  claimedOrder: readonly string[];
+  seed: number;
+  space: 'impression' | 'click';
+  daction: string[];
+  features: FeatureOptions;
+  fingerprint: string;
+  split: { train: number; validation: number; test: number };
+  /** Test labels, and each test row's user (the bootstrap resamples users). */
+  test: { buy: Float32Array; click: Float32Array };
+  users: string[];
+  predictions: Record<string, ScoredPredictions>;
+  histories: Record<string, H[]>;
+  seconds: Record<string, number>;
+  /** Extra numbers per model (best epoch, trees kept). */
+  extra: Record<string, Record<string, unknown>>;
   /** Bootstrap replicates (users resampled). Default COMPARE_DEFAULTS.replicates (1,000). */
   replicates?: number;
-  progress?: ProgressMode;
 }
 
 /** Numbers of one model: each metric with a `…_ci` pair beside it. */
 export type ModelNumbers = Record<string, number | [number, number] | unknown>;
 
 /** The comparison. */
-export interface Comparison {
+export interface Comparison<H = unknown> {
   seed: number;
   space: 'impression' | 'click';
   daction: string[];
@@ -64,16 +69,18 @@ export interface Comparison {
   replicates: number;
   table3: Record<string, unknown>[];
   table4: Record<string, unknown>[];
+  /** The CVR ordering the report tests, best first. */
+  claimed_order: readonly string[];
   /** Test predictions and training histories, for plots. */
-  predictions: Record<string, Predictions>;
-  histories: Record<string, EpochLog[]>;
+  predictions: Record<string, ScoredPredictions>;
+  histories: Record<string, H[]>;
   calibration: Record<string, { predicted: number; observed: number; n: number }[]>;
   /** Test labels and the rows CVR metrics use (clicked rows; null = all rows in click space), for curves. */
   test: { buy: Float32Array; click: Float32Array; cvrRows: Int32Array | null };
 }
 
 /** Metric closures of one model's test predictions. */
-function metricsOf(p: Predictions, labels: Float32Array, clicked: Int32Array | null, all: Int32Array, users: string[]): Record<string, WeightedMetric> {
+function metricsOf(p: ScoredPredictions, labels: Float32Array, clicked: Int32Array | null, all: Int32Array, users: string[]): Record<string, WeightedMetric> {
   const cvrRows = clicked ?? all;
   const m: Record<string, WeightedMetric> = {
     cvr_auc: weightedAuc(labels, p.pcvr, cvrRows),
@@ -88,33 +95,15 @@ function metricsOf(p: Predictions, labels: Float32Array, clicked: Int32Array | n
   return m;
 }
 
-/** Train and score every model on the same prepared data. */
-export async function compareModels(p: Prepared, options: CompareOptions = {}): Promise<Comparison> {
-  const models = options.models ?? [...COMPARE_MODELS];
-  const seed = options.seed ?? 1;
-  const predictions: Record<string, Predictions> = {};
-  const histories: Record<string, EpochLog[]> = {};
-  const seconds: Record<string, number> = {};
-  const extra: Record<string, ModelNumbers> = {};
-  for (const name of models) {
-    if (name === 'gbdt') {
-      const g = await fitGbdt(gbdtData(p), p.samples.space, { seed });
-      predictions.gbdt = g.test;
-      seconds.gbdt = g.seconds;
-      extra.gbdt = { trees: g.rounds }; // chosen on validation log-loss
-    } else {
-      const f = await fitModel(p, { model: name as ModelName, preset: options.preset, config: options.config, seed, progress: options.progress ?? 'none' });
-      predictions[name] = f.test;
-      histories[name] = f.result.history;
-      seconds[name] = f.result.seconds;
-      extra[name] = { best_epoch: f.result.bestEpoch };
-      f.model.dispose();
-    }
-  }
-  const test = p.data.test;
-  const users = Array.from(p.split.test, (i) => p.samples.user_id[i]);
-  const all = Int32Array.from({ length: test.rows.n }, (_, i) => i);
-  const clicked = p.samples.space === 'impression' ? rowsWhere(test.click) : null;
+/**
+ * Score every model's test predictions on the same rows: each metric with a user-bootstrap interval, lifts
+ * over GBDT and the paired comparisons the report states, all from the same resampled users.
+ */
+export function scoreComparison<H>(input: ComparisonInput<H>): Comparison<H> {
+  const { models, seed, test, users, predictions, seconds, extra } = input;
+  const n = test.buy.length;
+  const all = Int32Array.from({ length: n }, (_, i) => i);
+  const clicked = input.space === 'impression' ? rowsWhere(test.click) : null;
   const closures: Record<string, WeightedMetric> = {};
   const per: Record<string, Record<string, WeightedMetric>> = {};
   for (const name of models) {
@@ -123,18 +112,19 @@ export async function compareModels(p: Prepared, options: CompareOptions = {}): 
   }
   // Derived statistics share each replicate's resampled users with the metrics: lifts and differences are paired.
   const derived: Record<string, DerivedStatistic> = {};
-  if (per.gbdt) {
-    for (const name of models.filter((m) => m !== 'gbdt')) {
-      for (const k of Object.keys(per[name]).filter((k) => per.gbdt[k])) derived[`lift:${name}:${k}`] = (v) => v[`${name}:${k}`] / v[`gbdt:${k}`] - 1;
+  const ref = LIFT_REFERENCE;
+  if (per[ref]) {
+    for (const name of models.filter((m) => m !== ref)) {
+      for (const k of Object.keys(per[name]).filter((k) => per[ref][k])) derived[`lift:${name}:${k}`] = (v) => v[`${name}:${k}`] / v[`${ref}:${k}`] - 1;
     }
   }
-  const pairs = comparisonPairs([...models]);
+  const pairs = comparisonPairs([...models], input.claimedOrder, ref);
   const metricsCompared = Object.keys(PAIRED_METRICS);
   Object.assign(derived, pairedStatistics(pairs, metricsCompared, (m, k) => Boolean(per[m]?.[k])));
-  const replicates = options.replicates ?? COMPARE_DEFAULTS.replicates;
+  const replicates = input.replicates ?? COMPARE_DEFAULTS.replicates;
   const mddPair = (pairs.find(([a, b]) => a === 'esm2' && b === 'esmm') ?? pairs[0]) as [string, string] | undefined;
   const keep = mddPair ? mddPair.map((m) => `${m}:cvr_auc`) : [];
-  const boot = bootstrapUsers(closures, users, test.rows.n, { replicates, seed, derived, keep });
+  const boot = bootstrapUsers(closures, users, n, { replicates, seed, derived, keep });
   const numbers: Record<string, ModelNumbers> = {};
   const lift: Record<string, Record<string, number | [number, number]>> = {};
   const cal: Comparison['calibration'] = {};
@@ -150,9 +140,9 @@ export async function compareModels(p: Prepared, options: CompareOptions = {}): 
     out.train_seconds = seconds[name];
     numbers[name] = { ...out, ...extra[name] };
     cal[name] = calibration(test.buy, pr.pcvr, clicked ?? all);
-    if (name !== 'gbdt' && per.gbdt) {
+    if (name !== ref && per[ref]) {
       lift[name] = {};
-      for (const k of Object.keys(per[name]).filter((k) => per.gbdt[k])) {
+      for (const k of Object.keys(per[name]).filter((k) => per[ref][k])) {
         lift[name][k] = boot[`lift:${name}:${k}`].value;
         lift[name][`${k}_ci`] = boot[`lift:${name}:${k}`].ci;
       }
@@ -172,9 +162,9 @@ export async function compareModels(p: Prepared, options: CompareOptions = {}): 
   const table3 = models.map((name) => ({ model: name, ...pick(numbers[name], ['cvr_auc', 'cvr_gauc', 'ctcvr_auc', 'ctcvr_gauc']) }));
   const table4 = models.map((name) => ({ model: name, ...pick(numbers[name], TOP_K.flatMap(({ suffix }) => ['precision', 'recall', 'f1'].map((w) => `cvr_${w}_${suffix}`))) }));
   return {
-    seed, space: p.samples.space, daction: p.samples.daction, features: p.features, fingerprint: p.samples.fingerprint,
-    split: { train: p.split.train.length, validation: p.split.validation.length, test: p.split.test.length },
-    models: numbers, lift_over_gbdt: lift, comparisons, minimum_detectable_difference: mdd, replicates, table3, table4, predictions, histories, calibration: cal,
+    seed, space: input.space, daction: input.daction, features: input.features, fingerprint: input.fingerprint, split: input.split,
+    models: numbers, lift_over_gbdt: lift, comparisons, minimum_detectable_difference: mdd, replicates, table3, table4,
+    claimed_order: input.claimedOrder, predictions, histories: input.histories, calibration: cal,
     test: { buy: test.buy, click: test.click, cvrRows: clicked },
   };
 }

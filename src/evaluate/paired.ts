@@ -33,15 +33,15 @@ export interface PairedComparison {
 /** Metrics that get paired comparisons, with their names in sentences. */
 export const PAIRED_METRICS: Record<string, string> = { cvr_auc: 'CVR AUC (clicked rows)', ctcvr_auc: 'CTCVR AUC (impressions)' };
 
-/** The model order the report claims, best first; adjacent pairs are compared. */
-export const CLAIMED_ORDER = ['esm2', 'esmm', 'dnn', 'gbdt'];
-
-/** Pairs the report states: ESM2 vs ESMM, each adjacent pair of the claimed order, and every model vs GBDT. */
-export function comparisonPairs(models: string[]): [string, string][] {
+/**
+ * Pairs the report states: ESM2 vs ESMM and each adjacent pair of the claimed order (`claimed`, best first),
+ * and every model vs the reference (GBDT).
+ */
+export function comparisonPairs(models: string[], claimed: readonly string[], reference = 'gbdt'): [string, string][] {
   const has = (m: string) => models.includes(m);
-  const chain = CLAIMED_ORDER.filter(has);
+  const chain = claimed.filter(has);
   const pairs: [string, string][] = chain.slice(0, -1).map((m, i) => [m, chain[i + 1]]);
-  if (has('gbdt')) for (const m of models) if (m !== 'gbdt') pairs.push([m, 'gbdt']);
+  if (has(reference)) for (const m of models) if (m !== reference) pairs.push([m, reference]);
   const seen = new Set<string>();
   return pairs.filter(([a, b]) => !seen.has(`${a}|${b}`) && Boolean(seen.add(`${a}|${b}`)));
 }

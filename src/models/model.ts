@@ -6,7 +6,7 @@
 import type * as TF from '@tensorflow/tfjs';
 import { Rng } from '../random';
 import { Embedding, Tower } from './layers';
-import type { MODEL_PRESETS, TRAIN_DEFAULTS } from '../defaults';
+import type { MODEL_CONFIGS, TRAIN_DEFAULTS } from '../defaults';
 
 type Tf = typeof TF;
 let instances = 0;
@@ -21,8 +21,8 @@ export interface ModelSpec {
   space: 'impression' | 'click';
 }
 
-/** Architecture and optimisation settings (see MODEL_PRESETS). */
-export type ModelConfig = (typeof MODEL_PRESETS)['paper'];
+/** Architecture and optimisation settings (see MODEL_CONFIGS). */
+export type ModelConfig = (typeof MODEL_CONFIGS)['paper'];
 
 /** Settings of a model instance. */
 export interface ModelOptions {
@@ -51,12 +51,11 @@ export interface Outputs {
   aux?: Record<string, TF.Tensor1D>;
 }
 
-/** Model names, as used on the command line and in results (`dnn_mt`: the DNN sharing its embeddings with the CTR tower). */
-export type ModelName = 'esm2' | 'esmm' | 'dnn' | 'dnn_os' | 'dnn_mt';
 
 /** A conversion model: shared embeddings (a model may add tables of its own), named towers, declared outputs and loss. */
 export abstract class ConversionModel {
-  abstract readonly name: ModelName;
+  /** Its key in the model registry (models/index.ts). */
+  abstract readonly name: string;
   /** The paper the model implements. */
   abstract readonly citation: string;
   /** The loss, in words. */

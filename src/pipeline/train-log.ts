@@ -14,7 +14,8 @@ import type { FeatureOptions } from '../features/samples';
 import { minePaths, type MineOptions } from '../paths/mine-paths';
 import type { PathSet } from '../paths/path-set';
 import { analysePaths } from '../paths/path-report';
-import { ablationCandidates, dactionAblation, type Ablation, type AblationOptions } from '../evaluate/ablation';
+import { ablationCandidates, type Ablation } from '../evaluate/ablation';
+import { dactionAblation, type AblationOptions } from './ablation';
 import { fitModel, prepareTraining, type FitOptions, type Fitted, type Prepared } from '../train/pipeline';
 import { saveModel } from '../train/save-model';
 
@@ -44,7 +45,7 @@ export type DActionSource = 'train' | 'validation' | 'override';
 
 /** Options of `prepareLog`: how to read and mine the log, the DAction set and the feature choices. */
 export type PrepareLogOptions = Pick<TrainLogOptions, 'load' | 'mine' | 'daction' | 'features'> & {
-  /** Model settings of the DAction ablation (`daction: 'auto'`): preset, config, seed, progress. */
+  /** Model settings of the DAction ablation (`daction: 'auto'`): model config, config, seed, progress. */
   ablation?: Omit<AblationOptions, 'features'>;
 };
 
@@ -103,7 +104,7 @@ export function testPositives(p: Prepared): number {
 /** Train one model on a log, choosing the DAction set from training data only unless given; save it to `out`. */
 export async function trainFromLog(file: string, options: TrainLogOptions): Promise<TrainedLog> {
   const f = options.fit;
-  const { prepared, daction, dactionSource, ablation } = await prepareLog(file, { ...options, ablation: { preset: f.preset, config: f.config, seed: f.seed, progress: f.progress } });
+  const { prepared, daction, dactionSource, ablation } = await prepareLog(file, { ...options, ablation: { modelConfig: f.modelConfig, config: f.config, seed: f.seed, progress: f.progress } });
   options.onPrepared?.(prepared, daction, dactionSource);
   const checkpointDir = options.fit.checkpointDir ?? (options.out ? join(options.out, 'checkpoint') : undefined);
   const fitted = await fitModel(prepared, { ...options.fit, checkpointDir });

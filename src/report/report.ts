@@ -7,17 +7,11 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadEvents } from '../data/load-events';
-import { minePaths } from '../paths/mine-paths';
-import { analysePaths, type PathReport } from '../paths/path-report';
-import { prepareTraining } from '../train/pipeline';
-import { describeFeatures, type FeatureOptions } from '../features/samples';
-import { trainingPaths } from '../features/sample-order';
-import { compareModels, COMPARE_MODELS, type Comparison, type CompareOptions } from '../evaluate/compare';
-import { ablationCandidates, dactionAblation, type Ablation } from '../evaluate/ablation';
-import { CLAIMED_ORDER } from '../evaluate/paired';
-import { initBackend } from '../backend';
-import { OptionError } from '../errors';
+import type { PathReport } from '../paths/path-report';
+import { describeFeatures } from '../features/samples';
+import type { Comparison } from '../evaluate/compare';
+import type { Ablation } from '../evaluate/ablation';
+import type { EpochLog } from '../train/epoch-log';
 import { pathFigures } from '../plot/path-figures';
 import { metricBarsFigure, liftFigure, curvesFigure, calibrationFigure, ablationFigure } from '../plot/compare-figures';
 import { trainingCurvesFigure } from '../plot/training-figures';
@@ -25,30 +19,14 @@ import { escapeHtml, fmt, htmlPage, htmlTable } from './html';
 import { actionTableHtml, funnelTableHtml, recommendationHtml } from './path-report-html';
 import { ablationTableHtml, pairedSentencesHtml, pairedTableHtml } from './comparison-html';
 
-/** Options of `runReport`. */
-export interface ReportOptions extends Omit<CompareOptions, 'preset'> {
-  /** The log's preset (e.g. taobao-userbehavior). */
-  preset?: string;
-  /** Link the executed notebooks from the page (npm start builds them beside it). */
-  notebookLinks?: boolean;
-  /** The models' preset: fast (default) or paper. */
-  modelPreset?: CompareOptions['preset'];
-  daction?: string[];
-  window?: string | number;
-  /** Feature choices: left-out columns, crosses, history features. */
-  features?: FeatureOptions;
-  /** The DAction ablation (ESM2 per candidate set, chosen on validation CVR AUC): `on` (default, unless `daction` is given) or `off` (the path-mining recommendation). */
-  ablation?: 'on' | 'off';
-}
-
 /**
  * What the report found: the ordering of the models on CVR AUC, in words, from the paired intervals of adjacent
  * models (never from overlapping marginal intervals), with the smallest difference the test set can detect.
  */
 export function orderingStatement(c: Comparison): { holds: boolean; statement: string } {
-  const order = CLAIMED_ORDER.filter((m) => c.models[m]);
+  const order = c.claimed_order.filter((m) => c.models[m]);
   const mdd = c.minimum_detectable_difference?.sentence ?? '';
-  if (order.length < 2) return { holds: false, statement: `CVR AUC ordering ${order.join(' ≥ ') || '(no models)'}: fewer than two of ${CLAIMED_ORDER.join(', ')} were compared. ${mdd}`.trim() };
+  if (order.length < 2) return { holds: false, statement: `CVR AUC ordering ${order.join(' ≥ ') || '(no models)'}: fewer than two of ${c.claimed_order.join(', ')} were compared. ${mdd}`.trim() };
   const s4 = (v: number) => (v >= 0 ? '+' : '−') + Math.abs(v).toFixed(4);
   const steps = order.slice(0, -1).map((a, i) => {
     const b = order[i + 1];
@@ -111,7 +89,7 @@ export function liftTableHtml(c: Comparison): string {
 }
 
 /** The comparison figures, in reading order. */
-export function comparisonFigures(c: Comparison): { name: string; figure: ReturnType<typeof metricBarsFigure> }[] {
+export function comparisonFigures(c: Comparison<EpochLog>): { name: string; figure: ReturnType<typeof metricBarsFigure> }[] {
   return [
     { name: 'metrics', figure: metricBarsFigure(c) },
     { name: 'lift_cvr_auc', figure: liftFigure(c, 'cvr_auc') },
@@ -127,7 +105,7 @@ const NOTEBOOK_LINKS = '<p class="note">Executed notebooks: <a href="notebooks/0
   '<a href="notebooks/02-train-esm2.html">02 training</a> · <a href="notebooks/03-compare.html">03 comparison</a> · numbers: <a href="results.json">results.json</a></p>';
 
 /** The report page. `notebookLinks`: link the executed notebooks beside it (npm start). */
-export function reportPage(paths: PathReport, c: Comparison, meta: { source: string; backend: string; notebookLinks?: boolean }, ablation: Ablation | null = null): string {
+export function reportPage(paths: PathReport, c: Comparison<EpochLog>, meta: { source: string; backend: string; notebookLinks?: boolean }, ablation: Ablation | null = null): string {
   const ord = orderingStatement(c);
   const pf = Object.fromEntries(pathFigures(paths).map((f) => [f.name, f.figure]));
   const cf = Object.fromEntries(comparisonFigures(c).map((f) => [f.name, f.figure]));
@@ -149,36 +127,4 @@ export function writeReport(dir: string, html: string, results: Record<string, u
   writeFileSync(out.html, html);
   writeFileSync(out.json, JSON.stringify(results, (_k, v) => (v instanceof Float32Array || v instanceof Int32Array ? undefined : v), 2) + '\n');
   return out;
-}
-
-/**
- * Load, mine, choose the DAction set (the analyst's, else the ablation's winner on validation rows, else with
- * `ablation: 'off'` the path-mining recommendation of the training period), compare and report a log end to end.
- */
-export async function runReport(logPath: string, options: ReportOptions = {}): Promise<{ paths: PathReport; comparison: Comparison; ablation: Ablation | null; results: Record<string, unknown>; html: string }> {
-  const backend = await initBackend();
-  const { table } = await loadEvents(logPath, { preset: options.preset });
-  const mined = minePaths(table, { window: options.window });
-  // The path analysis behind the DAction choice reads the training rows only (the same time split as the models).
-  const training = trainingPaths(table, mined);
-  let paths = analysePaths(training.paths, { daction: options.daction, seed: options.seed });
-  const { preset: _logPreset, modelPreset, notebookLinks, features: _features, ablation: ablationMode, ...rest } = options;
-  let ablation: Ablation | null = null;
-  const candidates = ablationCandidates(paths.candidates);
-  if (!options.daction && ablationMode !== 'off' && candidates.length) {
-    ablation = await dactionAblation(table, mined, candidates, { preset: modelPreset, config: options.config, seed: options.seed, replicates: options.replicates, features: options.features, progress: options.progress });
-    const recommended = paths.recommended;
-    // The chosen set's sub-task rates, on the same training paths; it is the ablation's choice, not an analyst's override.
-    paths = { ...analysePaths(training.paths, { daction: ablation.chosen, seed: options.seed }), override: null };
-    paths.notes.unshift(`DAction set ${ablation.chosen.join(' ∪ ')} chosen by the ablation on the validation rows (${ablation.candidates.length} candidate sets; the path-mining rule recommends ${recommended.join(' ∪ ') || 'none'}). ${ablation.sentence}`);
-  }
-  const day = (t: number) => new Date(t * 1000).toISOString().slice(0, 10);
-  paths.notes.unshift(`Path analysis of the training period only (${training.samples} of ${training.of} samples, ${day(training.from)} to ${day(training.until)}): the DAction candidates come from it, without validation or test rows. Anomaly counts are the whole log's.`);
-  if (!paths.daction.length) throw new OptionError(`report: expected a DAction set, got none (no action of ${logPath} passes the rule on the training period). Pass --daction.`);
-  const prepared = prepareTraining(table, mined, { daction: paths.daction, ...options.features });
-  const comparison = await compareModels(prepared, { ...rest, models: options.models ?? [...COMPARE_MODELS], preset: modelPreset });
-  const meta = { source: logPath, preset: options.preset, backend: backend.name };
-  const dactionSource = options.daction ? 'override' : ablation ? 'validation' : 'train';
-  const results = { ...reportResults(paths, comparison, meta, ablation), daction_source: dactionSource, samples_left_out: prepared.samples.left_out };
-  return { paths, comparison, ablation, results, html: reportPage(paths, comparison, { ...meta, notebookLinks }, ablation) };
 }

@@ -3,13 +3,14 @@
  * fitted on training rows, model creation, training, test predictions.
  */
 import type { ColumnTable } from 'arquero';
-import { MODEL_PRESETS, TRAIN_DEFAULTS, withDefaults } from '../defaults';
+import { MODEL_CONFIGS, TRAIN_DEFAULTS, withDefaults } from '../defaults';
 import { OptionError } from '../errors';
 import type { PathSet } from '../paths/path-set';
 import { buildSamples, splitByTime, type FeatureOptions, type SampleSet, type Split } from '../features/samples';
 import { encodeRows, fitEncoder, type FeatureEncoder } from '../features/encoder';
 import { createModel } from '../models/index';
-import type { ConversionModel, ModelConfig, ModelName, ModelSpec } from '../models/model';
+import type { ConversionModel, ModelConfig, ModelSpec } from '../models/model';
+import type { ModelName } from '../models/index';
 import { trainData, type TrainData } from './data';
 import { train, type ProgressMode, type TrainResult } from './trainer';
 import { predict, type Predictions } from './predict';
@@ -57,8 +58,8 @@ export function prepareTraining(table: ColumnTable, paths: PathSet, options: Pre
 /** Options of `fitModel`. */
 export interface FitOptions {
   model: ModelName;
-  /** `fast` (default) or `paper`; `config` overrides single fields. */
-  preset?: keyof typeof MODEL_PRESETS;
+  /** The model size: `fast` (default) or `paper` (`--config` on the command line); `config` overrides single fields. */
+  modelConfig?: keyof typeof MODEL_CONFIGS;
   config?: Partial<ModelConfig>;
   seed?: number;
   lossWeights?: Partial<(typeof TRAIN_DEFAULTS)['lossWeights']>;
@@ -81,9 +82,9 @@ export interface Fitted {
 /** Create and train one model on prepared data (training and validation rows only); see `fitModel` for test predictions. */
 export async function trainModel(p: Prepared, options: FitOptions): Promise<Omit<Fitted, 'test'>> {
   const { tf, name: backend } = await initBackend(undefined, { quiet: true });
-  const preset = options.preset ?? 'fast';
-  if (!MODEL_PRESETS[preset]) throw new OptionError(`preset: expected ${Object.keys(MODEL_PRESETS).join(' or ')}, got "${preset}".`);
-  const config = withDefaults(MODEL_PRESETS[preset], options.config ?? {});
+  const name = options.modelConfig ?? TRAIN_DEFAULTS.modelConfig;
+  if (!MODEL_CONFIGS[name]) throw new OptionError(`modelConfig: expected ${Object.keys(MODEL_CONFIGS).join(' or ')}, got "${name}" (--config on the command line).`);
+  const config = withDefaults(MODEL_CONFIGS[name], options.config ?? {});
   const seed = options.seed ?? TRAIN_DEFAULTS.seed;
   const model = createModel(options.model, tf, p.spec, {
     config, seed, lossWeights: { ...TRAIN_DEFAULTS.lossWeights, ...options.lossWeights }, oversample: options.oversample ?? TRAIN_DEFAULTS.oversample,

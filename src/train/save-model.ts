@@ -8,7 +8,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { initBackend } from '../backend';
 import { createModel } from '../models/index';
-import type { ConversionModel, ModelConfig, ModelName, ModelSpec } from '../models/model';
+import type { ConversionModel, ModelConfig, ModelSpec } from '../models/model';
+import type { ModelName } from '../models/index';
 import type { FeatureEncoder } from '../features/encoder';
 import type { FeatureOptions } from '../features/samples';
 import type { LoadOptions } from '../data/load-events';
@@ -43,7 +44,7 @@ export interface ModelMeta {
 /** Save a trained model and its metadata to `dir`. */
 export async function saveModel(dir: string, model: ConversionModel, meta: Omit<ModelMeta, 'format' | 'version' | 'model' | 'citation' | 'spec' | 'seed' | 'lossWeights' | 'oversample' | 'created'>): Promise<void> {
   const full: ModelMeta = {
-    format: 'buypath-model', version: 1, model: model.name, citation: model.citation, spec: model.spec, seed: model.options.seed,
+    format: 'buypath-model', version: 1, model: model.name as ModelName, citation: model.citation, spec: model.spec, seed: model.options.seed,
     lossWeights: model.options.lossWeights, oversample: model.options.oversample, created: new Date().toISOString(), ...meta,
   };
   await writeWeights(dir, 'model', model.tf, model.weights().map(({ name, variable }) => ({ name, tensor: variable })), full);
