@@ -181,6 +181,19 @@ export const GBDT_DEFAULTS = {
 };
 
 /** Defaults of model comparisons (`compareModels`, `buypath report`). */
+/** Bootstraps when the caller gives no size: count-cell bootstraps (path analysis) and user bootstraps (metrics). */
+export const BOOTSTRAP_DEFAULTS = {
+  cellReplicates: 500,
+  userReplicates: 100,
+  seed: 1,
+};
+
+/** How often a live progress line is redrawn, and how long one notebook may run before it is stopped. */
+export const RUN_DEFAULTS = {
+  progressIntervalMs: 1000,
+  notebookTimeoutS: 1200,
+};
+
 export const COMPARE_DEFAULTS = {
   /** User-bootstrap replicates behind every interval (paired for differences between models). */
   replicates: 1000,

@@ -8,6 +8,7 @@ import { Rng } from '../random';
 import { poisson } from '../stats/bootstrap';
 import { aucSorted, sortRows } from '../metrics/auc';
 import { topKSorted } from '../metrics/metrics';
+import { BOOTSTRAP_DEFAULTS } from '../defaults';
 
 /** A metric of row weights over a fixed set of rows and scores. */
 export type WeightedMetric = (weights: Float64Array | null) => number;
@@ -74,7 +75,7 @@ export interface BootstrapResult {
  * paired: both models are scored on the same resampled users. Non-finite replicate values are left out of the
  * order statistics and counted (`finite`).
  */
-export function bootstrapUsers(metrics: Record<string, WeightedMetric>, users: ArrayLike<string | number>, n: number, { replicates = 100, seed = 1, derived = {}, keep = [] }: UserBootstrapOptions = {}): Record<string, BootstrapResult> {
+export function bootstrapUsers(metrics: Record<string, WeightedMetric>, users: ArrayLike<string | number>, n: number, { replicates = BOOTSTRAP_DEFAULTS.userReplicates, seed = BOOTSTRAP_DEFAULTS.seed, derived = {}, keep = [] }: UserBootstrapOptions = {}): Record<string, BootstrapResult> {
   const codes = new Map<string | number, number>();
   const userOf = new Int32Array(n);
   for (let r = 0; r < n; r++) {

@@ -9,6 +9,7 @@
  */
 import type { BootstrapResult, DerivedStatistic } from './bootstrap-users';
 import { hanleyMcNeilVariance, normalQuantile } from '../stats/power';
+import { COMPARE_DEFAULTS } from '../defaults';
 
 /** One stated difference between models `a` and `b` on `metric`. */
 export interface PairedComparison {
@@ -121,7 +122,7 @@ export interface MinimumDetectable {
  * rate, detecting a difference d takes about positives·(MDD/d)² purchases.
  */
 export function minimumDetectableDifference(o: { metric: string; auc: number; positives: number; negatives: number; correlation?: number; alpha?: number; power?: number; pair?: [string, string] | null; observedDiff?: number | null }): MinimumDetectable {
-  const alpha = o.alpha ?? 0.05, power = o.power ?? 0.8;
+  const alpha = o.alpha ?? COMPARE_DEFAULTS.alpha, power = o.power ?? COMPARE_DEFAULTS.power;
   const r = Math.min(Math.max(o.correlation ?? 0, 0), 0.999);
   const z = normalQuantile(1 - alpha / 2) + normalQuantile(power);
   const value = o.positives > 0 && o.negatives > 0 ? z * Math.sqrt(2 * hanleyMcNeilVariance(o.auc, o.positives, o.negatives) * (1 - r)) : NaN;

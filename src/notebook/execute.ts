@@ -8,6 +8,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { repoRoot } from '../repo-root';
 import { jupyterPaths, setupJupyter } from './jupyter';
 import { parseRecorded } from './record';
+import { RUN_DEFAULTS } from '../defaults';
 
 /** Options of `executeNotebook`. */
 export interface ExecuteOptions {
@@ -55,7 +56,7 @@ export async function executeNotebook(path: string, options: ExecuteOptions = {}
   const output = join(outDir, basename(nbPath));
   const html = options.html ? output.replace(/\.ipynb$/, '.html') : undefined;
   const args = [join(root, 'scripts', 'execute_notebook.py'), '--input', nbPath, '--output', output, '--cwd', dirname(nbPath),
-    '--params', JSON.stringify(options.params ?? {}), '--timeout', String(options.timeoutS ?? 1200), ...(html ? ['--html', html] : [])];
+    '--params', JSON.stringify(options.params ?? {}), '--timeout', String(options.timeoutS ?? RUN_DEFAULTS.notebookTimeoutS), ...(html ? ['--html', html] : [])];
   const env = { ...process.env, JUPYTER_PATH: jupyterPaths(root).jupyterPath, ...options.env };
   const runnerErr = await new Promise<{ code: number | null; stderr: string }>((done) => {
     const child = spawn(python, args, { env, stdio: ['ignore', 'inherit', 'pipe'] });

@@ -6,6 +6,7 @@
  * replicates cheap at any data size.
  */
 import type { Rng } from '../random';
+import { BOOTSTRAP_DEFAULTS } from '../defaults';
 
 /** Poisson draw: Knuth's product method below λ = 30, a rounded normal above (error < 1% of sd). */
 export function poisson(rng: Rng, lambda: number): number {
@@ -33,7 +34,7 @@ export function bootstrapCells(
   counts: Float64Array,
   stat: (counts: Float64Array) => number,
   rng: Rng,
-  replicates = 500,
+  replicates = BOOTSTRAP_DEFAULTS.cellReplicates,
 ): { low: number; high: number; replicates: number; undefined: number } {
   const values: number[] = [];
   const sample = new Float64Array(counts.length);

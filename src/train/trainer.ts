@@ -18,6 +18,7 @@ import { Batcher, disposeBatch, type TrainData } from './data';
 import { predict } from './predict';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint';
 import type { EpochLog } from './epoch-log';
+import { RUN_DEFAULTS } from '../defaults';
 
 /** How training reports progress; see `TrainLoopOptions.progress`. */
 export type ProgressMode = 'auto' | 'bar' | 'live' | 'lines' | 'none';
@@ -141,7 +142,7 @@ export async function train(model: ConversionModel, trainSet: TrainData, validat
       if (mode === 'bar' && (step % 10 === 0 || step === steps - 1)) {
         const bar = '█'.repeat(Math.round((20 * (step + 1)) / steps)).padEnd(20, '·');
         process.stdout.write(`\r${model.name} epoch ${epoch}/${o.epochs} ${bar} ${rateSoFar(e)} samples/s loss ${(lossSum / e).toFixed(4)}`);
-      } else if (mode === 'live' && Date.now() - lastShown >= (o.progressIntervalMs ?? 1000)) {
+      } else if (mode === 'live' && Date.now() - lastShown >= (o.progressIntervalMs ?? RUN_DEFAULTS.progressIntervalMs)) {
         lastShown = Date.now();
         process.stdout.write(`\r${model.name} epoch ${epoch}/${o.epochs}: ${Math.round((100 * e) / n)}% of ${n} samples, ${rateSoFar(e)} samples/s, train loss ${(lossSum / e).toFixed(4)}`);
         await new Promise((resolve) => setImmediate(resolve));
