@@ -27,10 +27,13 @@ export { show, showHtml } from './plot/show';
 export { eventCountsFigure, type EventCountsOptions } from './plot/event-counts';
 // CLI
 export { main as cli } from './cli/index';
+export { LOAD_FLAGS, LOAD_FLAGS_USAGE, loadOptionsFromFlags } from './cli/load-flags';
+export { startArgs, notebookParameters, paramsFor, START_FLAGS, START_USAGE, type StartPlan } from './cli/start-args';
 // Notebooks and reports
 export { record, parseRecorded, RESULTS_MARKER } from './notebook/record';
 export { setupJupyter, findJupyterPython, jupyterPaths, kernelRegistered, JUPYTER_APT_PACKAGES, JUPYTER_INSTALL_HINT } from './notebook/jupyter';
 export { executeNotebook, type ExecuteOptions, type NotebookRun } from './notebook/execute';
+export { loadOptionsFromParams, paramsOfLoadOptions, flagOfParam, LOAD_PARAMS, type LoadParams } from './notebook/load-params';
 // Statistics
 export * from './stats/intervals';
 export * from './stats/bootstrap';

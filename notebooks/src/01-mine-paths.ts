@@ -11,7 +11,7 @@
 // everything in the log that goes with purchases (with false-discovery control), the transition graph, funnel settings
 // (paths, users, sessions), the time to purchase with censoring at the log's end, and sample paths behind a finding.
 //
-// Library calls: `loadEvents`, `minePaths`, `analysePaths`, `funnelTableHtml`, `actionTableHtml`, `candidatesHtml`,
+// Library calls: `loadOptionsFromParams`, `mineLog`, `funnelTableHtml`, `actionTableHtml`, `candidatesHtml`,
 // `recommendationHtml`, `anomaliesHtml`, `funnelFigure`, `coverageScatterFigure`, `actionOverlapFigure`,
 // `variantSankeyFigure`, `timeToPurchaseFigure`, `groupPaths`, `breakdown`, `forestFigure`, `correlationScan`,
 // `scanFigure`, `pathSequences`, `transitionGraph`, `stepMatrix`, `sequenceFunnel`, `timeToBuy`, `kaplanMeierFigure`,
@@ -20,8 +20,14 @@
 import * as bp from '../dist';
 const backend = await bp.initBackend();
 // %% parameters
-let dataPath = '';       // '' = the embedded simulated log
-let preset = 'buypath';  // buypath, taobao-userbehavior, retailrocket
+// Reading the log: `dataPath` ('' = the embedded simulated log; a relative path starts in notebooks/), `preset` (a built-in
+// preset, `buypath presets` lists them, or a preset file 'my-log.json'; '' = buypath on the embedded log, else detected) and
+// `load`: the command line's load flags in camelCase (`buypath inspect --help`), values as in a preset file or as typed there:
+//   columns ['a','b'], rename {a: 'user_id'}, eventMap {'1': 'click', '4': 'buy'} or '1=click,4=buy', actions, categorical,
+//   numeric, drop (lists), tsFormat 'epoch_s', keepDuplicates true, strict true. `npm start -- LOG [flags]` sets all three.
+let dataPath = '';
+let preset = '';
+let load: bp.LoadParams = {};
 let window = '7d';       // attribution window from the click
 let preClick = 'attach'; // actions before the first click of their item: attach or drop
 let daction = '';        // analyst override, e.g. 'cart,wish'; '' = take the recommendation
@@ -31,11 +37,14 @@ let topGroups = 8;       // categories shown in the breakdown (the rest pooled a
 let minSupport = 30;     // the scan tests a value only when at least this many clicked paths hold it (and lack it)
 // %%
 const path = dataPath || (await bp.ensureDefaultData()).events;
-const { table, report: load } = await bp.loadEvents(path, { preset: preset });
-console.log(bp.formatLoadReport(load));
-const paths = bp.minePaths(table, { window: window, preClick: preClick as 'attach' | 'drop' });
 const override = daction ? daction.split(',').map((s) => s.trim()) : undefined;
-const report = bp.analysePaths(paths, { daction: override, seed: seed });
+const mined = await bp.mineLog(path, {
+  engine: 'memory', load: bp.loadOptionsFromParams({ dataPath: dataPath, preset: preset, load: load }),
+  mine: { window: window, preClick: preClick as 'attach' | 'drop' }, analyse: { daction: override, seed: seed },
+});
+const { paths, report } = mined;
+const table = mined.table!;
+console.log(bp.formatLoadReport(mined.load.report!));
 console.log(`${report.events} events → ${report.paths} paths, ${report.clicked_paths} clicked (mode ${report.mode})`);
 // %% [markdown]
 // ## Funnel

@@ -9,14 +9,20 @@
 //
 // The DAction set is chosen on the training period's paths only (never with test labels), unless `daction` is given.
 //
-// Library calls: `prepareLog`, `fitModel`, `scoreModel`, `oracleScores`,
+// Library calls: `loadOptionsFromParams`, `prepareLog`, `fitModel`, `scoreModel`, `oracleScores`,
 // `auc`, `rowsWhere`, `trainingCurvesFigure`, `htmlTable`, `show`, `showHtml`, `record`.
 // %%
 import * as bp from '../dist';
 const backend = await bp.initBackend();
 // %% parameters
-let dataPath = '';             // '' = the embedded simulated log (with its truths)
-let preset = 'buypath';        // buypath, taobao-userbehavior, retailrocket
+// Reading the log: `dataPath` ('' = the embedded simulated log; a relative path starts in notebooks/), `preset` (a built-in
+// preset, `buypath presets` lists them, or a preset file 'my-log.json'; '' = buypath on the embedded log, else detected) and
+// `load`: the command line's load flags in camelCase (`buypath inspect --help`), values as in a preset file or as typed there:
+//   columns ['a','b'], rename {a: 'user_id'}, eventMap {'1': 'click', '4': 'buy'} or '1=click,4=buy', actions, categorical,
+//   numeric, drop (lists), tsFormat 'epoch_s', keepDuplicates true, strict true. `npm start -- LOG [flags]` sets all three.
+let dataPath = '';
+let preset = '';
+let load: bp.LoadParams = {};
 let daction = '';              // '' = the recommendation of path mining
 let exclude = 'auto';          // columns that are not features ('a,b'; ids stay keys); auto = user_id,item_id on the embedded log
 let cross = 'auto';            // cross features ('a:b,c:d'); auto = segment:category on the embedded log
@@ -28,7 +34,7 @@ let seed = 1;
 const files = dataPath ? null : await bp.ensureDefaultData();
 const path = dataPath || files!.events;
 const log = await bp.prepareLog(path, {
-  load: { preset: preset }, daction: daction ? daction.split(',') : undefined, features: bp.parseFeatureOptions(exclude, cross, false, !dataPath),
+  load: bp.loadOptionsFromParams({ dataPath: dataPath, preset: preset, load: load }), daction: daction ? daction.split(',') : undefined, features: bp.parseFeatureOptions(exclude, cross, false, !dataPath),
 });
 const { prepared, daction: chosen } = log;
 const s = prepared.samples;

@@ -11,14 +11,20 @@
 // as categories, missing values as missing and its trees chosen on validation. With `reportDir` set, the
 // self-contained page and its numbers are written there (`npm start` writes `reports/`).
 //
-// Library calls: `runReport`, `ablationTableHtml`, `ablationFigure`, `orderingStatement`, `table3Html`, `table4Html`,
+// Library calls: `loadOptionsFromParams`, `runReport`, `ablationTableHtml`, `ablationFigure`, `orderingStatement`, `table3Html`, `table4Html`,
 // `pairedTableHtml`, `pairedSentencesHtml`, `liftTableHtml`, `comparisonFigures`, `writeReport`, `show`, `showHtml`, `record`.
 // %%
 import * as bp from '../dist';
 const backend = await bp.initBackend();
 // %% parameters
-let dataPath = '';                          // '' = the embedded simulated log
-let preset = 'buypath';                     // the log's preset
+// Reading the log: `dataPath` ('' = the embedded simulated log; a relative path starts in notebooks/), `preset` (a built-in
+// preset, `buypath presets` lists them, or a preset file 'my-log.json'; '' = buypath on the embedded log, else detected) and
+// `load`: the command line's load flags in camelCase (`buypath inspect --help`), values as in a preset file or as typed there:
+//   columns ['a','b'], rename {a: 'user_id'}, eventMap {'1': 'click', '4': 'buy'} or '1=click,4=buy', actions, categorical,
+//   numeric, drop (lists), tsFormat 'epoch_s', keepDuplicates true, strict true. `npm start -- LOG [flags]` sets all three.
+let dataPath = '';
+let preset = '';
+let load: bp.LoadParams = {};
 let daction = '';                           // '' = the ablation's choice (or, with ablation 'off', the recommendation of path mining)
 let ablation = 'on';                        // on: ESM2 per candidate DAction set, chosen on validation CVR AUC; off: skip it
 let exclude = 'auto';                       // columns that are not features ('a,b'; ids stay keys); auto = user_id,item_id on the embedded log
@@ -32,7 +38,7 @@ let reportDir = '';                         // '' = do not write files; npm star
 // %%
 const path = dataPath || (await bp.ensureDefaultData()).events;
 const r = await bp.runReport(path, {
-  preset: preset, daction: daction ? daction.split(',') : undefined, models: models.split(',') as bp.CompareModel[],
+  load: bp.loadOptionsFromParams({ dataPath: dataPath, preset: preset, load: load }), daction: daction ? daction.split(',') : undefined, models: models.split(','),
   modelConfig: config as 'fast', config: epochs ? { epochs: epochs } : undefined, seed: seed, replicates: replicates || undefined, progress: 'auto', notebookLinks: Boolean(reportDir),
   ablation: ablation as 'on' | 'off',
   features: bp.parseFeatureOptions(exclude, cross, false, !dataPath),
