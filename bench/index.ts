@@ -217,7 +217,7 @@ async function benchModels(args: string[]) {
       const g = await fitGbdt(gbdtData(p, m === 'gbdt' ? 'native' : 'ordinal'), p.samples.space, { seed });
       const s = scoreModel(t, g.test, p.samples.space);
       (rows[m] ??= []).push([s.cvr_auc, s.ctcvr_auc]);
-      console.log(`${m} seed ${seed}: CVR AUC ${s.cvr_auc.toFixed(4)}, CTCVR AUC ${s.ctcvr_auc.toFixed(4)}, trees ${g.rounds.cvr} (CVR) and ${g.rounds.ctcvr} (CTCVR) chosen on validation, ${g.seconds.toFixed(0)} s`);
+      console.log(`${m} seed ${seed}: CVR AUC ${s.cvr_auc.toFixed(4)}, CTCVR AUC ${s.ctcvr_auc.toFixed(4)}, trees ${g.rounds.cvr} (CVR) and ${g.rounds.ctcvr} (CTCVR) and ${g.splits.cvr ?? 'no'}/${g.splits.ctcvr ?? 'no'} categorical splits chosen on validation, ${g.seconds.toFixed(0)} s`);
       continue;
     }
     const f = await fitModel(p, { model: m as ModelName, seed, config: { epochs, patience }, progress: 'none' });

@@ -174,7 +174,14 @@ export const GBDT_DEFAULTS = {
    * alphabetically sorted vocabulary as numbers and the deep models' tanh-standardised numbers with missing at 0.
    */
   encoding: 'native' as 'native' | 'ordinal',
-  /** Categorical splits: one-hot below this many categories, else partitions (XGBoost 1.7's defaults). */
+  /**
+   * Categorical splits: `onehot`, one category against the rest; `partition`, XGBoost orders the categories by their
+   * gradient statistics and splits that order (one-hot below `maxCatToOnehot` categories; flexible, but it overfits
+   * many categories with few purchases); `auto` (default), both are fitted and each model (CVR, CTCVR) keeps the one
+   * with the lower validation log-loss.
+   */
+  catSplits: 'auto' as 'auto' | 'onehot' | 'partition',
+  /** Partition splits: one-hot below this many categories, at most `maxCatThreshold` categories per side (XGBoost 1.7's defaults). */
   maxCatToOnehot: 4,
   maxCatThreshold: 64,
   seed: 1,

@@ -48,27 +48,29 @@ function catData(n: number, seed: number): GbdtSplit {
 const CAT_TYPES: FeatureType[] = ['c', 'q', 'q'];
 const json = (g: GbdtSplit) => Array.from(g.X, (v) => (Number.isNaN(v) ? null : v));
 
-test('categorical columns and missing values, trees chosen on validation: equal to Python XGBoost with enable_categorical and early stopping', needs('xgboost', 'python-xgboost'), async () => {
+test('categorical columns (partition and one-against-the-rest splits) and missing values, trees chosen on validation: equal to Python XGBoost with enable_categorical and early stopping', needs('xgboost', 'python-xgboost'), async () => {
   const py = pythonFor('python-xgboost');
   const train = catData(4000, 5), valid = catData(1500, 6), test = catData(1000, 7);
   const data = { columns: ['c', 'x', 'z'], featureTypes: CAT_TYPES };
   const all = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
-  const o = { trees: 200, earlyStopping: 10, depth: 4, eta: 0.3, subsample: 1, colsample: 1, seed: 2 };
-  const f = await fitTrees(data, train, all(train.n), valid, all(valid.n), o);
-  assert.ok(f.boosted < 200 && f.rounds < f.boosted, `the scenario needs early stopping to act, got ${f.rounds} of ${f.boosted} rounds boosted`);
-  const dtest = new DMatrix(test.X, test.n, 3, undefined, undefined, CAT_TYPES);
-  const ours = f.booster.predict(dtest, f.rounds);
-  const params = f.booster.params;
-  dtest.free(); f.free();
-  const r = spawnSync(py, [join(ROOT, 'test', 'xgboost_reference.py')], {
-    input: JSON.stringify({ X: json(train), y: Array.from(train.buy), rows: train.n, cols: 3, params, rounds: o.trees, feature_types: CAT_TYPES,
-      valid: { X: json(valid), y: Array.from(valid.buy), rows: valid.n }, early_stopping_rounds: o.earlyStopping, test: { X: json(test), rows: test.n } }),
-    encoding: 'utf8',
-  });
-  assert.equal(r.status, 0, r.stderr);
-  const ref = JSON.parse(r.stdout);
-  assert.equal(f.rounds, ref.best_iteration + 1, 'trees kept');
-  ours.forEach((v, i) => assert.ok(Math.abs(v - ref.pred[i]) < 1e-6, `row ${i}: ${v} vs Python ${ref.pred[i]}`));
+  for (const maxCatToOnehot of [4, 1 << 30]) {
+    const o = { trees: 200, earlyStopping: 10, depth: 4, eta: 0.3, subsample: 1, colsample: 1, seed: 2, maxCatToOnehot };
+    const f = await fitTrees(data, train, all(train.n), valid, all(valid.n), o);
+    assert.ok(f.boosted < 200 && f.rounds < f.boosted, `the scenario needs early stopping to act, got ${f.rounds} of ${f.boosted} rounds boosted`);
+    const dtest = new DMatrix(test.X, test.n, 3, undefined, undefined, CAT_TYPES);
+    const ours = f.booster.predict(dtest, f.rounds);
+    const params = f.booster.params;
+    dtest.free(); f.free();
+    const r = spawnSync(py, [join(ROOT, 'test', 'xgboost_reference.py')], {
+      input: JSON.stringify({ X: json(train), y: Array.from(train.buy), rows: train.n, cols: 3, params, rounds: o.trees, feature_types: CAT_TYPES,
+        valid: { X: json(valid), y: Array.from(valid.buy), rows: valid.n }, early_stopping_rounds: o.earlyStopping, test: { X: json(test), rows: test.n } }),
+      encoding: 'utf8',
+    });
+    assert.equal(r.status, 0, r.stderr);
+    const ref = JSON.parse(r.stdout);
+    assert.equal(f.rounds, ref.best_iteration + 1, `trees kept (max_cat_to_onehot ${maxCatToOnehot})`);
+    ours.forEach((v, i) => assert.ok(Math.abs(v - ref.pred[i]) < 1e-6, `max_cat_to_onehot ${maxCatToOnehot}, row ${i}: ${v} vs Python ${ref.pred[i]}`));
+  }
 });
 
 test('categories as categories and missing as missing rank purchases better than codes as numbers with missing at 0', needs('xgboost'), async () => {
@@ -84,6 +86,22 @@ test('categories as categories and missing as missing rank purchases better than
   const native = await score({ columns: ['c', 'x', 'z'], featureTypes: CAT_TYPES, train, validation: valid, test });
   const old = await score({ columns: ['c', 'x', 'z'], featureTypes: ['q', 'q', 'q'], train: ordinal(train), validation: ordinal(valid), test: ordinal(test) });
   assert.ok(native > old + 0.01, `native ${native} vs ordinal ${old}`);
+});
+
+test('categorical split kind: auto keeps the kind with the lower validation log-loss, per model', needs('xgboost'), async () => {
+  const train = catData(4000, 11), validation = catData(1500, 12), test = catData(1000, 13);
+  const data: GbdtData = { columns: ['c', 'x', 'z'], featureTypes: CAT_TYPES, train, validation, test };
+  const o = { depth: 4, eta: 0.2, seed: 3 };
+  const clicked = (g: GbdtSplit) => Int32Array.from({ length: g.n }, (_, i) => i).filter((i) => g.click[i] > 0.5);
+  const loss = async (onehot: number) => { const f = await fitTrees(data, train, clicked(train), validation, clicked(validation), { ...o, maxCatToOnehot: onehot }); f.free(); return f.validLogloss; };
+  const [onehot, partition] = [await loss(1 << 30), await loss(4)];
+  assert.notEqual(onehot, partition);
+  const auto = await fitGbdt(data, 'impression', o);
+  assert.equal(auto.splits.cvr, onehot < partition ? 'onehot' : 'partition');
+  const forced = await fitGbdt(data, 'impression', { ...o, catSplits: auto.splits.cvr! });
+  assert.deepEqual(Array.from(auto.test.pcvr), Array.from(forced.test.pcvr));
+  const numeric = await fitGbdt({ ...data, featureTypes: ['q', 'q', 'q'] }, 'click', o);
+  assert.deepEqual(numeric.splits, { cvr: null, ctcvr: null });
 });
 
 test('gbdtData: categorical codes from the training vocabulary (unseen and rare: 0), missing as NaN, numbers untransformed', () => {

@@ -5,7 +5,8 @@
  * as the deep models. Categorical fields are XGBoost categories (codes of the
  * vocabulary fitted on training rows only; unseen and rare values share code 0),
  * missing values stay missing (NaN) and numbers are untransformed; the number of
- * trees is chosen on the validation rows (early stopping on their log-loss).
+ * trees and the kind of categorical split (one category against the rest, or
+ * partitions) are chosen on the validation rows (their log-loss).
  */
 import { cpus } from 'node:os';
 import { GBDT_DEFAULTS, withDefaults } from '../defaults';
@@ -132,6 +133,25 @@ export async function fitTrees(data: Pick<GbdtData, 'columns' | 'featureTypes'>,
   return { booster, rounds: bestRound + 1, boosted: round, validLogloss: best, free: () => { booster.free(); dtrain.free(); dvalid.free(); } };
 }
 
+/** `max_cat_to_onehot` that makes every categorical split one category against the rest. */
+const ONEHOT_ALWAYS = 1 << 30;
+
+/** Fit with each categorical split kind `catSplits` allows (both for `auto` when there are categorical columns); keep the lower validation log-loss. */
+async function fitChosen(data: GbdtData, trainRows: Int32Array, validRows: Int32Array, options: GbdtOptions): Promise<{ trees: FittedTrees; splits: 'onehot' | 'partition' | null }> {
+  const o = withDefaults(GBDT_DEFAULTS, options);
+  if (!data.featureTypes.includes('c')) return { trees: await fitTrees(data, data.train, trainRows, data.validation, validRows, options), splits: null };
+  const kinds = o.catSplits === 'auto' ? (['onehot', 'partition'] as const) : [o.catSplits];
+  let best: { trees: FittedTrees; splits: 'onehot' | 'partition' } | undefined;
+  for (const splits of kinds) {
+    const trees = await fitTrees(data, data.train, trainRows, data.validation, validRows, { ...options, maxCatToOnehot: splits === 'onehot' ? ONEHOT_ALWAYS : o.maxCatToOnehot });
+    if (!best || trees.validLogloss < best.trees.validLogloss) {
+      best?.trees.free();
+      best = { trees, splits };
+    } else trees.free();
+  }
+  return best!;
+}
+
 const all = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
 const clickedOf = (g: GbdtSplit) => Int32Array.from(all(g.n).filter((r) => g.click[r] > 0.5));
 
@@ -142,29 +162,32 @@ export interface GbdtFit {
   /** Trees kept per model (chosen on validation log-loss) and rounds boosted. */
   rounds: { cvr: number; ctcvr: number | null };
   boosted: { cvr: number; ctcvr: number | null };
+  /** The categorical split kind each model kept (null without categorical columns). */
+  splits: { cvr: 'onehot' | 'partition' | null; ctcvr: 'onehot' | 'partition' | null };
 }
 
 /**
- * Train the CVR GBDT on clicked training rows (its trees chosen on clicked validation rows) and, in impression
- * space, the CTCVR GBDT on all training rows (chosen on all validation rows); predict the test rows.
+ * Train the CVR GBDT on clicked training rows (its trees and categorical splits chosen on clicked validation rows)
+ * and, in impression space, the CTCVR GBDT on all training rows (chosen on all validation rows); predict the test rows.
  */
 export async function fitGbdt(data: GbdtData, space: 'impression' | 'click', options: GbdtOptions = {}): Promise<GbdtFit> {
   const t0 = Date.now();
   const w = data.columns.length;
   const dtest = new DMatrix(data.test.X, data.test.n, w, undefined, undefined, data.featureTypes);
   const rowsOf = (g: GbdtSplit) => (space === 'impression' ? clickedOf(g) : all(g.n));
-  const cvr = await fitTrees(data, data.train, rowsOf(data.train), data.validation, rowsOf(data.validation), options);
+  const { trees: cvr, splits: cvrSplits } = await fitChosen(data, rowsOf(data.train), rowsOf(data.validation), options);
   const pcvr = cvr.booster.predict(dtest, cvr.rounds);
   cvr.free();
-  let pctcvr: Float32Array | null = null, ctcvr: FittedTrees | null = null;
+  let pctcvr: Float32Array | null = null, ctcvr: Awaited<ReturnType<typeof fitChosen>> | null = null;
   if (space === 'impression') {
-    ctcvr = await fitTrees(data, data.train, all(data.train.n), data.validation, all(data.validation.n), options);
-    pctcvr = ctcvr.booster.predict(dtest, ctcvr.rounds);
-    ctcvr.free();
+    ctcvr = await fitChosen(data, all(data.train.n), all(data.validation.n), options);
+    pctcvr = ctcvr.trees.booster.predict(dtest, ctcvr.trees.rounds);
+    ctcvr.trees.free();
   }
   dtest.free();
   return {
     test: { pctr: null, pctavr: null, pcvr, pctcvr }, seconds: (Date.now() - t0) / 1000,
-    rounds: { cvr: cvr.rounds, ctcvr: ctcvr?.rounds ?? null }, boosted: { cvr: cvr.boosted, ctcvr: ctcvr?.boosted ?? null },
+    rounds: { cvr: cvr.rounds, ctcvr: ctcvr?.trees.rounds ?? null }, boosted: { cvr: cvr.boosted, ctcvr: ctcvr?.trees.boosted ?? null },
+    splits: { cvr: cvrSplits, ctcvr: ctcvr?.splits ?? null },
   };
 }

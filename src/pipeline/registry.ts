@@ -56,7 +56,7 @@ const EXTERNAL: RegisteredModel[] = [
     name: 'gbdt', label: 'GBDT', kind: 'external', compare: true, order: 0, claimed: true,
     async fit(p, ctx) {
       const g = await fitGbdt(gbdtData(p), p.samples.space, { seed: ctx.seed });
-      return { test: g.test, seconds: g.seconds, extra: { trees: g.rounds } }; // trees chosen on validation log-loss
+      return { test: g.test, seconds: g.seconds, extra: { trees: g.rounds, categorical_splits: g.splits } }; // both chosen on validation log-loss
     },
   },
 ];
