@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { SIMULATOR_VERSION, parseFeatureOptions, preTransform, csvField, describeFeatures, setWasmMatMul, wasmMatMul, blasPath, auc, rowsWhere, oracleScores, fitModel, scoreModel, fitGbdt, gbdtData, type ModelName, writeSimulation, ensureDefaultData, loadEvents, minePaths, prepareTraining, type Prepared, initBackend, createModel, train, MODEL_CONFIGS, TRAIN_DEFAULTS, type TrainData } from '../src';
+import { SIMULATOR_VERSION, parseFeatureOptions, preTransform, csvField, describeFeatures, setWasmMatMul, wasmMatMul, blasPath, auc, rowsWhere, oracleScores, fitModel, scoreModel, fitGbdt, gbdtData, type ModelName, writeSimulation, ensureDefaultData, prepareLog, type Prepared, initBackend, createModel, train, MODEL_CONFIGS, TRAIN_DEFAULTS, type TrainData } from '../src';
 
 const ROOT = resolve(__dirname, '..');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -104,8 +104,7 @@ async function benchTrain(args: string[]) {
   const backend = await initBackend(undefined, { quiet: json });
   const tf = backend.tf;
   const files = await ensureDefaultData();
-  const { table } = await loadEvents(files.events, { preset: 'buypath' });
-  const p = prepareTraining(table, minePaths(table), { daction: ['cart', 'wish'] });
+  const { prepared: p } = await prepareLog(files.events, { load: { preset: 'buypath' }, daction: ['cart', 'wish'] });
   const modes: { label: string; set?: 'blas' | 'transpose-fix' | 'stock' }[] = backend.name === 'wasm'
     ? [{ label: 'wasm+blas', set: 'blas' }, { label: 'wasm+transpose-fix', set: 'transpose-fix' }, { label: 'wasm (stock)', set: 'stock' }]
     : [{ label: backend.name }];
@@ -201,8 +200,7 @@ async function benchModels(args: string[]) {
     await writeSimulation(dir, { impressions, seed: 2 });
   }
   const backend = await initBackend();
-  const { table } = await loadEvents(join(dir, 'events.csv'), { preset: 'buypath' });
-  const p = prepareTraining(table, minePaths(table), { daction: ['cart', 'wish'], ...features });
+  const { prepared: p } = await prepareLog(join(dir, 'events.csv'), { load: { preset: 'buypath' }, daction: ['cart', 'wish'], features });
   console.log(`features: ${describeFeatures(p.features)} → ${p.encoder.categorical.map((c) => c.name).join(', ')}; numeric ${p.encoder.numeric.map((f) => `${f.name}${f.transform === 'log1p' ? ' (log1p)' : ''}`).join(', ')}; fast preset, up to ${epochs} epochs, patience ${patience}`);
   const t = p.data.test;
   const clicked = rowsWhere(t.click);
