@@ -82,6 +82,18 @@ export const MINE_DEFAULTS = {
   preClick: 'attach' as 'attach' | 'drop',
 };
 
+/**
+ * Mining a file in partitions by path key, user or impression id (`minePathsDuckDB`): a log of up to `wholeRows` events is
+ * mined in one piece; a larger one in partitions of about `rows` events each, so that memory
+ * holds one partition's events (plus the paths); `batchRows` rows are written to the partition
+ * files at a time.
+ */
+export const PARTITION_DEFAULTS = {
+  wholeRows: 12_000_000,
+  rows: 5_000_000,
+  batchRows: 1 << 20,
+};
+
 /** Defaults of the path analysis (funnel, action table, choice of deterministic actions). */
 export const ANALYSE_DEFAULTS = {
   /** Bootstrap replicates for intervals on the key rates. */

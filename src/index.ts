@@ -49,6 +49,7 @@ export { funnelFigure, variantSankeyFigure, coverageScatterFigure, actionOverlap
 export { escapeHtml, fmt, fmtCi, htmlTable, htmlPage, type HtmlColumn, type PageSection } from './report/html';
 export { funnelTableHtml, actionTableHtml, candidatesHtml, anomaliesHtml, recommendationHtml, pathReportPage } from './report/path-report-html';
 export { minePathsDuckDB, type DuckMineOptions, type DuckLoadSummary } from './paths/mine-duckdb';
+export { minePartitions, partitionsFor } from './paths/mine-partitions';
 // Exploration: breakdowns, correlation scan, transition graph, funnel settings, time to purchase, drill-down
 export { lnGamma, gammaQ, chiSquareSf, normalTwoSided } from './stats/special';
 export { benjaminiHochberg } from './stats/multiple-testing';

@@ -9,7 +9,7 @@ import type { Dictionary } from './event-log';
 import * as ds from './duck-strings';
 import type { RawVector } from './duck-strings';
 // Local bindings: hot loops call these millions of times (no module-namespace lookups).
-const { bytesNeedTrim, decodeBytes, hashBytes, hashInline, inlineNeedsTrim, isValid, MASK_A, MASK_B, MASK_C, valueBytes } = ds;
+const { bytesNeedTrim, decodeBytes, hashBytes, hashInline, inlineNeedsTrim, MASK_A, MASK_B, MASK_C, valueBytes } = ds;
 
 const BUCKET_BITS = 10;
 const WORDS = 5; // row, length, three inline words (long values: length, offset into `long`)
@@ -21,8 +21,10 @@ export class KeyGroups {
   private long = new Uint8Array(1 << 16);
   private longUsed = 0;
 
-  constructor() {
-    for (let b = 0; b < 1 << BUCKET_BITS; b++) this.buckets.push(new Int32Array(WORDS * 64));
+  /** `expect`: keys expected (sizes the buckets once). */
+  constructor(expect = 0) {
+    const per = WORDS * Math.max(64, Math.ceil((expect / (1 << BUCKET_BITS)) * 1.1));
+    for (let b = 0; b < 1 << BUCKET_BITS; b++) this.buckets.push(new Int32Array(per));
   }
 
   /**
@@ -30,11 +32,11 @@ export class KeyGroups {
    * added) when it is null or blank.
    */
   add(v: RawVector, r: number, row: number): boolean {
-    if (!isValid(v, r)) return false;
-    const w = r * 4, len = v.words[w];
+    if (v.valid !== null && (v.valid[r >> 3] & (1 << (r & 7))) === 0) return false;
+    const words = v.words, w = r * 4, len = words[w];
     if (len === 0) return false;
     if (len <= 12 && !inlineNeedsTrim(v.data, r, len)) {
-      const a = v.words[w + 1] & MASK_A[len], b = v.words[w + 2] & MASK_B[len], c = v.words[w + 3] & MASK_C[len];
+      const a = words[w + 1] & MASK_A[len], b = words[w + 2] & MASK_B[len], c = words[w + 3] & MASK_C[len];
       this.push(hashInline(len, a, b, c), row, len, a, b, c);
       return true;
     }
@@ -46,6 +48,15 @@ export class KeyGroups {
     }
     this.addBytes(bytes, row);
     return true;
+  }
+
+  /**
+   * Add a key as stored by `KeyWords` (length, three inline words; long values: length and an
+   * offset into `long`) for log row `row`.
+   */
+  addWords(len: number, a: number, b: number, c: number, row: number, long: Uint8Array): void {
+    if (len <= 12) this.push(hashInline(len, a, b, c), row, len, a, b, c);
+    else this.addBytes(long.subarray(a, a + len), row);
   }
 
   private addBytes(bytes: Uint8Array, row: number): void {
@@ -167,5 +178,67 @@ class KeyDict implements Dictionary {
   }
   values(): string[] {
     return Array.from({ length: this.size }, (_, c) => this.get(c));
+  }
+}
+
+/**
+ * Keys kept as words, one row after another, for logs mined in partitions: they are written
+ * to the partition files as they are and grouped per partition (`KeyGroups.addWords`).
+ */
+export class KeyWords {
+  /** Four words per row: length, three inline words (long values: length, offset into `long`); length -1: blank. */
+  words: Int32Array;
+  long = new Uint8Array(1 << 12);
+  longUsed = 0;
+  constructor(expect: number) {
+    this.words = new Int32Array(4 * Math.max(1024, expect));
+  }
+
+  /** Add value `r` of a VARCHAR vector, trimmed, as the key of row `row` (rows come in order). */
+  add(v: RawVector, r: number, row: number): boolean {
+    if (this.words.length < 4 * (row + 1)) {
+      const grown = new Int32Array(Math.max(4 * (row + 1), Math.ceil(this.words.length * 1.5)));
+      grown.set(this.words);
+      this.words = grown;
+    }
+    const o = 4 * row;
+    this.words[o] = -1;
+    if (v.valid !== null && (v.valid[r >> 3] & (1 << (r & 7))) === 0) return false;
+    const words = v.words, w = r * 4, len = words[w];
+    if (len === 0) return false;
+    if (len <= 12 && !inlineNeedsTrim(v.data, r, len)) {
+      this.words[o] = len;
+      this.words[o + 1] = words[w + 1] & MASK_A[len];
+      this.words[o + 2] = words[w + 2] & MASK_B[len];
+      this.words[o + 3] = words[w + 3] & MASK_C[len];
+      return true;
+    }
+    let bytes = valueBytes(v.data, v.words, r);
+    if (bytesNeedTrim(bytes)) {
+      const s = decodeBytes(bytes).trim();
+      if (!s) return false;
+      bytes = Buffer.from(s, 'utf8');
+    }
+    const pad = new Uint8Array(12);
+    if (bytes.length <= 12) {
+      pad.set(bytes);
+      const dv = new DataView(pad.buffer);
+      this.words.set([bytes.length, dv.getInt32(0, true), dv.getInt32(4, true), dv.getInt32(8, true)], o);
+      return true;
+    }
+    if (this.longUsed + bytes.length > this.long.length) {
+      const grown = new Uint8Array(Math.max(this.long.length * 2, this.longUsed + bytes.length));
+      grown.set(this.long.subarray(0, this.longUsed));
+      this.long = grown;
+    }
+    this.long.set(bytes, this.longUsed);
+    this.words.set([bytes.length, this.longUsed, 0, 0], o);
+    this.longUsed += bytes.length;
+    return true;
+  }
+
+  /** Forget every row (the next one added is row 0 again). */
+  reset(): void {
+    this.longUsed = 0;
   }
 }

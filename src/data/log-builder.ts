@@ -11,10 +11,12 @@ import * as ds from './duck-strings';
 import type { RawVector } from './duck-strings';
 // Local bindings: hot loops call these millions of times (no module-namespace lookups).
 const { decodeBytes, isValid, rawVector, valueBytes } = ds;
-import { KeyGroups } from './key-groups';
+import { KeyGroups, KeyWords } from './key-groups';
 import type { ProblemCollector } from './load-report';
 import { DEFAULT_EVENT_MAP, FUNNEL_EVENTS, KNOWN_ACTIONS } from './schema';
-import { parseTimestamp, TS_MAX, TS_MIN } from './timestamps';
+import * as timestamps from './timestamps';
+
+const { parseTimestamp, TS_MAX, TS_MIN } = timestamps;
 
 /** A typed array that grows. */
 export class Grow<T extends Int32Array | Float64Array | Uint8Array> {
@@ -45,6 +47,8 @@ export interface BuilderOptions {
   features: boolean;
   /** Rows expected (sizes the columns once). */
   expectRows: number;
+  /** Keep impression ids as words per row (for partition files) instead of grouping them. */
+  keyWords?: boolean;
 }
 
 function lower(m: Record<string, string>): Record<string, string> {
@@ -58,6 +62,7 @@ export class LogBuilder {
   readonly rawEvents = new ByteDict();
   readonly featureDicts: ByteDict[];
   readonly impressions: KeyGroups | null;
+  readonly impressionWords: KeyWords | null;
   private readonly isoTs: ByteDict | null;
   private isoValue: number[] = [];
   readonly user: Grow<Int32Array>;
@@ -91,7 +96,8 @@ export class LogBuilder {
     this.line = new Grow(new Int32Array(cap));
     this.featureDicts = opts.features ? src.layout.features.map(() => new ByteDict()) : [];
     this.featureCodes = opts.features ? src.layout.features.map(() => new Grow(new Int32Array(cap))) : [];
-    this.impressions = src.layout.impression >= 0 ? new KeyGroups() : null;
+    this.impressions = src.layout.impression >= 0 && !opts.keyWords ? new KeyGroups(cap) : null;
+    this.impressionWords = src.layout.impression >= 0 && opts.keyWords ? new KeyWords(cap) : null;
     this.isoTs = src.tsFormat === 'iso8601' ? new ByteDict() : null;
   }
 
@@ -133,6 +139,12 @@ export class LogBuilder {
     if (code < 0) return NaN;
     while (this.isoValue.length <= code) this.isoValue.push(parseTimestamp(this.isoTs!.get(this.isoValue.length), 'iso8601'));
     return this.isoValue[code];
+  }
+
+  /** Forget the kept rows (after they were written elsewhere); dictionaries, counts and line numbers go on. */
+  drain(): void {
+    this.user.n = this.item.n = this.event.n = this.ts.n = this.line.n = 0;
+    this.impressionWords?.reset();
   }
 
   /** Classify and keep the rows of one chunk. */
@@ -207,7 +219,7 @@ export class LogBuilder {
       this.ts.data[row] = t;
       this.line.data[row] = line;
       this.user.n = this.item.n = this.event.n = this.ts.n = this.line.n = row + 1;
-      if (Pimp) this.impressions!.add(Pimp, r, row);
+      if (Pimp) (this.impressions ?? this.impressionWords)!.add(Pimp, r, row);
       for (let j = 0; j < X.length; j++) {
         const g = this.featureCodes[j];
         g.data[row] = this.featureDicts[j].code(X[j], r);

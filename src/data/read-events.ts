@@ -11,7 +11,7 @@ import { LoadError } from '../errors';
 import { openDuckDB, sqlString } from './duckdb';
 import { openSource, type Source } from './duck-source';
 import { compactCodes, type EventLog, type FeatureColumn } from './event-log';
-import { resolveLoadOptions, type LoadOptions } from './load-options';
+import { resolveLoadOptions, type LoadOptions, type ResolvedLoadOptions } from './load-options';
 import { LogBuilder } from './log-builder';
 import { dropRows, findDuplicates, groupRows, isNumericFeature, recordDuplicates } from './log-finish';
 import { featureValues } from './duck-source';
@@ -34,34 +34,43 @@ export interface ReadResult {
   report: LoadReport;
 }
 
+/** What `streamLog` leaves: the resolved options, the source, the builder (its rows, or the last batch's) and the problems. */
+export interface Streamed {
+  o: ResolvedLoadOptions;
+  src: Source;
+  b: LogBuilder;
+  problems: ProblemCollector;
+}
+
 /**
- * Read an event log into typed columns, with its load report.
- *
- * @example
- * const { log, report } = await readEvents('events.csv', { preset: 'buypath', features: false });
+ * Stream a log through DuckDB into a LogBuilder. With `flush`, the builder hands over its
+ * rows whenever it holds `flush.rows` or more (reading in partitions); the last batch stays.
  */
-export async function readEvents(path: string, options: ReadOptions = {}): Promise<ReadResult> {
-  const started = Date.now();
+export async function streamLog(
+  path: string, options: ReadOptions, how: { features: boolean; keyWords?: boolean; flush?: { rows: number; write: (b: LogBuilder) => void } },
+): Promise<Streamed> {
   if (!existsSync(path) || !statSync(path).isFile()) {
     throw new LoadError(`${path}: expected an event log file, got nothing at that path. Check the path (relative paths start from ${process.cwd()}).`);
   }
   const o = resolveLoadOptions(options);
-  const features = options.features ?? true;
   const problems = new ProblemCollector(path, o.strict, o.maxProblemLines);
   const con = await openDuckDB();
   let src: Source, b: LogBuilder;
   try {
     if (options.memoryLimit) await con.run(`SET memory_limit=${sqlString(options.memoryLimit)}`);
-    src = await openSource(con, path, o, features);
-    const expectRows = src.gzip ? 0 : Math.ceil((statSync(path).size / src.bytesPerLine) * 1.05);
-    b = new LogBuilder(src, { eventMap: o.eventMap, actions: o.actions, features, expectRows }, problems);
-    let result;
+    src = await openSource(con, path, o, how.features);
+    const expectRows = how.flush ? how.flush.rows + 4096 : src.gzip ? 0 : Math.ceil((statSync(path).size / src.bytesPerLine) * 1.05);
+    b = new LogBuilder(src, { eventMap: o.eventMap, actions: o.actions, features: how.features, expectRows, keyWords: how.keyWords }, problems);
     try {
-      result = await con.stream(src.sql);
+      const result = await con.stream(src.sql);
       for (;;) {
         const chunk = await result.fetchChunk();
         if (!chunk || chunk.rowCount === 0) break;
         b.add(chunk);
+        if (how.flush && b.n >= how.flush.rows) {
+          how.flush.write(b);
+          b.drain();
+        }
       }
     } catch (e) {
       if (e instanceof LoadError) throw e;
@@ -73,6 +82,19 @@ export async function readEvents(path: string, options: ReadOptions = {}): Promi
   if (b.rowsRead === 0) {
     throw new LoadError(`${path}: expected at least one event row, got a header only. Check that the file is the log you meant and that it was fully written.`);
   }
+  return { o, src, b, problems };
+}
+
+/**
+ * Read an event log into typed columns, with its load report.
+ *
+ * @example
+ * const { log, report } = await readEvents('events.csv', { preset: 'buypath', features: false });
+ */
+export async function readEvents(path: string, options: ReadOptions = {}): Promise<ReadResult> {
+  const started = Date.now();
+  const features = options.features ?? true;
+  const { o, src, b, problems } = await streamLog(path, options, { features });
   let log = assemble(b, src, options.impressionValues ?? features);
   let groups = groupRows(log, log.impression ? 'impression' : 'user-item');
   if (o.dedupe) {
@@ -100,7 +122,7 @@ export async function readEvents(path: string, options: ReadOptions = {}): Promi
     const num = values.map(Number);
     return { name: f.name, type: 'numeric', values: Float64Array.from(f.codes!, (c) => (c < 0 ? NaN : num[c])) } satisfies FeatureColumn;
   });
-  const report = buildReport(path, src, b, log, types, problems, o.notes);
+  const report = buildReport(path, src, b, keptStats(log), types, problems, o.notes);
   report.seconds = (Date.now() - started) / 1000;
   return { log, report };
 }
@@ -119,33 +141,52 @@ function assemble(b: LogBuilder, src: Source, impressionValues: boolean): EventL
   };
 }
 
-function buildReport(
-  path: string, src: Source, b: LogBuilder, log: EventLog, features: Record<string, 'categorical' | 'numeric'>,
+/** Kept rows per event code and their time span. */
+export interface KeptStats {
+  n: number;
+  perCode: Float64Array;
+  lo: number;
+  hi: number;
+}
+
+/** Kept-row statistics of a log (add more logs into `into`, for partitions). */
+export function keptStats(log: EventLog, into?: KeptStats): KeptStats {
+  const k = into ?? { n: 0, perCode: new Float64Array(log.events.length), lo: Infinity, hi: -Infinity };
+  if (k.perCode.length < log.events.length) {
+    const grown = new Float64Array(log.events.length);
+    grown.set(k.perCode);
+    k.perCode = grown;
+  }
+  for (let i = 0; i < log.n; i++) {
+    k.perCode[log.event[i]]++;
+    const t = log.ts[i];
+    if (t < k.lo) k.lo = t;
+    if (t > k.hi) k.hi = t;
+  }
+  k.n += log.n;
+  return k;
+}
+
+/** The load report of a read log. */
+export function buildReport(
+  path: string, src: Source, b: LogBuilder, kept: KeptStats, features: Record<string, 'categorical' | 'numeric'>,
   problems: ProblemCollector, notes: string[],
 ): LoadReport {
-  const perCode = new Float64Array(log.events.length);
-  let lo = Infinity, hi = -Infinity;
-  for (let i = 0; i < log.n; i++) {
-    perCode[log.event[i]]++;
-    const t = log.ts[i];
-    if (t < lo) lo = t;
-    if (t > hi) hi = t;
-  }
   const events = Object.fromEntries(
-    log.events.map((e, c) => [e, perCode[c]] as const).filter(([, c]) => c > 0).sort(([a, x], [bb, y]) => eventRank(a) - eventRank(bb) || y - x),
+    b.events.map((e, c) => [e, kept.perCode[c] ?? 0] as const).filter(([, c]) => c > 0).sort(([a, x], [bb, y]) => eventRank(a) - eventRank(bb) || y - x),
   );
   const eventNames = Object.fromEntries(b.rawOrder.map((c) => [b.rawEvents.get(c), { canonical: b.events[b.canonicalCode(c)], count: b.rawCounts[c] }]));
   const dup = problems.problems.duplicate.count;
   return {
     path, format: src.format, gzip: src.gzip, header: src.header, columns: src.columns, mapping: src.mapping, features, ts_format: src.tsFormat,
     rows_read: b.rowsRead,
-    rows_kept: log.n,
+    rows_kept: kept.n,
     blank_lines: b.blank,
     problems: problems.problems,
     events,
     event_names: eventNames,
-    ts_min: log.n ? new Date(lo * 1000).toISOString() : undefined,
-    ts_max: log.n ? new Date(hi * 1000).toISOString() : undefined,
+    ts_min: kept.n ? new Date(kept.lo * 1000).toISOString() : undefined,
+    ts_max: kept.n ? new Date(kept.hi * 1000).toISOString() : undefined,
     notes: dup ? [...notes, `${dup} exact duplicate rows removed (kept their first occurrence).`] : notes,
     seconds: 0,
   };

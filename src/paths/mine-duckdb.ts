@@ -2,19 +2,25 @@
  * Path mining straight from a file, for logs of any size: DuckDB is the
  * reader (data/read-events.ts: ids, events and times only, in typed columns)
  * and the typed-array walk the miner (mine-paths.ts), the same one as for
- * tables.
+ * tables. Logs larger than memory are mined in user partitions
+ * (mine-partitions.ts): no path crosses users, so memory holds one partition's
+ * events at a time, and the paths.
  */
+import { OptionError } from '../errors';
 import { readEvents } from '../data/read-events';
 import type { LoadOptions } from '../data/load-options';
 import type { LoadReport } from '../data/load-report';
 import type { TimestampFormat } from '../data/timestamps';
 import { minePaths, type MineOptions } from './mine-paths';
+import { minePartitions, partitionsFor } from './mine-partitions';
 import type { PathSet } from './path-set';
 
 /** Options of `minePathsDuckDB`: how to read the file, and how to mine it. */
 export interface DuckMineOptions extends MineOptions, LoadOptions {
   /** DuckDB memory limit, e.g. '4GB' (DuckDB spills to disk beyond it). */
   memoryLimit?: string;
+  /** User partitions (default: one up to `PARTITION_DEFAULTS.wholeRows` events, else about `PARTITION_DEFAULTS.rows` events each). */
+  partitions?: number;
 }
 
 /** Rows read and quarantined, per problem class. */
@@ -23,17 +29,27 @@ export interface DuckLoadSummary {
   rows_kept: number;
   problems: { malformed_line: number; blank_id: number; unknown_event: number; bad_timestamp: number; duplicate: number };
   ts_format: TimestampFormat;
+  /** User partitions the log was mined in. */
+  partitions: number;
   /** The full load report. */
   report: LoadReport;
 }
 
-function summary(report: LoadReport): DuckLoadSummary {
+function summary(report: LoadReport, partitions: number): DuckLoadSummary {
   const problems = Object.fromEntries(Object.entries(report.problems).map(([k, v]) => [k, v.count])) as DuckLoadSummary['problems'];
-  return { rows_read: report.rows_read, rows_kept: report.rows_kept, problems, ts_format: report.ts_format as TimestampFormat, report };
+  return { rows_read: report.rows_read, rows_kept: report.rows_kept, problems, ts_format: report.ts_format as TimestampFormat, partitions, report };
 }
 
 /** Mine the paths of a log file (paths point at no table row: `row` is -1). */
 export async function minePathsDuckDB(path: string, options: DuckMineOptions = {}): Promise<{ paths: PathSet; load: DuckLoadSummary }> {
+  const partitions = options.partitions ?? (await partitionsFor(path));
+  if (!Number.isInteger(partitions) || partitions < 1) {
+    throw new OptionError(`partitions: expected a whole number of user partitions, at least 1, got ${partitions}. Leave it out to let the file's size decide.`);
+  }
+  if (partitions > 1) {
+    const { paths, report } = await minePartitions(path, partitions, options);
+    return { paths, load: summary(report, partitions) };
+  }
   const { log, report } = await readEvents(path, { ...options, features: false, impressionValues: false });
-  return { paths: minePaths(log, { ...options, rows: false }), load: summary(report) };
+  return { paths: minePaths(log, { ...options, rows: false }), load: summary(report, 1) };
 }

@@ -1,0 +1,132 @@
+/**
+ * A log's kept rows split into partitions on disk, for logs larger than
+ * memory: rows arrive in batches in file order and each goes to the partition
+ * of its path key, one file per column; each partition is then read back on
+ * its own. Paths are per user and item (user-item mode: partitions by user)
+ * or per impression id (impression mode: by impression id, rows without one by
+ * user); exact duplicates share both, so a partition can be deduplicated and
+ * mined alone.
+ */
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LogBuilder } from './log-builder';
+import { hashBytes, hashInline } from './duck-strings';
+
+/** The partition of a user code. */
+export function partitionOf(userCode: number, parts: number): number {
+  return (Math.imul(userCode ^ (userCode >>> 16), 0x9e3779b1) >>> 0) % parts;
+}
+
+const COLUMNS = ['user', 'item', 'event', 'ts', 'line', 'keys', 'long'] as const;
+type ColumnName = (typeof COLUMNS)[number];
+
+/** One partition's rows, read back. */
+export interface PartitionRows {
+  n: number;
+  user: Int32Array;
+  item: Int32Array;
+  event: Uint8Array;
+  ts: Float64Array;
+  line: Int32Array;
+  /** Impression keys as KeyWords stores them (four words per row), or null. */
+  keys: Int32Array | null;
+  long: Uint8Array;
+}
+
+/** Column files of user partitions in a temporary folder. */
+export class PartitionFiles {
+  readonly dir: string;
+  private readonly fds: number[][] = [];
+  private readonly longSize: number[];
+  readonly rows: number[];
+
+  /** `by`: the path key rows are partitioned on. */
+  constructor(readonly parts: number, private readonly keys: boolean, private readonly by: 'user' | 'impression' = 'user', parent = tmpdir()) {
+    this.dir = mkdtempSync(join(parent, 'buypath-partitions-'));
+    this.longSize = new Array<number>(parts).fill(0);
+    this.rows = new Array<number>(parts).fill(0);
+    for (let p = 0; p < parts; p++) this.fds.push(COLUMNS.map((c) => openSync(this.file(p, c), 'a')));
+  }
+
+  private file(p: number, c: ColumnName): string {
+    return join(this.dir, `p${p}.${c}`);
+  }
+
+  /** Append the builder's kept rows to their partitions (the builder is drained by the caller). */
+  write(b: LogBuilder): void {
+    const n = b.n, P = this.parts;
+    if (!n) return;
+    const part = new Int32Array(n), start = new Int32Array(P + 1);
+    const kw = this.by === 'impression' ? b.impressionWords : null;
+    for (let i = 0; i < n; i++) {
+      let p: number;
+      const len = kw ? kw.words[4 * i] : -1;
+      if (len < 0) p = partitionOf(b.user.data[i], P);
+      else {
+        const w = kw!.words, o = 4 * i;
+        p = ((len <= 12 ? hashInline(len, w[o + 1], w[o + 2], w[o + 3]) : hashBytes(kw!.long.subarray(w[o + 1], w[o + 1] + len))) >>> 0) % P;
+      }
+      start[(part[i] = p) + 1]++;
+    }
+    for (let p = 0; p < P; p++) start[p + 1] += start[p];
+    const fill = start.slice(0, P), order = new Int32Array(n);
+    for (let i = 0; i < n; i++) order[fill[part[i]]++] = i;
+    const put = <T extends Int32Array | Float64Array | Uint8Array>(c: ColumnName, src: T, width = 1) => {
+      const out = new (src.constructor as new (k: number) => T)(n * width);
+      for (let k = 0; k < n; k++) for (let w = 0; w < width; w++) out[k * width + w] = src[order[k] * width + w];
+      for (let p = 0; p < P; p++) {
+        const s = start[p] * width, e = start[p + 1] * width;
+        if (e > s) writeSync(this.fds[p][COLUMNS.indexOf(c)], new Uint8Array(out.buffer, s * out.BYTES_PER_ELEMENT, (e - s) * out.BYTES_PER_ELEMENT));
+      }
+    };
+    put('user', b.user.data);
+    put('item', b.item.data);
+    put('event', b.event.data);
+    put('ts', b.ts.data);
+    put('line', b.line.data);
+    if (this.keys) {
+      const kw = b.impressionWords!;
+      // Long keys move to their partition's byte file; their offsets become offsets there.
+      const words = kw.words.slice(0, 4 * n);
+      for (let i = 0; i < n; i++) {
+        const len = words[4 * i];
+        if (len <= 12) continue;
+        const p = part[i];
+        writeSync(this.fds[p][COLUMNS.indexOf('long')], kw.long.subarray(words[4 * i + 1], words[4 * i + 1] + len));
+        words[4 * i + 1] = this.longSize[p];
+        this.longSize[p] += len;
+      }
+      put('keys', words, 4);
+    }
+    for (let p = 0; p < P; p++) this.rows[p] += start[p + 1] - start[p];
+  }
+
+  /** Stop writing (files stay until `remove`). */
+  close(): void {
+    for (const fds of this.fds) for (const fd of fds) closeSync(fd);
+    this.fds.length = 0;
+  }
+
+  /** Read partition `p` back. */
+  read(p: number): PartitionRows {
+    const load = (c: ColumnName): Uint8Array => {
+      const b = readFileSync(this.file(p, c));
+      // Typed views need aligned offsets: copy when Node pooled the buffer.
+      return b.byteOffset % 8 === 0 ? new Uint8Array(b.buffer, b.byteOffset, b.length) : new Uint8Array(b);
+    };
+    const i32 = (u: Uint8Array) => new Int32Array(u.buffer, u.byteOffset, u.length >> 2);
+    const user = i32(load('user'));
+    const ts = load('ts');
+    return {
+      n: user.length, user, item: i32(load('item')), event: load('event'), ts: new Float64Array(ts.buffer, ts.byteOffset, ts.length >> 3),
+      line: i32(load('line')), keys: this.keys ? i32(load('keys')) : null, long: load('long'),
+    };
+  }
+
+  /** Delete the folder. */
+  remove(): void {
+    if (this.fds.length) this.close();
+    if (existsSync(this.dir)) rmSync(this.dir, { recursive: true, force: true });
+  }
+}

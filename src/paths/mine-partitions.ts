@@ -1,0 +1,136 @@
+/**
+ * Mining a log larger than memory in partitions: one DuckDB pass reads and
+ * checks the file (data/read-events.ts `streamLog`) and writes kept rows to
+ * per-partition column files by path key — user (user-item mode) or
+ * impression id (impression mode) — (data/partition-files.ts); then each
+ * partition is read back alone, deduplicated and walked by the same miner
+ * (mine-paths.ts `walkLog`) into one path set. No path crosses partitions, so
+ * peak memory is one partition's events plus the paths, not the log.
+ */
+import { estimateRows, featureValues } from '../data/duck-source';
+import type { EventLog } from '../data/event-log';
+import { KeyGroups } from '../data/key-groups';
+import type { LoadReport } from '../data/load-report';
+import { dropRows, findDuplicates, groupRows } from '../data/log-finish';
+import { PartitionFiles } from '../data/partition-files';
+import { buildReport, keptStats, streamLog, type KeptStats, type ReadOptions } from '../data/read-events';
+import { isAction } from '../data/schema';
+import { MINE_DEFAULTS, PARTITION_DEFAULTS } from '../defaults';
+import type { LogBuilder } from '../data/log-builder';
+import { mineSettings, walkLog, type MineOptions } from './mine-paths';
+import type { PathSet } from './path-set';
+import { PathSetBuilder } from './path-set';
+
+/** User partitions for a file: one when it fits in memory, else enough for about `PARTITION_DEFAULTS.rows` events each. */
+export async function partitionsFor(path: string): Promise<number> {
+  const rows = await estimateRows(path);
+  return rows <= PARTITION_DEFAULTS.wholeRows ? 1 : Math.ceil(rows / PARTITION_DEFAULTS.rows);
+}
+
+/** The typed log of one partition (codes shared with the whole log's dictionaries). */
+function partitionLog(rows: ReturnType<PartitionFiles['read']>, users: EventLog['users'], items: EventLog['items'], events: string[]): EventLog {
+  let impression: Int32Array | null = null;
+  if (rows.keys) {
+    const groups = new KeyGroups(rows.n);
+    impression = new Int32Array(rows.n).fill(-1);
+    const k = rows.keys;
+    for (let i = 0; i < rows.n; i++) if (k[4 * i] >= 0) groups.addWords(k[4 * i], k[4 * i + 1], k[4 * i + 2], k[4 * i + 3], i, rows.long);
+    groups.finish(impression, false);
+  }
+  return { n: rows.n, user: rows.user, users, item: rows.item, items, event: rows.event, events, ts: rows.ts, impression, impressions: null, line: rows.line, features: [] };
+}
+
+/** Mine a log file in `parts` user partitions. */
+export async function minePartitions(path: string, parts: number, options: ReadOptions & MineOptions = {}): Promise<{ paths: PathSet; report: LoadReport }> {
+  const started = Date.now();
+  let files: PartitionFiles | undefined;
+  // Impression mode: partitions by impression id (paths are per impression id); user-item mode: by user.
+  const open = (bb: LogBuilder) => {
+    const hasImp = bb.impressionWords !== null;
+    const by = hasImp && (options.mode ?? MINE_DEFAULTS.mode) !== 'user-item' ? 'impression' : 'user';
+    return new PartitionFiles(parts, hasImp, by);
+  };
+  try {
+    const { o, src, b, problems } = await streamLog(path, options, {
+      features: false, keyWords: true,
+      flush: { rows: PARTITION_DEFAULTS.batchRows, write: (bb) => (files ??= open(bb)).write(bb) },
+    });
+    files ??= open(b);
+    files.write(b);
+    b.drain();
+    files.close();
+    const settings = mineSettings({ impression: src.layout.impression >= 0 ? new Int32Array(0) : null } as EventLog, options);
+    // Actions in order of frequency, as read (duplicates may reorder them: fixed at the end).
+    const read = new Float64Array(b.events.length);
+    b.rawOrder.forEach((raw) => (read[b.canonicalCode(raw)] += b.rawCounts[raw]));
+    const byFrequency = (counts: Float64Array) => b.events.map((e, c) => [e, counts[c] ?? 0] as const).filter(([e, c]) => c > 0 && isAction(e))
+      .sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1)).map(([e]) => e);
+    const actions = byFrequency(read);
+    const count = (name: string) => read[b.events.indexOf(name)] ?? 0;
+    const hasImpressions = count('impression') > 0;
+    const builder = new PathSetBuilder(actions, count('impression') + count('click'));
+    const users = b.users, items = b.items, events = b.events;
+    let kept: KeptStats | undefined, walked = 0, end = -Infinity;
+    const duplicates: [number, number][] = [];
+    const mine = (log: EventLog, groups: ReturnType<typeof groupRows>, pairs: [number, number][]) => {
+      for (const [i, j] of pairs) duplicates.push([log.line[i], log.line[j]]);
+      if (pairs.length) {
+        const drop = new Uint8Array(log.n);
+        for (const [i] of pairs) drop[i] = 1;
+        ({ log, groups } = dropRows(log, groups, drop));
+      }
+      log.groups = groups;
+      kept = keptStats(log, kept);
+      const w = walkLog(log, settings, actions, hasImpressions, { into: builder, rows: false });
+      walked += w.events;
+      end = Math.max(end, w.end);
+    };
+    const deferred: number[] = [];
+    const candidateLines: number[] = [];
+    const load = (p: number) => {
+      const log = partitionLog(files!.read(p), users, items, events);
+      return { log, groups: groupRows(log, log.impression ? 'impression' : 'user-item') };
+    };
+    for (let p = 0; p < parts; p++) {
+      const { log, groups } = load(p);
+      const pairs = o.dedupe ? findDuplicates(log, groups) : [];
+      if (pairs.length && src.layout.features.length) {
+        // Rows that agree on everything read: their features decide, after one more pass over the file.
+        deferred.push(p);
+        for (const [i, j] of pairs) candidateLines.push(log.line[i], log.line[j]);
+        continue;
+      }
+      mine(log, groups, pairs);
+    }
+    if (deferred.length) {
+      const values = await featureValues(path, src, candidateLines);
+      const text = (line: number) => JSON.stringify(values.get(line));
+      for (const p of deferred) {
+        const { log, groups } = load(p);
+        mine(log, groups, findDuplicates(log, groups, (a, c) => text(log.line[a]) === text(log.line[c])));
+      }
+    }
+    duplicates.sort((x, y) => x[0] - y[0]);
+    for (const [line, first] of duplicates) problems.add('duplicate', line, `exact duplicate of line ${first}`);
+    const paths = builder.finish({ mode: settings.mode, window: settings.window, preClick: settings.preClick, hasImpressions, events: walked, end, users: users.values(), items: items.values() });
+    const final = byFrequency(kept!.perCode);
+    if (final.join() !== actions.join()) reorderActions(paths, final);
+    const report = buildReport(path, src, b, kept!, {}, problems, o.notes);
+    report.seconds = (Date.now() - started) / 1000;
+    return { paths, report };
+  } finally {
+    files?.remove();
+  }
+}
+
+/** Put a path set's actions in another order (mask bits and delay columns follow). */
+function reorderActions(paths: PathSet, order: string[]): void {
+  const from = order.map((a) => paths.actions.indexOf(a));
+  for (let k = 0; k < paths.n; k++) {
+    let m = 0;
+    for (let a = 0; a < from.length; a++) if (paths.mask[k] & (1 << from[a])) m |= 1 << a;
+    paths.mask[k] = m;
+  }
+  paths.tAction = from.map((f) => paths.tAction[f]);
+  paths.actions = order;
+}

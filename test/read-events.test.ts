@@ -1,0 +1,97 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  readEvents, loadEvents, eventTable, minePaths, minePathsDuckDB, analysePaths, writeSimulation, PARTITION_DEFAULTS, type PathSet,
+} from '../src';
+import { writeTmp, tmp, taobaoPath, needs } from './helpers';
+
+/** A path set as sorted text lines (partitions mine paths in another order). */
+function pathLines(p: PathSet): string[] {
+  const lines: string[] = [];
+  for (let k = 0; k < p.n; k++) {
+    const acts = p.actions.map((a, i) => `${a}:${p.mask[k] & (1 << i) ? p.tAction[i][k] : '-'}`).join(',');
+    lines.push(`${p.users[p.user[k]]}|${p.items[p.item[k]]}|${p.start[k]}|${p.flags[k]}|${p.tBuy[k]}|${acts}`);
+  }
+  return lines.sort();
+}
+const counts = (r: ReturnType<typeof analysePaths>) => JSON.stringify({ ...r, anomalies: Object.fromEntries(Object.entries(r.anomalies).map(([k, v]) => [k, v.count])) });
+
+describe('readEvents: typed columns', () => {
+  test('the typed log and the table are the same rows, ids trimmed, long and non-ASCII ids kept whole', async () => {
+    const path = writeTmp('t.csv', [
+      'user_id,item_id,event,ts,category',
+      ' u1 ,i1,click,1511544070,鞋',
+      'a-user-id-longer-than-twelve-bytes,i1,cart,1511544071, 鞋',
+      'u1,\u00a0i2\u00a0,buy,1511544072,',
+      'u1,i1,click,1511544070,鞋',
+    ].join('\n') + '\n');
+    const { log, report } = await readEvents(path);
+    const { table } = await loadEvents(path);
+    assert.equal(log.n, 3);
+    assert.equal(report.problems.duplicate.count, 1, 'line 5 repeats line 2 once its ids are trimmed');
+    assert.deepEqual(log.users.values(), ['u1', 'a-user-id-longer-than-twelve-bytes']);
+    assert.deepEqual(log.items.values(), ['i1', 'i2']);
+    assert.deepEqual(eventTable(log).objects(), table.objects());
+    assert.deepEqual(table.array('category'), ['鞋', '鞋', null]);
+  });
+
+  test('without features, rows that differ only in a feature are not duplicates; rows that agree on it are', async () => {
+    const path = writeTmp('f.csv', [
+      'user_id,item_id,event,ts,price',
+      'u1,i1,click,1511544070,3',
+      'u1,i1,click,1511544070,4',
+      'u1,i1,click,1511544070,3',
+      'u2,i1,click,1511544070,3',
+    ].join('\n') + '\n');
+    for (const features of [true, false]) {
+      const { log, report } = await readEvents(path, { features });
+      assert.equal(log.n, 3, `features: ${features}`);
+      assert.deepEqual(report.problems.duplicate.lines, [4]);
+      assert.match(report.problems.duplicate.example, /line 4: exact duplicate of line 2/);
+    }
+  });
+});
+
+describe('minePathsDuckDB in partitions mines what it mines in one piece', () => {
+  test('simulated log, impression and user-item mode', async () => {
+    const { files } = await writeSimulation(tmp(), { impressions: 20_000, seed: 5 });
+    for (const mode of ['impression', 'user-item'] as const) {
+      const whole = await minePathsDuckDB(files.events, { preset: 'buypath', mode, partitions: 1 });
+      const parts = await minePathsDuckDB(files.events, { preset: 'buypath', mode, partitions: 3 });
+      assert.equal(parts.load.partitions, 3);
+      assert.deepEqual(pathLines(parts.paths), pathLines(whole.paths), mode);
+      assert.equal(counts(analysePaths(parts.paths, { bootstrap: 20 })), counts(analysePaths(whole.paths, { bootstrap: 20 })));
+      assert.deepEqual({ ...parts.load.report, seconds: 0 }, { ...whole.load.report, seconds: 0 });
+      // And the one miner gives the same paths from the table.
+      assert.deepEqual(pathLines(minePaths((await loadEvents(files.events, { preset: 'buypath' })).table, { mode })), pathLines(whole.paths));
+    }
+  });
+
+  test('an impression id shared by two users is one path, duplicates across batches are found, bad rows counted once', async () => {
+    const rows = ['impression_id,user_id,item_id,event,ts,price'];
+    for (let i = 0; i < 300; i++) rows.push(`i${i},u${i % 7},p${i % 5},impression,${1511544000 + i},1`, `i${i},u${i % 7},p${i % 5},click,${1511544100 + i},1`);
+    rows.push('shared,u1,p1,impression,1511545000,1', 'shared,u2,p1,click,1511545001,1', 'shared,u2,p1,buy,1511545002,1');
+    rows.push('i3,u3,p3,click,1511544103,1', 'bad,,p1,click,1511544000,1', 'i4,u4,p4,teleport,1511544000,1', 'i5,u5,p0,click,soon,1');
+    const path = writeTmp('p.csv', rows.join('\n') + '\n');
+    const whole = await minePathsDuckDB(path, { partitions: 1 });
+    const batch = PARTITION_DEFAULTS.batchRows;
+    PARTITION_DEFAULTS.batchRows = 100; // rows reach the partition files in several batches
+    const parts = await minePathsDuckDB(path, { partitions: 4 }).finally(() => (PARTITION_DEFAULTS.batchRows = batch));
+    assert.equal(whole.paths.n, 301);
+    assert.deepEqual(pathLines(parts.paths), pathLines(whole.paths));
+    assert.deepEqual(parts.load.problems, { malformed_line: 0, blank_id: 1, unknown_event: 1, bad_timestamp: 1, duplicate: 1 });
+    assert.deepEqual({ ...parts.load.report, seconds: 0 }, { ...whole.load.report, seconds: 0 });
+  });
+
+  test('Taobao sample (user-item mode)', needs('taobao'), async () => {
+    const whole = await minePathsDuckDB(taobaoPath(), { preset: 'taobao-userbehavior', partitions: 1 });
+    const parts = await minePathsDuckDB(taobaoPath(), { preset: 'taobao-userbehavior', partitions: 5 });
+    assert.equal(whole.load.rows_kept, 84287);
+    assert.deepEqual(pathLines(parts.paths), pathLines(whole.paths));
+  });
+
+  test('a partition count that is not a whole number is refused, naming the fix', async () => {
+    const path = writeTmp('x.csv', 'user_id,item_id,event,ts\nu,i,click,1511544070\n');
+    await assert.rejects(minePathsDuckDB(path, { partitions: 0 }), /partitions: expected a whole number.*got 0/);
+  });
+});
