@@ -44,9 +44,10 @@ prints the funnel, the action table and the recommended DAction set.
   --pre-click R   actions before the first click of their item: attach (default) or drop
   --json OUT|-    write the full analysis as JSON (funnel, actions, recommended, …) to OUT or stdout
   --html OUT      write a self-contained HTML page with tables and plots
-  --engine E      memory (typed arrays), duckdb (out of core, for files too big for memory),
-                  or auto (default: duckdb when the file exceeds a tenth of free memory, unless
-                  --by, --scan or --graph need the events in memory)
+  --engine E      duckdb (DuckDB reads ids, events and times; one typed-array walk mines them,
+                  in partitions when the log is larger than memory), memory (also reads the
+                  features into a table), or auto (default: duckdb, unless --by, --scan or
+                  --graph need the table)
   --by COLUMN     break the funnel, action table and recommendation down by a column (numeric
                   columns in ${EXPLORE_DEFAULTS.bands} quantile bands, else the top ${EXPLORE_DEFAULTS.maxGroups} values), with a heterogeneity test
   --scan          score every action and property value for association with purchase (BH q-values)

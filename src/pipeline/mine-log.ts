@@ -3,8 +3,6 @@
  * analyse), on either engine. The CLI (`buypath mine`), the notebooks and the
  * benchmarks call this instead of chaining the stages themselves.
  */
-import { statSync } from 'node:fs';
-import { freemem } from 'node:os';
 import type { ColumnTable } from 'arquero';
 import { loadEvents, type LoadOptions } from '../data/load-events';
 import type { LoadReport } from '../data/load-report';
@@ -15,7 +13,7 @@ import { minePaths, type MineOptions } from '../paths/mine-paths';
 import type { PathSet } from '../paths/path-set';
 import { analysePaths, type AnalyseOptions, type PathReport } from '../paths/path-report';
 
-/** The mining engines: typed arrays in memory, or DuckDB out of core. */
+/** The mining engines: both read through DuckDB and mine with one walk; `memory` also builds the table (features). */
 export const ENGINES = ['auto', 'memory', 'duckdb'] as const;
 export type Engine = (typeof ENGINES)[number];
 
@@ -27,7 +25,7 @@ export interface MineLogOptions {
   mine?: MineOptions;
   /** Options of the analysis (DAction override, bootstrap, seed). */
   analyse?: AnalyseOptions;
-  /** `auto` (default): DuckDB when the file is larger than a tenth of free memory. */
+  /** `auto` (default): the file engine (`duckdb`); `memory` when the caller needs the table. */
   engine?: Engine;
 }
 
@@ -37,16 +35,21 @@ export interface MinedLog {
   paths: PathSet;
   /** The canonical table (memory engine only). */
   table?: ColumnTable;
-  /** Rows read and kept; the full load report with the memory engine. */
+  /** Rows read and kept, and the full load report. */
   load: { rows_read: number; rows_kept: number; report?: LoadReport };
   report: PathReport;
 }
 
-/** The engine `auto` picks for a file: DuckDB when it exceeds a tenth of free memory. */
+/**
+ * The engine `auto` picks: `duckdb`, the file engine (DuckDB reads ids, events and times into
+ * typed columns, the typed-array walk mines them, in partitions when the log is larger than
+ * memory); `memory` also reads the features into a table, for the views that need one.
+ */
 export function chooseEngine(file: string, engine: Engine = 'auto'): 'memory' | 'duckdb' {
   if (engine === 'memory' || engine === 'duckdb') return engine;
   if (engine !== 'auto') throw new OptionError(`engine: expected ${ENGINES.join(', ')}, got "${engine}".`);
-  return statSync(file).size > freemem() / 10 ? 'duckdb' : 'memory';
+  void file;
+  return 'duckdb';
 }
 
 /** Load a log, mine its paths and analyse them. */
