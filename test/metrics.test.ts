@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import {
   auc, gauc, topK, logLoss, calibration, rng, weightedAuc, weightedGauc, weightedTopK, bootstrapUsers, pairedStatistics, pairedComparisons, comparisonSentence,
   comparisonPairs, hanleyMcNeilVariance, normalQuantile, minimumDetectableDifference, correlation, orderingStatement, type Comparison,
-  CLAIMED_ORDER,
+  CLAIMED_ORDER, scoreComparison,
 } from '../src';
 import { ROOT, needs, pythonFor } from './helpers';
 
@@ -145,4 +145,23 @@ test('the ordering sentence follows the paired intervals, not overlapping margin
   const open = orderingStatement({ ...base, comparisons: [cmp('esm2', 'esmm', 0.01, [-0.004, 0.016]), cmp('esmm', 'gbdt', -0.01, [-0.018, -0.002])] } as unknown as Comparison);
   assert.equal(open.holds, false);
   assert.match(open.statement, /is not established .*The data reverse gbdt > esmm\. This test set cannot order esm2 vs esmm\. MDD sentence\.$/);
+});
+
+test('models with identical predictions (ESMM and the DNN in click space) are called the same model, not "cannot tell apart"', () => {
+  const r = rng(5), n = 400;
+  const buy = Float32Array.from({ length: n }, () => (r.uniform() < 0.2 ? 1 : 0));
+  const click = new Float32Array(n).fill(1);
+  const score = (noise: number) => Float32Array.from(buy, (b) => Math.min(0.99, Math.max(0.01, 0.2 + 0.3 * b + noise * (r.uniform() - 0.5))));
+  const same = score(0.8);
+  const p = (pcvr: Float32Array) => ({ pcvr, pctcvr: null, pctr: null });
+  const c = scoreComparison({
+    models: ['gbdt', 'dnn', 'esmm'], claimedOrder: CLAIMED_ORDER, seed: 1, space: 'click', daction: ['cart'], features: { exclude: [], crosses: [], history: false },
+    fingerprint: 'x', split: { train: 0, validation: 0, test: n }, test: { buy, click }, users: Array.from({ length: n }, (_, i) => `u${i % 40}`),
+    predictions: { gbdt: p(score(1.5)), dnn: p(same), esmm: p(Float32Array.from(same)) }, histories: {}, seconds: {}, extra: {}, replicates: 50,
+  });
+  const pair = c.comparisons.find((x) => x.a === 'esmm' && x.b === 'dnn' && x.metric === 'cvr_auc')!;
+  assert.equal(pair.better, 'same');
+  assert.match(pair.sentence, /identical .* predictions on every test row/);
+  assert.notEqual(c.comparisons.find((x) => x.a === 'dnn' && x.b === 'gbdt')!.better, 'same');
+  assert.match(orderingStatement(c).statement, /esmm = dnn \(identical predictions: the same model on this log\)/);
 });

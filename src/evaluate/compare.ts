@@ -148,7 +148,12 @@ export function scoreComparison<H>(input: ComparisonInput<H>): Comparison<H> {
       }
     }
   }
-  const comparisons = pairedComparisons(pairs, metricsCompared, boot, replicates);
+  const scoresOf = (m: string, metric: string) => (metric.startsWith('ctcvr') ? predictions[m].pctcvr : predictions[m].pcvr);
+  const identical = (a: string, b: string, metric: string) => {
+    const x = scoresOf(a, metric), y = scoresOf(b, metric);
+    return Boolean(x && y && x.length === y.length && x.every((v, i) => v === y[i]));
+  };
+  const comparisons = pairedComparisons(pairs, metricsCompared, boot, replicates, identical);
   let mdd: MinimumDetectable | null = null;
   if (mddPair) {
     const cvrRows = clicked ?? all;

@@ -25,7 +25,7 @@ export interface PairedComparison {
   /** (metric_a − 0.5) / (metric_b − 0.5) − 1: the improvement over chance, relative (NaN when metric_b ≤ 0.5). */
   rela_impr: number;
   rela_impr_ci: [number, number];
-  /** `a` / `b`: the interval of the difference lies above / below 0; `neither`: it holds 0. */
+  /** `a` / `b`: the interval of the difference lies above / below 0; `neither`: it holds 0; `same`: identical predictions. */
   better: string | 'neither';
   replicates: number;
   sentence: string;
@@ -80,14 +80,20 @@ export function comparisonSentence(a: string, b: string, metric: string, diff: n
   return { better: 'neither', sentence: `This test set cannot tell ${a} and ${b} apart on ${name}: ${numbers}; the 95% interval of the difference holds 0.` };
 }
 
-/** Assemble the comparisons of `pairs` on `metrics` from a bootstrap that computed `pairedStatistics`. */
-export function pairedComparisons(pairs: [string, string][], metrics: string[], boot: Record<string, BootstrapResult>, replicates: number): PairedComparison[] {
+/**
+ * Assemble the comparisons of `pairs` on `metrics` from a bootstrap that computed `pairedStatistics`. Pairs whose
+ * predictions are `identical` (the same model on this log, e.g. ESMM and the DNN in click space) are marked
+ * `better: 'same'`, with a sentence saying there is nothing to test, instead of "cannot tell apart".
+ */
+export function pairedComparisons(pairs: [string, string][], metrics: string[], boot: Record<string, BootstrapResult>, replicates: number, identical: (a: string, b: string, metric: string) => boolean = () => false): PairedComparison[] {
   const out: PairedComparison[] = [];
   for (const m of metrics) {
     for (const [a, b] of pairs) {
       const d = boot[key('diff', a, b, m)], l = boot[key('lift', a, b, m)], r = boot[key('rela', a, b, m)];
       if (!d || !Number.isFinite(d.value)) continue;
-      const { better, sentence } = comparisonSentence(a, b, m, d.value, d.ci, l.value, l.ci, r.value, r.ci, replicates);
+      const { better, sentence } = identical(a, b, m)
+        ? { better: 'same', sentence: `${a} and ${b} make identical ${PAIRED_METRICS[m] ?? m} predictions on every test row: on this log they are the same model, so there is no difference to test.` }
+        : comparisonSentence(a, b, m, d.value, d.ci, l.value, l.ci, r.value, r.ci, replicates);
       out.push({ a, b, metric: m, diff: d.value, diff_ci: d.ci, lift: l.value, lift_ci: l.ci, rela_impr: r.value, rela_impr_ci: r.ci, better, replicates, sentence });
     }
   }

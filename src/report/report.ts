@@ -32,10 +32,11 @@ export function orderingStatement(c: Comparison): { holds: boolean; statement: s
     const b = order[i + 1];
     const r = c.comparisons.find((x) => x.a === a && x.b === b && x.metric === 'cvr_auc');
     if (!r) return { a, b, better: 'neither', text: `${a} − ${b}: not measurable` };
+    if (r.better === 'same') return { a, b, better: 'same', text: `${a} = ${b} (identical predictions: the same model on this log)` };
     const says = r.better === a ? `${a} above` : r.better === b ? `${b} above, reversed` : 'cannot tell apart';
     return { a, b, better: r.better, text: `${a} − ${b} ${s4(r.diff)} [${s4(r.diff_ci[0])}, ${s4(r.diff_ci[1])}] (${says})` };
   });
-  const holds = steps.every((x) => x.better === x.a);
+  const holds = steps.every((x) => x.better === x.a || x.better === 'same');
   const reversed = steps.filter((x) => x.better === x.b).map((x) => `${x.b} > ${x.a}`);
   const open = steps.filter((x) => x.better === 'neither').map((x) => `${x.a} vs ${x.b}`);
   const head = `CVR AUC ordering ${order.join(' ≥ ')} ${holds ? 'holds' : 'is not established'} by paired 95% intervals (user bootstrap, ${c.replicates} replicates, each pair scored on the same resampled users): ${steps.map((x) => x.text).join('; ')}.`;
