@@ -1,13 +1,18 @@
 /**
- * `npm run bench -- mine`: mines a 10M-event simulated log with buypath (in memory and
- * through DuckDB) and computes the same funnel with pandas and plain DuckDB SQL, each in
- * its own process; prints wall time and peak memory side by side, as ratios. `--explore`
- * adds a run with the exploration views of `buypath mine --by category --scan --graph`.
+ * `npm run bench -- mine`: mines a 10M-event simulated log with buypath (`buypath`: the
+ * default engine, DuckDB reads ids, events and times into typed columns, one walk mines them;
+ * `buypath (table)`: the same reader with the features and an arquero table) and computes the
+ * same funnel with plain DuckDB SQL and pandas, each in its own process; prints wall time, peak
+ * memory and rows/s side by side, as ratios to DuckDB SQL, and the reader's and the walk's rows/s
+ * apart. `--json`: one object {events, runs: [{name, seconds, max_rss_mib, rows_per_s, …}]}.
+ * `--impressions=N`: another size (×3 the default shows growth). `--explore` adds a run with the
+ * exploration views of `buypath mine --by category --scan --graph`.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
+import { profileStep, formatProfile } from './train-profile';
 import { SIMULATOR_VERSION, parseFeatureOptions, preTransform, csvField, describeFeatures, setWasmMatMul, wasmMatMul, blasPath, auc, rowsWhere, oracleScores, fitModel, scoreModel, fitGbdt, gbdtData, type ModelName, writeSimulation, ensureDefaultData, prepareLog, type Prepared, initBackend, createModel, train, MODEL_CONFIGS, TRAIN_DEFAULTS, type TrainData } from '../src';
 
 const ROOT = resolve(__dirname, '..');
@@ -18,42 +23,58 @@ const prerequisites = require('../scripts/prerequisites.js') as {
 };
 
 async function benchMine(args: string[]) {
+  const json = args.includes('--json');
+  const say = (line: string) => (json ? undefined : console.log(line));
   const impressions = Number(args.find((a) => a.startsWith('--impressions='))?.split('=')[1] ?? 9_300_000);
   const dir = join(ROOT, 'bench', 'out', `sim-${impressions}`);
   const file = join(dir, 'events.csv');
   if (!existsSync(file)) {
-    console.log(`generating ${impressions} impressions (≈${(impressions * 1.072 / 1e6).toFixed(1)}M events) in ${dir} …`);
+    say(`generating ${impressions} impressions (≈${(impressions * 1.072 / 1e6).toFixed(1)}M events) in ${dir} …`);
     await writeSimulation(dir, { impressions, seed: 1 });
   }
-  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}`);
-  const runs: { name: string; seconds: number; max_rss_mib: number; counts: Record<string, number>; rows_per_s?: number; load_seconds?: number }[] = [];
+  const machine = `${cpus().length} × ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}`;
+  say(`machine: ${machine}`);
+  type Run = { name: string; seconds: number; max_rss_mib: number; counts: Record<string, number>; rows_per_s?: number; events?: number; partitions?: number;
+    read_seconds?: number; walk_seconds?: number; reader_rows_per_s?: number; walk_rows_per_s?: number; explore_seconds?: number };
+  const runs: Run[] = [];
   const run = (name: string, cmd: string, argv: string[]) => {
     const r = spawnSync(cmd, argv, { encoding: 'utf8', cwd: ROOT, maxBuffer: 1 << 26 });
     const line = (r.stdout ?? '').trim().split('\n').pop() ?? '';
     if (r.status !== 0 || !line.startsWith('{')) {
-      console.log(`${name}: failed (${r.status}) ${(r.stderr ?? '').slice(-400)}`);
+      if (json) console.error(`${name}: failed (${r.status}) ${(r.stderr ?? '').slice(-400)}`);
+      else console.log(`${name}: failed (${r.status}) ${(r.stderr ?? '').slice(-400)}`);
       return;
     }
     runs.push({ name, ...JSON.parse(line) });
   };
   const node = [process.execPath, ['--max-old-space-size=16000', '--import', 'tsx', join('bench', 'mine-child.ts')]] as const;
-  run('buypath (memory)', node[0], [...node[1], 'memory', file]);
+  run('buypath', node[0], [...node[1], 'buypath', file]);
+  run('buypath (table)', node[0], [...node[1], 'memory', file]);
   if (args.includes('--explore')) run('+ explore views', node[0], [...node[1], 'memory-explore', file]);
-  run('buypath (duckdb)', node[0], [...node[1], 'duckdb-engine', file]);
   run('DuckDB SQL', node[0], [...node[1], 'duckdb-sql', file]);
   const py = prerequisites.locate('pandas');
-  if (py) run('pandas', py, [join('bench', 'mine_pandas.py'), file]);
-  else console.log(`pandas: not installed (apt-get install -y ${prerequisites.prerequisite('pandas').apt.join(' ')})`);
-  const ref = runs[0];
-  console.log(`\n${'run'.padEnd(18)} ${'wall s'.padStart(8)} ${'peak MiB'.padStart(9)} ${'time ×'.padStart(7)} ${'mem ×'.padStart(6)}  funnel (impression/click/cart/wish/buy)`);
+  if (py && !args.includes('--no-pandas')) run('pandas', py, [join('bench', 'mine_pandas.py'), file]);
+  else if (!py) say(`pandas: not installed (apt-get install -y ${prerequisites.prerequisite('pandas').apt.join(' ')})`);
+  const events = runs.find((r) => r.events)?.events ?? Number(JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')).rows);
+  for (const r of runs) r.rows_per_s = events / r.seconds;
+  if (json) {
+    console.log(JSON.stringify({ events, machine, runs: runs.map(({ counts, ...r }) => ({ ...r, funnel: counts })) }, null, 2));
+    return;
+  }
+  const ref = runs.find((r) => r.name === 'DuckDB SQL') ?? runs[0];
+  console.log(`\n${events.toLocaleString('en-US')} events\n${'run'.padEnd(18)} ${'wall s'.padStart(8)} ${'peak MiB'.padStart(9)} ${'rows/s'.padStart(11)} ${'time ×'.padStart(7)} ${'mem ×'.padStart(6)}  funnel (impression/click/cart/wish/buy)`);
   for (const r of runs) {
     const c = r.counts;
-    console.log(`${r.name.padEnd(18)} ${r.seconds.toFixed(1).padStart(8)} ${r.max_rss_mib.toFixed(0).padStart(9)} ${(r.seconds / ref.seconds).toFixed(2).padStart(7)} ${(r.max_rss_mib / ref.max_rss_mib).toFixed(2).padStart(6)}  ${c.impression}/${c.click}/${c.cart}/${c.wish}/${c.buy}`);
+    console.log(`${r.name.padEnd(18)} ${r.seconds.toFixed(1).padStart(8)} ${r.max_rss_mib.toFixed(0).padStart(9)} ${Math.round(r.rows_per_s!).toLocaleString('en-US').padStart(11)} ${(r.seconds / ref.seconds).toFixed(2).padStart(7)} ${(r.max_rss_mib / ref.max_rss_mib).toFixed(2).padStart(6)}  ${c.impression}/${c.click}/${c.cart}/${c.wish}/${c.buy}`);
   }
-  if (ref?.rows_per_s) console.log(`\nbuypath loader: ${Math.round(ref.rows_per_s).toLocaleString('en-US')} rows/s (load ${ref.load_seconds?.toFixed(1)} s of ${ref.seconds.toFixed(1)} s)`);
-  const ex = runs.find((r) => r.name === '+ explore views') as { explore_seconds?: number; seconds: number } | undefined;
+  console.log(`ratios: time × and mem × are relative to ${ref.name}; above 1 means slower / more memory.`);
+  for (const r of runs.filter((x) => x.reader_rows_per_s)) {
+    console.log(`${r.name}: reader ${Math.round(r.reader_rows_per_s!).toLocaleString('en-US')} rows/s (${r.read_seconds!.toFixed(1)} s), walk ${Math.round(r.walk_rows_per_s!).toLocaleString('en-US')} rows/s (${r.walk_seconds!.toFixed(1)} s)${r.partitions && r.partitions > 1 ? `, ${r.partitions} partitions` : ''}`);
+  }
+  const b = runs.find((r) => r.name === 'buypath');
+  if (b) console.log(`per 10M events: ${(b.seconds / events * 1e7).toFixed(1)} s, peak ${b.max_rss_mib.toFixed(0)} MiB at ${(events / 1e6).toFixed(1)}M events (compare a run at --impressions=${impressions * 3} for growth)`);
+  const ex = runs.find((r) => r.name === '+ explore views');
   if (ex?.explore_seconds !== undefined) console.log(`explore views (--by category --scan --graph, time to purchase): ${ex.explore_seconds.toFixed(1)} s on top of ${(ex.seconds - ex.explore_seconds).toFixed(1)} s of loading and mining (+${(100 * ex.explore_seconds / (ex.seconds - ex.explore_seconds)).toFixed(0)}%)`);
-  console.log('ratios: time × and mem × are relative to buypath (memory); above 1 means slower / more memory than buypath.');
 }
 
 /** The first `n` rows of encoded data. */
@@ -105,6 +126,19 @@ async function benchTrain(args: string[]) {
   const tf = backend.tf;
   const files = await ensureDefaultData();
   const { prepared: p } = await prepareLog(files.events, { load: { preset: 'buypath' }, daction: ['cart', 'wish'] });
+  if (args.includes('--profile')) {
+    const steps = Number(args.find((a) => a.startsWith('--steps='))?.split('=')[1] ?? 0);
+    const profiles = [];
+    for (const preset of ['fast', 'paper'] as const) {
+      const prof = await profileStep(tf, p.spec, head(p.data.train, 20_000), head(p.data.validation, 10_000), preset, steps || (preset === 'fast' ? 20 : 3), p.data.train.rows.n);
+      profiles.push(prof);
+      if (!json) console.log(formatProfile(prof));
+    }
+    const setting = { backend: backend.name, matMul: backend.name === 'wasm' ? wasmMatMul : null, fused_adam: process.env.BUYPATH_FUSED_ADAM !== '0' };
+    if (json) console.log(JSON.stringify({ setting, profiles }, null, 2));
+    else console.log(`setting: ${JSON.stringify(setting)}`);
+    return;
+  }
   const modes: { label: string; set?: 'blas' | 'transpose-fix' | 'stock' }[] = backend.name === 'wasm'
     ? [{ label: 'wasm+blas', set: 'blas' }, { label: 'wasm+transpose-fix', set: 'transpose-fix' }, { label: 'wasm (stock)', set: 'stock' }]
     : [{ label: backend.name }];
@@ -233,7 +267,7 @@ async function main() {
   if (what === 'mine') return benchMine(rest);
   if (what === 'train') return benchTrain(rest);
   if (what === 'models') return benchModels(rest);
-  console.log('Usage: npm run bench -- mine [--impressions=N] [--explore] | train [--json] | models [--impressions=N] [--seeds=1,2,3] [--models=esm2,esmm,dnn,gbdt,gbdt_ordinal] [--exclude=a,b] [--cross=a:b] [--epochs=N] [--patience=N]');
+  console.log('Usage: npm run bench -- mine [--impressions=N] [--json] [--explore] [--no-pandas] | train [--json] [--profile [--steps=N]] | models [--impressions=N] [--seeds=1,2,3] [--models=esm2,esmm,dnn,gbdt,gbdt_ordinal] [--exclude=a,b] [--cross=a:b] [--epochs=N] [--patience=N]');
   process.exitCode = what ? 1 : 0;
 }
 main();

@@ -7,9 +7,13 @@ async function main() {
   let counts: Record<string, number>;
   let extra: Record<string, number> = {};
   if (engine === 'memory' || engine === 'memory-explore') {
+    // The table engine: the same reader with the features, and an arquero table built from the typed columns.
     const { table, report } = await loadEvents(file, { preset: 'buypath' });
-    extra = { load_seconds: (Date.now() - t0) / 1000, rows_per_s: report.rows_kept / ((Date.now() - t0) / 1000) };
+    extra = { read_seconds: (Date.now() - t0) / 1000, reader_rows_per_s: report.rows_read / ((Date.now() - t0) / 1000) };
+    const t1 = Date.now();
     const paths = minePaths(table);
+    extra.walk_seconds = (Date.now() - t1) / 1000;
+    extra.walk_rows_per_s = report.rows_kept / extra.walk_seconds;
     counts = funnel(paths).counts;
     if (engine === 'memory-explore') {
       // The views of `buypath mine --by category --scan --graph` (time to purchase included).
@@ -17,8 +21,12 @@ async function main() {
       exploreReport(paths, table, { by: 'category', scan: true, graph: true });
       extra.explore_seconds = (Date.now() - t1) / 1000;
     }
-  } else if (engine === 'duckdb-engine') {
-    counts = funnel((await minePathsDuckDB(file, { preset: 'buypath' })).paths).counts;
+  } else if (engine === 'buypath') {
+    // The default engine (buypath mine): DuckDB reads ids, events and times into typed columns; one walk mines them.
+    const { paths, load } = await minePathsDuckDB(file, { preset: 'buypath' });
+    counts = funnel(paths).counts;
+    extra = { events: load.rows_read, partitions: load.partitions, read_seconds: load.timings.read, walk_seconds: load.timings.walk,
+      reader_rows_per_s: load.rows_read / load.timings.read, walk_rows_per_s: load.rows_kept / load.timings.walk };
   } else {
     // Plain DuckDB SQL: the same funnel without buypath's rules (no windows, no pre-click rule).
     const con = await openDuckDB();

@@ -29,15 +29,17 @@ export interface DuckLoadSummary {
   rows_kept: number;
   problems: { malformed_line: number; blank_id: number; unknown_event: number; bad_timestamp: number; duplicate: number };
   ts_format: TimestampFormat;
-  /** User partitions the log was mined in. */
+  /** Partitions the log was mined in. */
   partitions: number;
+  /** Seconds reading (DuckDB and the typed columns; partition files written) and walking (partitions read back, grouped, deduplicated, mined). */
+  timings: { read: number; walk: number };
   /** The full load report. */
   report: LoadReport;
 }
 
-function summary(report: LoadReport, partitions: number): DuckLoadSummary {
+function summary(report: LoadReport, partitions: number, timings: DuckLoadSummary['timings']): DuckLoadSummary {
   const problems = Object.fromEntries(Object.entries(report.problems).map(([k, v]) => [k, v.count])) as DuckLoadSummary['problems'];
-  return { rows_read: report.rows_read, rows_kept: report.rows_kept, problems, ts_format: report.ts_format as TimestampFormat, partitions, report };
+  return { rows_read: report.rows_read, rows_kept: report.rows_kept, problems, ts_format: report.ts_format as TimestampFormat, partitions, timings, report };
 }
 
 /** Mine the paths of a log file (paths point at no table row: `row` is -1). */
@@ -47,9 +49,11 @@ export async function minePathsDuckDB(path: string, options: DuckMineOptions = {
     throw new OptionError(`partitions: expected a whole number of user partitions, at least 1, got ${partitions}. Leave it out to let the file's size decide.`);
   }
   if (partitions > 1) {
-    const { paths, report } = await minePartitions(path, partitions, options);
-    return { paths, load: summary(report, partitions) };
+    const { paths, report, timings } = await minePartitions(path, partitions, options);
+    return { paths, load: summary(report, partitions, timings) };
   }
   const { log, report } = await readEvents(path, { ...options, features: false, impressionValues: false });
-  return { paths: minePaths(log, { ...options, rows: false }), load: summary(report, 1) };
+  const t0 = Date.now();
+  const paths = minePaths(log, { ...options, rows: false });
+  return { paths, load: summary(report, 1, { read: report.seconds, walk: (Date.now() - t0) / 1000 }) };
 }

@@ -41,7 +41,7 @@ function partitionLog(rows: ReturnType<PartitionFiles['read']>, users: EventLog[
 }
 
 /** Mine a log file in `parts` user partitions. */
-export async function minePartitions(path: string, parts: number, options: ReadOptions & MineOptions = {}): Promise<{ paths: PathSet; report: LoadReport }> {
+export async function minePartitions(path: string, parts: number, options: ReadOptions & MineOptions = {}): Promise<{ paths: PathSet; report: LoadReport; timings: { read: number; walk: number } }> {
   const started = Date.now();
   let files: PartitionFiles | undefined;
   // Impression mode: partitions by impression id (paths are per impression id); user-item mode: by user.
@@ -59,14 +59,15 @@ export async function minePartitions(path: string, parts: number, options: ReadO
     files.write(b);
     b.drain();
     files.close();
+    const read = (Date.now() - started) / 1000;
     const settings = mineSettings({ impression: src.layout.impression >= 0 ? new Int32Array(0) : null } as EventLog, options);
     // Actions in order of frequency, as read (duplicates may reorder them: fixed at the end).
-    const read = new Float64Array(b.events.length);
-    b.rawOrder.forEach((raw) => (read[b.canonicalCode(raw)] += b.rawCounts[raw]));
+    const asRead = new Float64Array(b.events.length);
+    b.rawOrder.forEach((raw) => (asRead[b.canonicalCode(raw)] += b.rawCounts[raw]));
     const byFrequency = (counts: Float64Array) => b.events.map((e, c) => [e, counts[c] ?? 0] as const).filter(([e, c]) => c > 0 && isAction(e))
       .sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1)).map(([e]) => e);
-    const actions = byFrequency(read);
-    const count = (name: string) => read[b.events.indexOf(name)] ?? 0;
+    const actions = byFrequency(asRead);
+    const count = (name: string) => asRead[b.events.indexOf(name)] ?? 0;
     const hasImpressions = count('impression') > 0;
     const builder = new PathSetBuilder(actions, count('impression') + count('click'));
     const users = b.users, items = b.items, events = b.events;
@@ -117,7 +118,7 @@ export async function minePartitions(path: string, parts: number, options: ReadO
     if (final.join() !== actions.join()) reorderActions(paths, final);
     const report = buildReport(path, src, b, kept!, {}, problems, o.notes);
     report.seconds = (Date.now() - started) / 1000;
-    return { paths, report };
+    return { paths, report, timings: { read, walk: report.seconds - read } };
   } finally {
     files?.remove();
   }
