@@ -1,0 +1,118 @@
+/**
+ * Adam with one fused kernel per variable. tfjs's Adam runs about fifteen element-wise kernels per
+ * variable per step (moments, bias corrections, square root, update), each a dispatch with tensors
+ * to track; on small models (the `fast` preset: 25 variables) that is most of a training step.
+ * `BuypathAdam` does the same arithmetic in one pass over the variable, its gradient and its two
+ * moments, on the wasm heap (wasm) or the typed arrays (cpu), in the same float32 operations in the
+ * same order as tfjs's Adam, so the numbers are tfjs's (test/fused-adam.test.ts checks them bit for
+ * bit against tf.train.adam). The optimizer is a tf.AdamOptimizer: its weights, checkpoints and
+ * resume are unchanged. tfjs-node keeps tf.train.adam; `BUYPATH_FUSED_ADAM=0` turns it off.
+ */
+import type * as TF from '@tensorflow/tfjs';
+
+/** Name of the fused Adam kernel registered on the wasm and cpu backends. */
+export const ADAM_KERNEL = 'BuypathAdam';
+
+/** Settings of one fused Adam step (float32 scalars, as tfjs's Adam makes them). */
+export interface AdamStepAttrs {
+  beta1: number;
+  beta2: number;
+  /** 1 − beta1^t and 1 − beta2^t (the bias corrections, as float32). */
+  oneMinusAccBeta1: number;
+  oneMinusAccBeta2: number;
+  learningRate: number;
+  epsilon: number;
+}
+
+const f = Math.fround;
+
+/**
+ * One Adam step in place on `x`, `m`, `v` from gradient `g`, with tfjs's float32 operations in tfjs's order:
+ * m ← m·β1 + g·(1−β1); v ← v·β2 + g²·(1−β2); x ← (m/(1−β1ᵗ)) / (√(v/(1−β2ᵗ)) + ε) · (−lr) + x.
+ */
+export function adamStep(x: Float32Array, g: ArrayLike<number>, m: Float32Array, v: Float32Array, a: AdamStepAttrs): void {
+  const b1 = f(a.beta1), b2 = f(a.beta2), c1 = f(1 - a.beta1), c2 = f(1 - a.beta2);
+  const o1 = f(a.oneMinusAccBeta1), o2 = f(a.oneMinusAccBeta2), eps = f(a.epsilon), nlr = f(-a.learningRate);
+  for (let i = 0, n = x.length; i < n; i++) {
+    const gi = g[i];
+    const mi = f(f(m[i] * b1) + f(gi * c1));
+    const vi = f(f(v[i] * b2) + f(f(gi * gi) * c2));
+    m[i] = mi;
+    v[i] = vi;
+    x[i] = f(f(f(f(mi / o1) / f(f(Math.sqrt(f(vi / o2))) + eps)) * nlr) + x[i]);
+  }
+}
+
+interface TensorInfo { dataId: object; shape: number[]; dtype: string }
+interface WasmBackend { typedArrayFromHeap(t: TensorInfo): Float32Array; makeOutput(shape: number[], dtype: string): TensorInfo }
+interface CpuBackend { data: { get(id: object): { values: Float32Array } }; makeTensorInfo(shape: number[], dtype: string, values: Float32Array): TensorInfo }
+
+/** Register `BuypathAdam` (inputs x, g, m, v; outputs new x, m, v) on `backendName` ('wasm' or 'cpu'); false elsewhere. */
+export function registerAdamKernel(tf: typeof TF, backendName: string): boolean {
+  if (backendName !== 'wasm' && backendName !== 'cpu') return false;
+  if (tf.getKernel(ADAM_KERNEL, backendName)) return true;
+  const kernelFunc = ({ inputs, backend, attrs }: { inputs: Record<string, TensorInfo>; backend: unknown; attrs: AdamStepAttrs }) => {
+    const { x, g, m, v } = inputs;
+    if (backendName === 'wasm') {
+      const w = backend as WasmBackend;
+      const outs = [x, m, v].map((t) => w.makeOutput(t.shape, 'float32'));
+      const [xo, mo, vo] = outs.map((t) => w.typedArrayFromHeap(t));
+      xo.set(w.typedArrayFromHeap(x)); mo.set(w.typedArrayFromHeap(m)); vo.set(w.typedArrayFromHeap(v));
+      adamStep(xo, w.typedArrayFromHeap(g), mo, vo, attrs);
+      return outs;
+    }
+    const c = backend as CpuBackend;
+    const [xo, mo, vo] = [x, m, v].map((t) => c.data.get(t.dataId).values.slice());
+    adamStep(xo, c.data.get(g.dataId).values, mo, vo, attrs);
+    return [c.makeTensorInfo(x.shape, 'float32', xo), c.makeTensorInfo(m.shape, 'float32', mo), c.makeTensorInfo(v.shape, 'float32', vo)];
+  };
+  tf.registerKernel({ kernelName: ADAM_KERNEL, backendName, kernelFunc: kernelFunc as unknown as TF.KernelFunc });
+  return true;
+}
+
+type Slot = { originalName: string; variable: TF.Variable };
+interface AdamInternals { beta1: number; beta2: number; epsilon: number; learningRate: number; accBeta1: TF.Variable; accBeta2: TF.Variable;
+  accumulatedFirstMoment: Slot[]; accumulatedSecondMoment: Slot[]; incrementIterations(): void }
+
+const classes = new WeakMap<object, new (lr: number) => TF.Optimizer>();
+
+function fusedAdamClass(tf: typeof TF): new (lr: number) => TF.Optimizer {
+  let C = classes.get(tf);
+  if (C) return C;
+  C = class FusedAdam extends tf.AdamOptimizer {
+    constructor(lr: number) { super(lr, 0.9, 0.999); }
+    override applyGradients(grads: TF.NamedTensorMap | { name: string; tensor: TF.Tensor }[]): void {
+      const s = this as unknown as AdamInternals;
+      const names = Array.isArray(grads) ? grads.map((g) => g.name) : Object.keys(grads);
+      const acc1 = s.accBeta1.dataSync()[0], acc2 = s.accBeta2.dataSync()[0];
+      const attrs: AdamStepAttrs = { beta1: s.beta1, beta2: s.beta2, oneMinusAccBeta1: 1 - acc1, oneMinusAccBeta2: 1 - acc2, learningRate: s.learningRate, epsilon: s.epsilon };
+      const vars = tf.engine().registeredVariables;
+      tf.tidy(() => {
+        names.forEach((name, i) => {
+          const value = vars[name];
+          s.accumulatedFirstMoment[i] ??= { originalName: `${name}/m`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
+          s.accumulatedSecondMoment[i] ??= { originalName: `${name}/v`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
+          const g = Array.isArray(grads) ? grads[i].tensor : grads[name];
+          if (g == null) return;
+          const m = s.accumulatedFirstMoment[i].variable, v = s.accumulatedSecondMoment[i].variable;
+          const [xo, mo, vo] = tf.engine().runKernel(ADAM_KERNEL, { x: value, g, m, v }, attrs as unknown as TF.NamedAttrMap) as unknown as TF.Tensor[];
+          m.assign(mo); v.assign(vo); value.assign(xo);
+        });
+        s.accBeta1.assign(tf.mul(s.accBeta1, s.beta1));
+        s.accBeta2.assign(tf.mul(s.accBeta2, s.beta2));
+      });
+      s.incrementIterations();
+    }
+  } as unknown as new (lr: number) => TF.Optimizer;
+  classes.set(tf, C);
+  return C;
+}
+
+/**
+ * Adam with tfjs's defaults (β1 0.9, β2 0.999, the backend's ε) at `learningRate`: the fused optimizer on
+ * wasm and cpu, tf.train.adam on other backends or with `BUYPATH_FUSED_ADAM=0`.
+ */
+export function adamFor(tf: typeof TF, learningRate: number): TF.Optimizer {
+  if (process.env.BUYPATH_FUSED_ADAM === '0' || !registerAdamKernel(tf, tf.getBackend())) return tf.train.adam(learningRate);
+  return new (fusedAdamClass(tf))(learningRate);
+}
