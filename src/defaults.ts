@@ -82,6 +82,11 @@ export const MINE_DEFAULTS = {
   preClick: 'attach' as 'attach' | 'drop',
 };
 
+/** `readEvents`: how far DuckDB may read ahead of the chunks JavaScript has taken (DuckDB's streaming_buffer_size). */
+export const READ_DEFAULTS = {
+  streamingBuffer: '32MB',
+};
+
 /**
  * Mining a file in partitions by path key, user or impression id (`minePathsDuckDB`): a log of up to `wholeRows` events is
  * mined in one piece; a larger one in partitions of about `rows` events each, so that memory

@@ -152,14 +152,16 @@ export class LogBuilder {
     const rows = chunk.rowCount, raw = chunk.chunk, L = this.src.layout, P = this.problems;
     const K = rawVector(raw, 0, rows, 1).data;
     let NF: Int32Array | null = null, TR: RawVector | null = null; // read only when a row needs them
-    const U = rawVector(raw, 2, rows, 16), I = rawVector(raw, 3, rows, 16), E = rawVector(raw, 4, rows, 16);
+    // Fields of kept CSV/TSV rows are never null (a row has all its fields): no validity masks to read.
+    const nulls = this.src.format !== 'csv' && this.src.format !== 'tsv';
+    const U = rawVector(raw, 2, rows, 16, nulls), I = rawVector(raw, 3, rows, 16, nulls), E = rawVector(raw, 4, rows, 16, nulls);
     const iso = this.isoTs !== null;
     const T = rawVector(raw, 5, rows, iso ? 16 : 8);
     const tsv = iso ? null : new Float64Array(T.data.buffer, T.data.byteOffset, rows);
     const div = this.src.tsFormat === 'epoch_ms' ? 1e3 : this.src.tsFormat === 'epoch_us' ? 1e6 : 1;
     let col = 7;
-    const Pimp = L.impression >= 0 ? rawVector(raw, col++, rows, 16) : null;
-    const X = this.opts.features ? L.features.map(() => rawVector(raw, col++, rows, 16)) : [];
+    const Pimp = L.impression >= 0 ? rawVector(raw, col++, rows, 16, nulls) : null;
+    const X = this.opts.features ? L.features.map(() => rawVector(raw, col++, rows, 16, nulls)) : [];
     const RAW = this.src.format === 'jsonl' ? rawVector(raw, col++, rows, 16) : null;
     this.user.reserve(this.n + rows);
     this.item.reserve(this.n + rows);

@@ -17,6 +17,7 @@ import { dropRows, findDuplicates, groupRows, isNumericFeature, recordDuplicates
 import { featureValues } from './duck-source';
 import { ProblemCollector, type LoadReport } from './load-report';
 import { eventRank } from './schema';
+import { READ_DEFAULTS } from '../defaults';
 
 /** Options of `readEvents`: the load options, and what to read. */
 export interface ReadOptions extends LoadOptions {
@@ -58,6 +59,8 @@ export async function streamLog(
   let src: Source, b: LogBuilder;
   try {
     if (options.memoryLimit) await con.run(`SET memory_limit=${sqlString(options.memoryLimit)}`);
+    // Let DuckDB's threads read ahead while JavaScript encodes the chunks it has.
+    await con.run(`SET streaming_buffer_size=${sqlString(READ_DEFAULTS.streamingBuffer)}`);
     src = await openSource(con, path, o, how.features);
     const expectRows = how.flush ? how.flush.rows + 4096 : src.gzip ? 0 : Math.ceil((statSync(path).size / src.bytesPerLine) * 1.05);
     b = new LogBuilder(src, { eventMap: o.eventMap, actions: o.actions, features: how.features, expectRows, keyWords: how.keyWords }, problems);
