@@ -96,14 +96,18 @@ function csvFields(delim: string): string {
 
 /**
  * The streamed columns over field expressions `at(index)` (0-based source columns), around an
- * inner query `from` that has `k` and `nf`: u, i, e, t (a number-like ts as a number, before the
- * unit and range checks, which are the caller's; the text of ISO-8601 ones), tr (the raw ts), p,
- * x0…. Each expression appears once: DuckDB would evaluate a repeated one once per use.
+ * inner query `from` that has `k` and `nf`: u, i, e, t (ts as a number, before the unit and range
+ * checks, which are the caller's, as is the number-likeness of values of up to 12 bytes; the text
+ * of ISO-8601 ones), tr (the raw ts), p, x0…. No costly expression appears twice: DuckDB would
+ * evaluate a repeated one once per use.
  */
 function streamSql(layout: RowLayout, f: TimestampFormat, features: boolean, at: (i: number) => string, from: string, extra = ''): string {
   const ts = at(layout.ts);
   const cols = [`k`, `nf`, `${at(layout.user)} AS u`, `${at(layout.item)} AS i`, `${at(layout.event)} AS e`];
-  cols.push(f === 'iso8601' ? `${ts} AS t` : `CASE WHEN regexp_full_match(${ts}, '${NUMBER_RE}') THEN TRY_CAST(${ts} AS DOUBLE) END AS t`, `${ts} AS tr`);
+  // Values of up to 12 bytes (epoch seconds) are checked for number-likeness by the caller, from the bytes
+  // DuckDB hands over inline; longer ones here.
+  const long = `CASE WHEN regexp_full_match(${ts}, '${NUMBER_RE}') THEN TRY_CAST(${ts} AS DOUBLE) END`;
+  cols.push(f === 'iso8601' ? `${ts} AS t` : `CASE WHEN length(${ts}) > 12 THEN ${long} ELSE TRY_CAST(${ts} AS DOUBLE) END AS t`, `${ts} AS tr`);
   if (layout.impression >= 0) cols.push(`${at(layout.impression)} AS p`);
   if (features) layout.features.forEach((x, j) => cols.push(`${at(x.index)} AS x${j}`));
   if (extra) cols.push(extra);

@@ -59,6 +59,26 @@ export function bytesNeedTrim(bytes: Uint8Array): boolean {
   return FIRST[bytes[0]] === 1 || LAST[bytes[bytes.length - 1]] === 1;
 }
 
+/**
+ * Whether inline value `r` (`len` ≤ 12) reads as a number the way `parseTimestamp` reads one:
+ * optional whitespace, sign, digits, optionally a point and digits, optional whitespace.
+ */
+export function inlineNumberLike(data: Uint8Array, r: number, len: number): boolean {
+  let i = r * 16 + 4;
+  let e = i + len;
+  while (i < e && (data[i] === 32 || (data[i] >= 9 && data[i] <= 13))) i++;
+  while (e > i && (data[e - 1] === 32 || (data[e - 1] >= 9 && data[e - 1] <= 13))) e--;
+  if (i < e && (data[i] === 43 || data[i] === 45)) i++;
+  const d0 = i;
+  while (i < e && data[i] >= 48 && data[i] <= 57) i++;
+  if (i === d0) return false;
+  if (i === e) return true;
+  if (data[i] !== 46) return false;
+  const f0 = ++i;
+  while (i < e && data[i] >= 48 && data[i] <= 57) i++;
+  return i === e && i > f0;
+}
+
 const decoder = new TextDecoder();
 
 /** Decode bytes as UTF-8. */

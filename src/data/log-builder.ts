@@ -10,7 +10,7 @@ import type { Source } from './duck-source';
 import * as ds from './duck-strings';
 import type { RawVector } from './duck-strings';
 // Local bindings: hot loops call these millions of times (no module-namespace lookups).
-const { decodeBytes, isValid, rawVector, valueBytes } = ds;
+const { decodeBytes, inlineNumberLike, isValid, rawVector, valueBytes } = ds;
 import { KeyGroups, KeyWords } from './key-groups';
 import type { ProblemCollector } from './load-report';
 import { DEFAULT_EVENT_MAP, FUNNEL_EVENTS, KNOWN_ACTIONS } from './schema';
@@ -151,12 +151,13 @@ export class LogBuilder {
   add(chunk: DuckDBDataChunk): void {
     const rows = chunk.rowCount, raw = chunk.chunk, L = this.src.layout, P = this.problems;
     const K = rawVector(raw, 0, rows, 1).data;
-    let NF: Int32Array | null = null, TR: RawVector | null = null; // read only when a row needs them
+    let NF: Int32Array | null = null; // read only when a row needs it
     // Fields of kept CSV/TSV rows are never null (a row has all its fields): no validity masks to read.
     const nulls = this.src.format !== 'csv' && this.src.format !== 'tsv';
     const U = rawVector(raw, 2, rows, 16, nulls), I = rawVector(raw, 3, rows, 16, nulls), E = rawVector(raw, 4, rows, 16, nulls);
     const iso = this.isoTs !== null;
     const T = rawVector(raw, 5, rows, iso ? 16 : 8);
+    const TR = iso ? null : rawVector(raw, 6, rows, 16, false); // the text of ts: its bytes tell number-likeness
     const tsv = iso ? null : new Float64Array(T.data.buffer, T.data.byteOffset, rows);
     const div = this.src.tsFormat === 'epoch_ms' ? 1e3 : this.src.tsFormat === 'epoch_us' ? 1e6 : 1;
     let col = 7;
@@ -206,10 +207,11 @@ export class LogBuilder {
       if (iso) t = this.isoSeconds(T, r);
       else {
         t = isValid(T, r) ? tsv![r] / div : NaN;
-        if (!(t >= TS_MIN && t < TS_MAX)) t = NaN;
+        const len = TR!.words[r * 4];
+        if (!(t >= TS_MIN && t < TS_MAX) || (len <= 12 && !inlineNumberLike(TR!.data, r, len))) t = NaN;
       }
       if (Number.isNaN(t)) {
-        const rawTs = iso ? stringAt(T, r) : stringAt((TR ??= rawVector(raw, 6, rows, 16)), r);
+        const rawTs = stringAt(iso ? T : rawVector(raw, 6, rows, 16), r);
         P.add('bad_timestamp', line, `ts "${rawTs}" is not ${this.src.tsFormat} between 1990 and 2100`);
         continue;
       }
