@@ -27,19 +27,21 @@ export interface AdamStepAttrs {
 const f = Math.fround;
 
 /**
- * One Adam step in place on `x`, `m`, `v` from gradient `g`, with tfjs's float32 operations in tfjs's order:
- * m ← m·β1 + g·(1−β1); v ← v·β2 + g²·(1−β2); x ← (m/(1−β1ᵗ)) / (√(v/(1−β2ᵗ)) + ε) · (−lr) + x.
+ * One Adam step from gradient `g`, with tfjs's float32 operations in tfjs's order, written to `xo`, `mo`, `vo`
+ * (in place on `x`, `m`, `v` by default): m ← m·β1 + g·(1−β1); v ← v·β2 + g²·(1−β2);
+ * x ← (m/(1−β1ᵗ)) / (√(v/(1−β2ᵗ)) + ε) · (−lr) + x.
  */
-export function adamStep(x: Float32Array, g: ArrayLike<number>, m: Float32Array, v: Float32Array, a: AdamStepAttrs): void {
+export function adamStep(x: ArrayLike<number>, g: ArrayLike<number>, m: ArrayLike<number>, v: ArrayLike<number>, a: AdamStepAttrs,
+  xo = x as Float32Array, mo = m as Float32Array, vo = v as Float32Array): void {
   const b1 = f(a.beta1), b2 = f(a.beta2), c1 = f(1 - a.beta1), c2 = f(1 - a.beta2);
   const o1 = f(a.oneMinusAccBeta1), o2 = f(a.oneMinusAccBeta2), eps = f(a.epsilon), nlr = f(-a.learningRate);
   for (let i = 0, n = x.length; i < n; i++) {
     const gi = g[i];
     const mi = f(f(m[i] * b1) + f(gi * c1));
     const vi = f(f(v[i] * b2) + f(f(gi * gi) * c2));
-    m[i] = mi;
-    v[i] = vi;
-    x[i] = f(f(f(f(mi / o1) / f(f(Math.sqrt(f(vi / o2))) + eps)) * nlr) + x[i]);
+    mo[i] = mi;
+    vo[i] = vi;
+    xo[i] = f(f(f(f(mi / o1) / f(f(Math.sqrt(f(vi / o2))) + eps)) * nlr) + x[i]);
   }
 }
 
@@ -57,13 +59,14 @@ export function registerAdamKernel(tf: typeof TF, backendName: string): boolean 
       const w = backend as WasmBackend;
       const outs = [x, m, v].map((t) => w.makeOutput(t.shape, 'float32'));
       const [xo, mo, vo] = outs.map((t) => w.typedArrayFromHeap(t));
-      xo.set(w.typedArrayFromHeap(x)); mo.set(w.typedArrayFromHeap(m)); vo.set(w.typedArrayFromHeap(v));
-      adamStep(xo, w.typedArrayFromHeap(g), mo, vo, attrs);
+      const [xi, gi, mi, vi] = [x, g, m, v].map((t) => w.typedArrayFromHeap(t));
+      adamStep(xi, gi, mi, vi, attrs, xo, mo, vo);
       return outs;
     }
     const c = backend as CpuBackend;
-    const [xo, mo, vo] = [x, m, v].map((t) => c.data.get(t.dataId).values.slice());
-    adamStep(xo, c.data.get(g.dataId).values, mo, vo, attrs);
+    const [xo, mo, vo] = [x, m, v].map((t) => new Float32Array(c.data.get(t.dataId).values.length));
+    const [xi, gi, mi, vi] = [x, g, m, v].map((t) => c.data.get(t.dataId).values);
+    adamStep(xi, gi, mi, vi, attrs, xo, mo, vo);
     return [c.makeTensorInfo(x.shape, 'float32', xo), c.makeTensorInfo(m.shape, 'float32', mo), c.makeTensorInfo(v.shape, 'float32', vo)];
   };
   tf.registerKernel({ kernelName: ADAM_KERNEL, backendName, kernelFunc: kernelFunc as unknown as TF.KernelFunc });

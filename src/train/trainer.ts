@@ -5,6 +5,7 @@
  * a checkpoint each epoch holding the whole training state (resume ends bit for
  * bit where an uninterrupted run ends, on the same backend), progress with
  * samples/s and losses.
+ * Adam runs as one fused kernel per variable on wasm and cpu (fused-adam.ts).
  * tfjs's own `fit()` shuffles with an unseedable Math.random, so it is not used.
  */
 import type * as TF from '@tensorflow/tfjs';
@@ -16,6 +17,7 @@ import { logLoss } from '../metrics/metrics';
 import { OptionError } from '../errors';
 import { Batcher, disposeBatch, type TrainData } from './data';
 import { predict } from './predict';
+import { adamFor } from './fused-adam';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint';
 import type { EpochLog } from './epoch-log';
 import { RUN_DEFAULTS } from '../defaults';
@@ -98,7 +100,7 @@ export async function train(model: ConversionModel, trainSet: TrainData, validat
   if (!cvrRows(validation, model.spec.space).length) {
     throw new OptionError(`validation: expected clicked rows to early-stop on (validation CVR log-loss), got none of ${validation.rows.n} validation rows. Use a longer log or a larger validation share (split.validation).`);
   }
-  const optimizer = tf.train.adam(o.learningRate);
+  const optimizer = adamFor(tf, o.learningRate);
   const vars = model.weights().map((w) => w.variable);
   let rng = new Rng(o.seed).fork('shuffle');
   const batcher = new Batcher(tf, trainSet, o.batchSize);
