@@ -107,9 +107,9 @@ export class KeyGroups {
    * The buckets are released as they are encoded.
    */
   finish(codes: Int32Array, values: boolean): { size: number; dict: Dictionary | null } {
-    let next = 0;
+    let groups = 0;
     let table = new Int32Array(0);
-    let keys = new Int32Array(values ? 1024 : 0);
+    // Pass 1, bucket by bucket: every row gets the row of its group's first occurrence.
     for (let bk = 0; bk < this.buckets.length; bk++) {
       const arr = this.buckets[bk], m = this.used[bk] / WORDS;
       if (!m) continue;
@@ -118,53 +118,45 @@ export class KeyGroups {
       if (table.length < cap) table = new Int32Array(cap);
       else table.fill(0, 0, cap);
       const mask = cap - 1;
-      const local = new Int32Array(m); // entry → code
       for (let e = 0; e < m; e++) {
         const o = e * WORDS, len = arr[o + 1];
         const long = len > 12;
         const h = long ? hashBytes(this.long.subarray(arr[o + 2], arr[o + 2] + len)) : hashInline(len, arr[o + 2], arr[o + 3], arr[o + 4]);
         let s = h & mask;
-        let code = -1;
+        let first = -1;
         for (;;) {
           const t = table[s] - 1;
           if (t < 0) break;
           const p = t * WORDS;
           if (arr[p + 1] === len && (long ? this.sameLong(arr[p + 2], arr[o + 2], len) : arr[p + 2] === arr[o + 2] && arr[p + 3] === arr[o + 3] && arr[p + 4] === arr[o + 4])) {
-            code = local[t];
+            first = arr[p];
             break;
           }
           s = (s + 1) & mask;
         }
-        if (code < 0) {
+        if (first < 0) {
           table[s] = e + 1;
-          code = next++;
-          if (values) {
-            if (keys.length < next * 4) {
-              const grown = new Int32Array(keys.length * 2);
-              grown.set(keys);
-              keys = grown;
-            }
-            keys.set(arr.subarray(o + 1, o + 5), code * 4);
-          }
+          first = arr[o];
+          groups++;
         }
-        local[e] = code;
-        codes[arr[o]] = code;
+        codes[arr[o]] = first;
       }
-      this.buckets[bk] = new Int32Array(0);
+      if (!values) this.buckets[bk] = new Int32Array(0);
     }
-    // Codes in order of first appearance, as a plain dictionary would give them.
-    const remap = new Int32Array(next).fill(-1);
+    // Pass 2, in row order: codes in order of first appearance (a group's first row is never far back).
     let k = 0;
     for (let row = 0; row < codes.length; row++) {
-      const c = codes[row];
-      if (c < 0) continue;
-      if (remap[c] < 0) remap[c] = k++;
-      codes[row] = remap[c];
+      const f = codes[row];
+      if (f >= 0) codes[row] = f === row ? k++ : codes[f];
     }
-    if (!values) return { size: next, dict: null };
-    const ordered = new Int32Array(next * 4);
-    for (let c = 0; c < next; c++) ordered.set(keys.subarray(c * 4, c * 4 + 4), remap[c] * 4);
-    return { size: next, dict: new KeyDict(next, ordered, this.long.slice(0, this.longUsed)) };
+    if (!values) return { size: groups, dict: null };
+    const keys = new Int32Array(groups * 4);
+    for (let bk = 0; bk < this.buckets.length; bk++) {
+      const arr = this.buckets[bk], m = this.used[bk] / WORDS;
+      for (let e = 0; e < m; e++) keys.set(arr.subarray(e * WORDS + 1, e * WORDS + 5), codes[arr[e * WORDS]] * 4);
+      this.buckets[bk] = new Int32Array(0);
+    }
+    return { size: groups, dict: new KeyDict(groups, keys, this.long.slice(0, this.longUsed)) };
   }
 }
 
