@@ -12,7 +12,7 @@ import { eventLogOf, type EventLog } from '../data/event-log';
 import { logOfTable } from '../data/load-events';
 import { groupRows } from '../data/log-finish';
 import { isAction } from '../data/schema';
-import { PathSetBuilder, type PathSet } from './path-set';
+import { PATH_FLAGS, PathSetBuilder, type PathSet } from './path-set';
 import { CODE, PathWalker } from './walk';
 
 /** Options of `minePaths`. */
@@ -121,12 +121,20 @@ export function walkLog(log: EventLog, settings: ReturnType<typeof mineSettings>
     ? () => (log.impressions ? `impression ${log.impressions.get(log.impression![curJ])}` : `impression on line ${log.line[curJ]}`)
     : () => `user ${userName(log.user[curJ])}, item ${itemName(log.item[curJ])}`;
   const walker = new PathWalker(builder, { window, preClick, hasImpressions, rows });
+  const noActs = new Float64Array(actions.length).fill(NaN);
   let events = 0, end = -Infinity;
   for (let g = 0; g + 1 < offsets.length; g++) {
     const s = offsets[g], e = offsets[g + 1];
     if (s === e) continue;
     const j = order[s];
     if (mode === 'impression' && log.impression![j] < 0) continue;
+    if (mode === 'impression' && e - s === 1 && ev[j] === CODE.IMPRESSION) {
+      // An impression alone (most of them): an unclicked path, as walkImpression would add it.
+      builder.add(uc ? uc[log.user[j]] : log.user[j], ic ? ic[log.item[j]] : log.item[j], log.ts[j], PATH_FLAGS.IMPRESSION, 0, NaN, noActs, rows ? j : -1);
+      events++;
+      if (log.ts[j] > end) end = log.ts[j];
+      continue;
+    }
     curG = g;
     curJ = j;
     const u = uc ? uc[log.user[j]] : log.user[j], it = ic ? ic[log.item[j]] : log.item[j];
