@@ -69,7 +69,9 @@ export async function minePartitions(path: string, parts: number, options: ReadO
     const actions = byFrequency(asRead);
     const count = (name: string) => asRead[b.events.indexOf(name)] ?? 0;
     const hasImpressions = count('impression') > 0;
-    const builder = new PathSetBuilder(actions, count('impression') + count('click'));
+    // Paths expected: about one per impression (impression mode), else at most one per click or impression.
+    const expect = settings.mode === 'impression' ? count('impression') + Math.ceil(count('click') / 16) : count('impression') + count('click');
+    const builder = new PathSetBuilder(actions, expect);
     const users = b.users, items = b.items, events = b.events;
     let kept: KeptStats | undefined, walked = 0, end = -Infinity;
     const duplicates: [number, number][] = [];
