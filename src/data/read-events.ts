@@ -8,7 +8,8 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { LoadError } from '../errors';
-import { openDuckDB, sqlString } from './duckdb';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { sqlString } from './duckdb';
 import { openSource, type Source } from './duck-source';
 import { compactCodes, type EventLog, type FeatureColumn } from './event-log';
 import { resolveLoadOptions, type LoadOptions, type ResolvedLoadOptions } from './load-options';
@@ -55,7 +56,9 @@ export async function streamLog(
   }
   const o = resolveLoadOptions(options);
   const problems = new ProblemCollector(path, o.strict, o.maxProblemLines);
-  const con = await openDuckDB();
+  // An instance of its own, closed at the end: DuckDB's buffers go back before the rows are mined.
+  const db = await DuckDBInstance.create(':memory:');
+  const con = await db.connect();
   let src: Source, b: LogBuilder;
   try {
     if (options.memoryLimit) await con.run(`SET memory_limit=${sqlString(options.memoryLimit)}`);
@@ -81,6 +84,7 @@ export async function streamLog(
     }
   } finally {
     con.closeSync();
+    db.closeSync();
   }
   if (b.rowsRead === 0) {
     throw new LoadError(`${path}: expected at least one event row, got a header only. Check that the file is the log you meant and that it was fully written.`);
