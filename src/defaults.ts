@@ -82,6 +82,21 @@ export const MINE_DEFAULTS = {
   preClick: 'attach' as 'attach' | 'drop',
 };
 
+/**
+ * Labelled impression tables (data/load-labelled.ts): the column names recognised, lower-cased, for each
+ * 0/1 flag when the caller names none. Keys other than click and buy are post-click actions.
+ */
+export const LABELLED_DEFAULTS = {
+  flags: {
+    click: ['click', 'is_click', 'clicked', 'click_label', 'label_click'],
+    buy: ['buy', 'is_buy', 'purchase', 'is_purchase', 'bought', 'conversion', 'is_conversion', 'converted', 'conversion_label', 'label_buy', 'is_pay', 'is_order'],
+    cart: ['cart', 'is_cart', 'add_cart', 'is_add_cart', 'addcart', 'add_to_cart', 'carted'],
+    wish: ['wish', 'is_wish', 'fav', 'is_fav', 'favorite', 'is_favorite', 'favourite', 'is_favourite', 'collect', 'is_collect', 'wishlist'],
+    share: ['share', 'is_share', 'shared'],
+    coupon: ['coupon', 'is_coupon'],
+  } as Record<string, string[]>,
+};
+
 /** `readEvents`: how far DuckDB may read ahead of the chunks JavaScript has taken (DuckDB's streaming_buffer_size). */
 export const READ_DEFAULTS = {
   streamingBuffer: '32MB',

@@ -6,6 +6,7 @@
  */
 import type { ParseArgsConfig } from 'node:util';
 import type { LoadOptions } from '../data/load-events';
+import type { LabelledFlags } from '../data/load-labelled';
 import { PRESETS } from '../data/presets';
 import { TIMESTAMP_FORMATS, type TimestampFormat } from '../data/timestamps';
 import { OptionError } from '../errors';
@@ -65,4 +66,39 @@ export function loadOptionsFromFlags(command: string, values: Record<string, str
     strict: values.strict ? true : undefined,
   };
   return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as LoadOptions;
+}
+
+/** parseArgs spec of `--labelled` (mine, train, report): read the log as a labelled impression table. */
+export const LABELLED_FLAG: NonNullable<ParseArgsConfig['options']> = { labelled: { type: 'string' } };
+
+/** Help text of `--labelled`. */
+export const LABELLED_USAGE = `A labelled impression table instead of an event log (one row per impression, 0/1 flags):
+  --labelled auto                       flag columns detected by name (click/is_click, buy/is_buy/conversion,
+                                        cart/is_cart, wish/is_fav, share, coupon)
+  --labelled click=C,buy=B,cart=X,...   the columns of the click, purchase and action flags (any other
+                                        name is a post-click action); ids, ts and features as for events`;
+
+const EVENT_ONLY_FLAGS = ['preset', 'columns', 'event-map', 'actions', 'keep-duplicates'];
+
+/**
+ * The flag columns that `--labelled` names (`auto`: detected; `{}`), or undefined without it. Checked before any
+ * data is read: pairs written role=column, one column per flag, no event-log flag beside it.
+ */
+export function labelledFromFlags(command: string, values: Record<string, string | boolean | undefined>): LabelledFlags | undefined {
+  const raw = values.labelled as string | undefined;
+  if (raw === undefined) return undefined;
+  const clash = EVENT_ONLY_FLAGS.filter((f) => values[f] !== undefined);
+  if (clash.length) throw new OptionError(`buypath ${command} --labelled: expected no event-log flags beside it, got ${clash.map((f) => `--${f}`).join(', ')}. A labelled table has flag columns, not events: leave ${clash.length > 1 ? 'them' : 'it'} out.`);
+  if (raw.trim() === 'auto') return {};
+  const pairs = pairsFlag(command, 'labelled', raw, 'click=is_click,buy=is_buy,cart=is_cart') ?? {};
+  const out: LabelledFlags = {};
+  const seen = new Map<string, string>();
+  for (const [role, col] of Object.entries(pairs)) {
+    if (!/^[A-Za-z][\w-]*$/.test(role) || role === 'impression') throw new OptionError(`buypath ${command} --labelled: expected click, buy or a post-click action name before "=", got "${role}". Pass e.g. --labelled click=is_click,buy=is_buy,cart=is_cart.`);
+    if (seen.has(col)) throw new OptionError(`buypath ${command} --labelled: expected one column per flag, got column "${col}" for both ${seen.get(col)} and ${role}. Name the column of each flag.`);
+    seen.set(col, role);
+    if (role === 'click' || role === 'buy') out[role] = col;
+    else (out.actions ??= {})[role] = col;
+  }
+  return out;
 }

@@ -38,6 +38,7 @@ export function formatExplore(x: ExploreReport, { top = 10, fdr = EXPLORE_DEFAUL
     for (const e of x.graph.edges.slice(0, top)) lines.push(`  ${`${e.from} → ${e.to}`.padEnd(20)} ${String(e.count).padStart(8)}  ${pct(e.probability).padStart(7)} of ${e.from}  median ${dur(e.median_s)}, p90 ${dur(e.p90_s)}`);
   }
   const t = x.time_to_buy;
+  if (!t) return lines.join('\n');
   const perc = (ps: typeof t.percentiles) => ps.map((p) => `p${Math.round(100 * p.q)} ${dur(p.t_s)} [${dur(p.low)}, ${dur(p.high)}]`).join(', ');
   lines.push(`time to purchase (Kaplan–Meier, ${t.censored} paths censored by the log end): ${pct(t.buy_within_window)} of clicked paths buy within the window; among them ${perc(t.percentiles)}`);
   for (const g of t.groups ?? []) lines.push(`  ${g.value}: ${pct(g.buy_within_window)} buy; ${perc(g.percentiles)}`);

@@ -8,13 +8,16 @@ import { OptionError } from '../errors';
 import { intFlag, listFlag, parse, type Command } from './args';
 import { exploreReport } from '../explore/explore-report';
 import { formatExplore } from './mine-explore';
-import { LOAD_FLAGS, LOAD_FLAGS_USAGE, loadOptionsFromFlags } from './load-flags';
+import { LABELLED_FLAG, LABELLED_USAGE, LOAD_FLAGS, LOAD_FLAGS_USAGE, labelledFromFlags, loadOptionsFromFlags } from './load-flags';
+import { formatLabelledReport, LABELLED_PROBLEMS } from '../data/load-labelled';
 
 const pct = (v: number | null) => (v === null || !Number.isFinite(v) ? '—' : `${(100 * v).toFixed(2)}%`);
 
 /** Plain-text summary of a path report. */
 export function formatPathReport(r: PathReport): string {
-  const lines = [`${r.events} events → ${r.paths} paths (${r.clicked_paths} clicked), mode ${r.mode}, window ${r.window_s / 86400} d, rule ${r.pre_click_rule}`];
+  const lines = [r.labelled
+    ? `${r.paths} labelled rows → ${r.paths} paths (${r.clicked_paths} clicked), one per row, from the flags`
+    : `${r.events} events → ${r.paths} paths (${r.clicked_paths} clicked), mode ${r.mode}, window ${r.window_s / 86400} d, rule ${r.pre_click_rule}`];
   lines.push('funnel: ' + r.funnel.steps.map((s) => `${s.step} ${s.count}${s.of ? ` (${pct(s.rate)} of ${s.of})` : ''}`).join(' → '));
   lines.push('action        P(a|click)  P(buy|a)  P(buy|not a)  lift   coverage');
   for (const a of r.actions) {
@@ -54,10 +57,12 @@ prints the funnel, the action table and the recommended DAction set.
   --graph         transition graph (directly-follows, with times) and step matrix of clicked paths
 Time to purchase (Kaplan–Meier, censored at the log's end) is always included.
 
-${LOAD_FLAGS_USAGE}`,
+${LOAD_FLAGS_USAGE}
+
+${LABELLED_USAGE}`,
   async run(argv) {
     const { values, positionals } = parse('mine', argv, {
-      ...LOAD_FLAGS, window: { type: 'string' }, daction: { type: 'string' }, json: { type: 'string' }, html: { type: 'string' },
+      ...LOAD_FLAGS, ...LABELLED_FLAG, window: { type: 'string' }, daction: { type: 'string' }, json: { type: 'string' }, html: { type: 'string' },
       mode: { type: 'string' }, 'pre-click': { type: 'string' }, seed: { type: 'string' }, engine: { type: 'string' },
       by: { type: 'string' }, scan: { type: 'boolean' }, graph: { type: 'boolean' },
     });
@@ -74,21 +79,26 @@ ${LOAD_FLAGS_USAGE}`,
     const preClick = (values['pre-click'] as string | undefined) ?? MINE_DEFAULTS.preClick;
     if (preClick !== 'attach' && preClick !== 'drop') throw new OptionError(`buypath mine --pre-click: expected attach or drop, got "${preClick}".`);
     const seed = intFlag('mine', 'seed', values.seed as string | undefined, ANALYSE_DEFAULTS.seed);
+    const labelled = labelledFromFlags('mine', values);
+    if (labelled && explore.graph) throw new OptionError('buypath mine --graph: expected an event log (the graph follows events in order), got --labelled, whose rows hold flags, not events. Leave --graph out.');
     const mined = await mineLog(file, {
       engine: inMemory ? 'memory' : engine, load: loadOptionsFromFlags('mine', values),
       mine: { window: (values.window as string | undefined) ?? MINE_DEFAULTS.window, mode: mode as 'auto', preClick },
-      analyse: { daction: listFlag(values.daction), seed },
+      analyse: { daction: listFlag(values.daction), seed }, labelled,
     });
     const { report: r, load } = mined;
     const x = exploreReport(mined.paths, mined.table, { ...explore, seed });
     const quarantined = load.rows_read - load.rows_kept;
-    const out = { source: { path: file, engine: mined.engine, rows_read: load.rows_read, rows_kept: load.rows_kept, quarantined }, ...r, ...x };
+    const out = { source: { path: file, engine: mined.engine, rows_read: load.rows_read, rows_kept: load.rows_kept, quarantined, ...(load.labelled ? { labelled: load.labelled } : {}) }, ...r, ...x };
     if (values.json === '-') console.log(JSON.stringify(out, null, 2));
     else {
       if (values.json) writeFileSync(String(values.json), JSON.stringify(out, null, 2) + '\n');
       console.log(formatPathReport(r));
       console.log(formatExplore(x));
-      if (quarantined) console.log(`quarantined: ${quarantined} of ${load.rows_read} rows read (problems per class: buypath inspect ${file} with the same flags)`);
+      if (load.labelled) {
+        const lr = load.labelled;
+        if (quarantined) console.log(formatLabelledReport(lr).split('\n').filter((l) => LABELLED_PROBLEMS.some((c) => l.startsWith(`${c}:`))).map((l) => `quarantined ${l}`).join('\n'));
+      } else if (quarantined) console.log(`quarantined: ${quarantined} of ${load.rows_read} rows read (problems per class: buypath inspect ${file} with the same flags)`);
     }
     if (values.html) writeFileSync(String(values.html), pathReportPage(r, { source: `${file} (${load.rows_kept} rows kept of ${load.rows_read})`, explore: x }));
     return 0;

@@ -9,7 +9,7 @@ import { trainFromLog } from '../pipeline/train-log';
 import { predictLog } from '../pipeline/predict-log';
 import { OptionError } from '../errors';
 import { intFlag, listFlag, parse, type Command } from './args';
-import { LOAD_FLAGS, LOAD_FLAGS_USAGE, loadOptionsFromFlags } from './load-flags';
+import { LABELLED_FLAG, LABELLED_USAGE, LOAD_FLAGS, LOAD_FLAGS_USAGE, labelledFromFlags, loadOptionsFromFlags } from './load-flags';
 
 /** Under this many test purchases an AUC moves by several points between samples: say so where it is printed. */
 const FEW_POSITIVES = 100;
@@ -34,10 +34,12 @@ per epoch in DIR/checkpoint, saves the model to DIR and prints test metrics.
   --history       add history features from strictly earlier samples
   --resume        continue from DIR/checkpoint
 
-${LOAD_FLAGS_USAGE}`,
+${LOAD_FLAGS_USAGE}
+
+${LABELLED_USAGE}`,
   async run(argv) {
     const { values, positionals } = parse('train', argv, {
-      ...LOAD_FLAGS, out: { type: 'string' }, model: { type: 'string' }, daction: { type: 'string' }, config: { type: 'string' },
+      ...LOAD_FLAGS, ...LABELLED_FLAG, out: { type: 'string' }, model: { type: 'string' }, daction: { type: 'string' }, config: { type: 'string' },
       epochs: { type: 'string' }, seed: { type: 'string' }, window: { type: 'string' }, resume: { type: 'boolean' },
       exclude: { type: 'string' }, cross: { type: 'string' }, history: { type: 'boolean' },
     });
@@ -53,10 +55,11 @@ ${LOAD_FLAGS_USAGE}`,
     const seed = intFlag('train', 'seed', values.seed as string | undefined, TRAIN_DEFAULTS.seed);
     const window = (values.window as string | undefined) ?? MINE_DEFAULTS.window;
     const load = loadOptionsFromFlags('train', values);
+    const labelled = labelledFromFlags('train', values);
     const features = parseFeatureOptions(values.exclude as string | undefined, values.cross as string | undefined, Boolean(values.history));
     const backend = await initBackend();
     const t = await trainFromLog(file, {
-      load, mine: { window }, daction: values.daction === 'auto' ? 'auto' : listFlag(values.daction), features, out: String(values.out),
+      load, labelled, mine: { window }, daction: values.daction === 'auto' ? 'auto' : listFlag(values.daction), features, out: String(values.out),
       fit: { model, modelConfig: configName, config: epochs ? { epochs } : {}, seed, resume: Boolean(values.resume) },
       onPrepared(prepared, daction, source) {
         const s = prepared.samples;

@@ -38,7 +38,8 @@ export interface ExploreReport {
   scan_summary?: Omit<Scan, 'rows'>;
   /** Directly-follows graph of clicked paths, with the step matrix. */
   graph?: TransitionGraph & { step_matrix: StepMatrix };
-  time_to_buy: TimeToBuyReport;
+  /** Absent for paths read from a labelled table's flags, which carry no delays. */
+  time_to_buy?: TimeToBuyReport;
 }
 
 /** Run the exploration views asked for; `table` (the mined table) is needed for all but the time to purchase. */
@@ -48,7 +49,7 @@ export function exploreReport(paths: PathSet, table: ColumnTable | undefined, op
     throw new OptionError('exploreReport: expected the event table the paths were mined from (for --by, --scan and --graph), got none. Mine in memory (--engine memory).');
   }
   const groups = o.by ? groupPaths(table!, paths, o.by, { maxGroups: o.maxGroups, bands: o.bands }) : undefined;
-  const out: ExploreReport = { time_to_buy: timeToBuy(paths, groups, { replicates: o.replicates, seed: o.seed }) };
+  const out: ExploreReport = paths.labelled ? {} : { time_to_buy: timeToBuy(paths, groups, { replicates: o.replicates, seed: o.seed }) };
   if (groups) out.breakdown = breakdown(paths, groups, { minLift: o.minLift, minCoverage: o.minCoverage, minPaths: o.minPaths });
   if (o.scan) {
     const { rows, ...summary } = correlationScan(paths, table, { minSupport: o.minSupport, fdr: o.fdr, bands: o.bands });

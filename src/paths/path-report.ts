@@ -23,6 +23,8 @@ export interface PathReport {
   window_s: number;
   pre_click_rule: PathSet['preClick'];
   has_impressions: boolean;
+  /** Whether the paths come from a labelled impression table's flags (one per row), not from events. */
+  labelled: boolean;
   seed: number;
   events: number;
   paths: number;
@@ -66,7 +68,7 @@ export function analysePaths(paths: PathSet, options: AnalyseOptions = {}): Path
   if (daction.length) shares.other = 1 - countSet(cells.masks, cells.counts, maskOf(paths.actions, daction)).withSet / clicks;
   const anomalies = Object.fromEntries(ANOMALY_CLASSES.map((c) => [c, { ...paths.anomalies[c], meaning: ANOMALY_MEANING[c] }])) as PathReport['anomalies'];
   return {
-    mode: paths.mode, window_s: paths.window, pre_click_rule: paths.preClick, has_impressions: paths.hasImpressions, seed: o.seed,
+    mode: paths.mode, window_s: paths.window, pre_click_rule: paths.preClick, has_impressions: paths.hasImpressions, labelled: Boolean(paths.labelled), seed: o.seed,
     events: paths.events, paths: paths.n, clicked_paths: clicks,
     funnel: f, actions: rows, overlap: { actions: paths.actions, paths: actionOverlap(paths.actions, cells) },
     path_shares: shares, variants: pathVariants(paths.actions, cells, o.topVariants), candidates,
@@ -76,6 +78,7 @@ export function analysePaths(paths: PathSet, options: AnalyseOptions = {}): Path
 }
 
 function notesFor(paths: PathSet): string[] {
+  if (paths.labelled) return labelledNotes(paths);
   const days = +(paths.window / 86400).toFixed(2);
   const a = paths.anomalies;
   const notes = [
@@ -101,5 +104,16 @@ function notesFor(paths: PathSet): string[] {
   if (!paths.hasImpressions) notes.push('The log has no impressions: CTR and impression-level rates cannot be measured; the funnel starts at the click.');
   const pre = paths.n ? Array.from(paths.flags).filter((x) => x & PATH_FLAGS.PRE_CLICK).length : 0;
   if (pre) notes.push(`${pre} clicked paths hold actions that came before their click.`);
+  return notes;
+}
+
+/** Notes of paths read from a labelled table's flags: no event rule applied, what the flags cannot show. */
+function labelledNotes(paths: PathSet): string[] {
+  const a = paths.anomalies;
+  const notes = [
+    'One path per row of a labelled impression table, read from its 0/1 flags: no attribution window or pre-click rule applies, and the flags carry no delays (no timings).',
+    `A purchase or an action on a row without a click is in no rate and is no label (${a.buy_without_click.count} rows with a purchase, ${a.action_without_click.count} with actions but no click).`,
+  ];
+  if (paths.labelled!.rowOrder) notes.push('The table has no time column: rows are taken to be in time order, and the training period is the first rows.');
   return notes;
 }

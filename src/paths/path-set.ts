@@ -94,6 +94,8 @@ export interface PathSet {
   users: string[];
   items: string[];
   anomalies: Record<AnomalyClass, AnomalyRecord>;
+  /** Set when the paths come from a labelled impression table's flags (paths/labelled-paths.ts), not from events; `rowOrder`: the table has no time. */
+  labelled?: { rowOrder: boolean };
 }
 
 type Column = Int32Array | Float64Array | Float32Array | Uint8Array | Uint32Array;

@@ -6,6 +6,8 @@
 import type { ColumnTable } from 'arquero';
 import { loadEvents, type LoadOptions } from '../data/load-events';
 import type { LoadReport } from '../data/load-report';
+import { labelledLoadOptions, type LabelledFlags, type LabelledLoadReport } from '../data/load-labelled';
+import { loadLabelledPaths } from '../paths/labelled-paths';
 import { MINE_DEFAULTS } from '../defaults';
 import { OptionError } from '../errors';
 import { minePathsDuckDB } from '../paths/mine-duckdb';
@@ -27,6 +29,8 @@ export interface MineLogOptions {
   analyse?: AnalyseOptions;
   /** `auto` (default): the file engine (`duckdb`); `memory` when the caller needs the table. */
   engine?: Engine;
+  /** Read the file as a labelled impression table (one row per impression, 0/1 flags; data/load-labelled.ts), not as events: which columns hold the flags (`{}`: detected). */
+  labelled?: LabelledFlags;
 }
 
 /** What `mineLog` returns. */
@@ -35,8 +39,8 @@ export interface MinedLog {
   paths: PathSet;
   /** The canonical table (memory engine only). */
   table?: ColumnTable;
-  /** Rows read and kept, and the full load report. */
-  load: { rows_read: number; rows_kept: number; report?: LoadReport };
+  /** Rows read and kept, and the full load report (a labelled table's report: `labelled`). */
+  load: { rows_read: number; rows_kept: number; report?: LoadReport; labelled?: LabelledLoadReport };
   report: PathReport;
 }
 
@@ -54,6 +58,11 @@ export function chooseEngine(file: string, engine: Engine = 'auto'): 'memory' | 
 
 /** Load a log, mine its paths and analyse them. */
 export async function mineLog(file: string, options: MineLogOptions = {}): Promise<MinedLog> {
+  if (options.labelled) {
+    const { labelled, paths } = await loadLabelledPaths(file, options.labelled, labelledLoadOptions(options.load));
+    const r = labelled.report;
+    return { engine: 'memory', paths, table: labelled.table, load: { rows_read: r.rows_read, rows_kept: r.rows_kept, labelled: r }, report: analysePaths(paths, options.analyse) };
+  }
   const engine = chooseEngine(file, options.engine);
   const mine = { window: MINE_DEFAULTS.window, preClick: MINE_DEFAULTS.preClick, ...options.mine };
   let paths: PathSet, table: ColumnTable | undefined, load: MinedLog['load'];

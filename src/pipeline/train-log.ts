@@ -6,6 +6,8 @@
 import { join } from 'node:path';
 import type { ColumnTable } from 'arquero';
 import { loadEvents, type LoadOptions } from '../data/load-events';
+import { labelledLoadOptions, type LabelledFlags } from '../data/load-labelled';
+import { loadLabelledPaths } from '../paths/labelled-paths';
 import { MINE_DEFAULTS } from '../defaults';
 import { OptionError } from '../errors';
 import { scoreModel, type ModelScores } from '../metrics/model-scores';
@@ -34,6 +36,8 @@ export interface TrainLogOptions {
   features?: FeatureOptions;
   /** The model, its config, seed, checkpoints and progress. */
   fit: FitOptions;
+  /** Read the log as a labelled impression table (0/1 flags per row; data/load-labelled.ts): which columns hold the flags (`{}`: detected). Paths come from the flags. */
+  labelled?: LabelledFlags;
   /** Save the model here (and keep its checkpoints in `out/checkpoint` unless `fit.checkpointDir` is set). */
   out?: string;
   /** Called once the samples are built, before training (to print what will be trained). */
@@ -44,7 +48,7 @@ export interface TrainLogOptions {
 export type DActionSource = 'train' | 'validation' | 'override';
 
 /** Options of `prepareLog`: how to read and mine the log, the DAction set and the feature choices. */
-export type PrepareLogOptions = Pick<TrainLogOptions, 'load' | 'mine' | 'daction' | 'features'> & {
+export type PrepareLogOptions = Pick<TrainLogOptions, 'load' | 'mine' | 'daction' | 'features' | 'labelled'> & {
   /** Model settings of the DAction ablation (`daction: 'auto'`): model config, config, seed, progress. */
   ablation?: Omit<AblationOptions, 'features'>;
 };
@@ -66,8 +70,9 @@ export interface PreparedLog {
  */
 export async function prepareLog(file: string, options: PrepareLogOptions = {}): Promise<PreparedLog> {
   const mine = { window: options.mine?.window ?? MINE_DEFAULTS.window, preClick: options.mine?.preClick ?? MINE_DEFAULTS.preClick };
-  const { table } = await loadEvents(file, options.load);
-  const paths = minePaths(table, mine);
+  const { table, paths } = options.labelled
+    ? await loadLabelledPaths(file, options.labelled, labelledLoadOptions(options.load)).then((r) => ({ table: r.labelled.table, paths: r.paths }))
+    : await loadEvents(file, options.load).then((r) => ({ table: r.table, paths: minePaths(r.table, mine) }));
   // The recommendation and the ablation's candidates read the training rows' paths only: choosing DActions is part of fitting.
   const given = Array.isArray(options.daction) ? options.daction : undefined;
   const analysis = given ? null : analysePaths(trainingPaths(table, paths).paths, { bootstrap: 200 });
@@ -114,7 +119,7 @@ export async function trainFromLog(file: string, options: TrainLogOptions): Prom
     await saveModel(options.out, fitted.model, {
       config: fitted.config, encoder: prepared.encoder, daction, features: prepared.features, fingerprint: prepared.samples.fingerprint,
       history: fitted.result.history, backend: fitted.backend,
-      source: { path: file, preset: typeof options.load?.preset === 'string' ? options.load.preset : undefined, load: options.load, ...mine },
+      source: { path: file, labelled: options.labelled, preset: typeof options.load?.preset === 'string' ? options.load.preset : undefined, load: options.load, ...mine },
     });
   }
   return { prepared, fitted, daction, dactionSource, ablation, test: { ...scores, positives: testPositives(prepared) } };

@@ -112,7 +112,7 @@ export function exploreSections(x: ExploreReport, { fdr = EXPLORE_DEFAULTS.fdr }
   if (x.breakdown) out.push({ heading: `Breakdown by ${x.breakdown.column}`, html: breakdownTableHtml(x.breakdown, { fdr }) + heterogeneityHtml(x.breakdown, { fdr }), figures: [forestFigure(x.breakdown, { fdr })] });
   if (x.scan && x.scan_summary) out.push({ heading: 'Correlation scan', html: `<p class="note">${escapeHtml(x.scan_summary.rule)}</p>` + scanTableHtml(x.scan, { fdr }), figures: [scanFigure(x.scan, { fdr })] });
   if (x.graph) out.push({ heading: 'Transitions', html: graphEdgesHtml(x.graph), figures: [transitionGraphFigure(x.graph), stepMatrixFigure(x.graph.step_matrix)] });
-  out.push({ heading: 'Time to purchase', html: timeToBuyHtml(x.time_to_buy), figures: [kaplanMeierFigure(x.time_to_buy)] });
+  if (x.time_to_buy) out.push({ heading: 'Time to purchase', html: timeToBuyHtml(x.time_to_buy), figures: [kaplanMeierFigure(x.time_to_buy)] });
   return out;
 }
 

@@ -13,6 +13,7 @@ import type { ModelName } from '../models/index';
 import type { FeatureEncoder } from '../features/encoder';
 import type { FeatureOptions } from '../features/samples';
 import type { LoadOptions } from '../data/load-events';
+import type { LabelledFlags } from '../data/load-labelled';
 import { LoadError } from '../errors';
 import type { EpochLog } from './epoch-log';
 import { assignWeights, readWeights, writeWeights } from './checkpoint';
@@ -35,7 +36,7 @@ export interface ModelMeta {
   /** Fingerprint of the training samples. */
   fingerprint: string;
   /** How the training log was read (`load`: every load option) and mined, so `predict` reads new logs the same way. */
-  source: { path: string; preset?: string; load?: LoadOptions; window: number | string; preClick: 'attach' | 'drop' };
+  source: { path: string; preset?: string; load?: LoadOptions; window: number | string; preClick: 'attach' | 'drop'; labelled?: LabelledFlags };
   history: EpochLog[];
   backend: string;
   created: string;
