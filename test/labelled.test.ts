@@ -141,3 +141,15 @@ test('buypath mine and buypath train on a labelled table, one command each; flag
   assert.equal(clash.status, 1);
   assert.match(clash.stderr, /--labelled: expected no event-log flags beside it, got --event-map/);
 });
+
+test('buypath report on a labelled table without time: the training period is named by rows', () => {
+  const rows = fixture(3000);
+  const file = writeTmp('no-ts.csv', ['user_id,item_id,is_click,is_cart,is_fav,is_buy,cat', ...rows.map((r) => [r.uid, r.pid, r.click, r.cart, r.fav, r.buy, r.cat].join(','))].join('\n') + '\n');
+  const out = tmp();
+  const r = cli(['report', file, '--labelled', 'auto', '--out', out, '--epochs', '1', '--replicates', '20', '--ablation', 'off']);
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+  assert.deepEqual(j.source.labelled, {});
+  assert.equal(j.split.train, Math.floor(rows.length * 0.7));
+  assert.match(readFileSync(join(out, 'index.html'), 'utf8'), new RegExp(`the first ${j.split.train} rows`));
+});

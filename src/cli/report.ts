@@ -6,7 +6,7 @@ import { COMPARE_DEFAULTS, MODEL_CONFIGS, TRAIN_DEFAULTS } from '../defaults';
 import { OptionError } from '../errors';
 import { parseFeatureOptions } from '../features/samples';
 import { intFlag, parse, type Command } from './args';
-import { LOAD_FLAGS, LOAD_FLAGS_USAGE, loadOptionsFromFlags } from './load-flags';
+import { LABELLED_FLAG, LABELLED_USAGE, LOAD_FLAGS, LOAD_FLAGS_USAGE, labelledFromFlags, loadOptionsFromFlags } from './load-flags';
 
 export const reportCommand: Command = {
   name: 'report',
@@ -26,10 +26,12 @@ minimum_detectable_difference; daction_ablation; daction_source; split; features
 replicates (default ${COMPARE_DEFAULTS.replicates}).
 --exclude, --cross and --history choose the features as in \`buypath train\`.
 
-${LOAD_FLAGS_USAGE}`,
+${LOAD_FLAGS_USAGE}
+
+${LABELLED_USAGE}`,
   async run(argv) {
     const { values, positionals } = parse('report', argv, {
-      ...LOAD_FLAGS, out: { type: 'string' }, daction: { type: 'string' }, models: { type: 'string' }, config: { type: 'string' },
+      ...LOAD_FLAGS, ...LABELLED_FLAG, out: { type: 'string' }, daction: { type: 'string' }, models: { type: 'string' }, config: { type: 'string' },
       epochs: { type: 'string' }, seed: { type: 'string' }, replicates: { type: 'string' }, ablation: { type: 'string' },
       exclude: { type: 'string' }, cross: { type: 'string' }, history: { type: 'boolean' },
     });
@@ -44,10 +46,11 @@ ${LOAD_FLAGS_USAGE}`,
     const config = ((values.config as string | undefined) ?? TRAIN_DEFAULTS.modelConfig) as keyof typeof MODEL_CONFIGS;
     if (!MODEL_CONFIGS[config]) throw new OptionError(`buypath report --config: expected fast or paper, got "${config}".`);
     const load = loadOptionsFromFlags('report', values);
+    const labelled = labelledFromFlags('report', values);
     const t0 = Date.now();
     const epochs = values.epochs === undefined ? undefined : intFlag('report', 'epochs', values.epochs as string, 1, 1);
     const r = await runReport(file, {
-      load, daction: values.daction ? String(values.daction).split(',') : undefined, models,
+      load, labelled, daction: values.daction ? String(values.daction).split(',') : undefined, models,
       modelConfig: config, config: epochs ? { epochs } : undefined, seed: intFlag('report', 'seed', values.seed as string | undefined, 1),
       replicates: intFlag('report', 'replicates', values.replicates as string | undefined, COMPARE_DEFAULTS.replicates), progress: 'lines', ablation,
       features: parseFeatureOptions(values.exclude as string | undefined, values.cross as string | undefined, Boolean(values.history)),

@@ -8,6 +8,8 @@
  */
 import { loadEvents, type LoadOptions } from '../data/load-events';
 import { minePaths } from '../paths/mine-paths';
+import { labelledLoadOptions, type LabelledFlags } from '../data/load-labelled';
+import { loadLabelledPaths } from '../paths/labelled-paths';
 import { analysePaths, type PathReport } from '../paths/path-report';
 import { prepareTraining } from '../train/pipeline';
 import type { FeatureOptions } from '../features/samples';
@@ -34,6 +36,8 @@ export interface ReportOptions extends Omit<CompareOptions, 'modelConfig'> {
   window?: string | number;
   /** Feature choices: left-out columns, crosses, history features. */
   features?: FeatureOptions;
+  /** Read the log as a labelled impression table (0/1 flags per row; data/load-labelled.ts): which columns hold the flags (`{}`: detected). */
+  labelled?: LabelledFlags;
   /** The DAction ablation (ESM2 per candidate set, chosen on validation CVR AUC): `on` (default, unless `daction` is given) or `off` (the path-mining recommendation). */
   ablation?: 'on' | 'off';
 }
@@ -45,12 +49,13 @@ export interface ReportOptions extends Omit<CompareOptions, 'modelConfig'> {
 export async function runReport(logPath: string, options: ReportOptions = {}): Promise<{ paths: PathReport; comparison: ModelComparison; ablation: Ablation | null; results: Record<string, unknown>; html: string }> {
   const backend = await initBackend();
   const load: LoadOptions = { ...options.load, preset: options.load?.preset ?? options.preset };
-  const { table } = await loadEvents(logPath, load);
-  const mined = minePaths(table, { window: options.window });
+  const { table, paths: mined } = options.labelled
+    ? await loadLabelledPaths(logPath, options.labelled, labelledLoadOptions(options.load)).then((r) => ({ table: r.labelled.table, paths: r.paths }))
+    : await loadEvents(logPath, load).then((r) => ({ table: r.table, paths: minePaths(r.table, { window: options.window }) }));
   // The path analysis behind the DAction choice reads the training rows only (the same time split as the models).
   const training = trainingPaths(table, mined);
   let paths = analysePaths(training.paths, { daction: options.daction, seed: options.seed });
-  const { preset: _logPreset, load: _load, modelConfig, notebookLinks, features: _features, ablation: ablationMode, ...rest } = options;
+  const { preset: _logPreset, load: _load, labelled: _labelled, modelConfig, notebookLinks, features: _features, ablation: ablationMode, ...rest } = options;
   let ablation: Ablation | null = null;
   const candidates = ablationCandidates(paths.candidates);
   if (!options.daction && ablationMode !== 'off' && candidates.length) {
@@ -61,13 +66,14 @@ export async function runReport(logPath: string, options: ReportOptions = {}): P
     paths.notes.unshift(`DAction set ${ablation.chosen.join(' ∪ ')} chosen by the ablation on the validation rows (${ablation.candidates.length} candidate sets; the path-mining rule recommends ${recommended.join(' ∪ ') || 'none'}). ${ablation.sentence}`);
   }
   const day = (t: number) => new Date(t * 1000).toISOString().slice(0, 10);
-  paths.notes.unshift(`Path analysis of the training period only (${training.samples} of ${training.of} samples, ${day(training.from)} to ${day(training.until)}): the DAction candidates come from it, without validation or test rows. Anomaly counts are the whole log's.`);
+  const period = mined.labelled?.rowOrder ? `the first ${training.samples} rows` : `${day(training.from)} to ${day(training.until)}`;
+  paths.notes.unshift(`Path analysis of the training period only (${training.samples} of ${training.of} samples, ${period}): the DAction candidates come from it, without validation or test rows. Anomaly counts are the whole log's.`);
   if (!paths.daction.length) throw new OptionError(`report: expected a DAction set, got none (no action of ${logPath} passes the rule on the training period). Pass --daction.`);
   const prepared = prepareTraining(table, mined, { daction: paths.daction, ...options.features });
   const comparison = await compareModels(prepared, { ...rest, models: options.models ?? [...COMPARE_MODELS], modelConfig });
   const meta = { source: logPath, preset: typeof load.preset === 'string' ? load.preset : undefined, backend: backend.name };
   const dactionSource = options.daction ? 'override' : ablation ? 'validation' : 'train';
   const results: Record<string, unknown> = { ...reportResults(paths, comparison, meta, ablation), daction_source: dactionSource, samples_left_out: prepared.samples.left_out };
-  results.source = { ...(results.source as object), load: options.load ?? null };
+  results.source = { ...(results.source as object), load: options.load ?? null, ...(options.labelled ? { labelled: options.labelled } : {}) };
   return { paths, comparison, ablation, results, html: reportPage(paths, comparison, { ...meta, notebookLinks }, ablation) };
 }
