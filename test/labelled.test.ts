@@ -13,6 +13,7 @@ import { labelledPaths } from '../src/paths/labelled-paths';
 import { analysePaths } from '../src/paths/path-report';
 import { mineLog } from '../src/pipeline/mine-log';
 import { prepareLog } from '../src/pipeline/train-log';
+import { openDuckDB } from '../src/data/duckdb';
 import { cli, tmp, writeTmp } from './helpers';
 
 interface Row { uid: string; pid: string; ts: number; click: number; cart: number; fav: number; buy: number; price: number; cat: string }
@@ -152,4 +153,24 @@ test('buypath report on a labelled table without time: the training period is na
   assert.deepEqual(j.source.labelled, {});
   assert.equal(j.split.train, Math.floor(rows.length * 0.7));
   assert.match(readFileSync(join(out, 'index.html'), 'utf8'), new RegExp(`the first ${j.split.train} rows`));
+});
+
+test('JSONL (boolean flags) and Parquet labelled tables load to the same rows as the CSV', async () => {
+  const rows = fixture(300);
+  const dir = tmp();
+  const csvFile = writeTmp('t.csv', csv(rows), dir);
+  const jsonl = writeTmp('t.jsonl', rows.map((r) => JSON.stringify({ uid: r.uid, pid: r.pid, time: r.ts, is_click: r.click === 1, is_cart: r.cart, is_fav: r.fav, is_buy: r.buy === 1, price: r.price, cat: r.cat })).join('\n') + '\n', dir);
+  const parquet = join(dir, 't.parquet');
+  const con = await openDuckDB();
+  await con.run(`COPY (SELECT * FROM read_csv('${csvFile}')) TO '${parquet}' (FORMAT parquet)`);
+  con.closeSync();
+  const ref = await loadLabelled(csvFile, {}, { rename: RENAME });
+  for (const f of [jsonl, parquet]) {
+    const t = await loadLabelled(f, {}, { rename: RENAME });
+    assert.equal(t.report.rows_kept, rows.length, f);
+    assert.deepEqual(t.report.flags, ref.report.flags, f);
+    assert.deepEqual(Array.from(t.buy), Array.from(ref.buy), f);
+    assert.deepEqual(t.table.array('ts'), ref.table.array('ts'), f);
+    assert.deepEqual(t.report.features, { price: 'numeric', cat: 'categorical' }, f);
+  }
 });
