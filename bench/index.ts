@@ -143,6 +143,8 @@ async function benchTrain(args: string[]) {
     ? [{ label: 'wasm+blas', set: 'blas' }, { label: 'wasm+transpose-fix', set: 'transpose-fix' }, { label: 'wasm (stock)', set: 'stock' }]
     : [{ label: backend.name }];
   const results: Record<string, unknown>[] = [];
+  const v = p.data.validation, c = v.click.findIndex((x) => x === 1);
+  const oneClicked: TrainData = { ...v, rows: { n: 1, cat: v.rows.cat.slice(c * v.C, (c + 1) * v.C), num: v.rows.num.slice(c * v.N, (c + 1) * v.N) }, click: v.click.slice(c, c + 1), daction: v.daction.slice(c, c + 1), buy: v.buy.slice(c, c + 1) };
   const refs: Record<string, Record<string, TorchRef>> = {};
   for (const preset of ['fast', 'paper'] as const) {
     const config = MODEL_CONFIGS[preset];
@@ -160,7 +162,7 @@ async function benchTrain(args: string[]) {
       const opts = { epochs: 1, batchSize: config.batchSize, learningRate: config.learningRate, patience: 9, seed: 1, progress: 'none' as const };
       await train(m, head(d, config.batchSize), head(p.data.validation, 1000), opts); // warm-up
       const t0 = Date.now();
-      await train(m, d, head(p.data.validation, 1), opts);
+      await train(m, d, oneClicked, opts); // the least validation that early stopping accepts
       const sps = rows / ((Date.now() - t0) / 1000);
       m.dispose();
       const peak = await matMulPeak(tf);

@@ -6,6 +6,7 @@
  */
 import type * as TF from '@tensorflow/tfjs';
 import { Rng } from '../random';
+import { denseFused, denseUnfused, fusedDenseActive } from '../fused-dense';
 
 type Tf = typeof TF;
 
@@ -47,7 +48,7 @@ export class Embedding implements Weighted {
   }
 }
 
-/** A tower: dense layers with ReLU and dropout, then one logit. */
+/** A tower: dense layers with ReLU and dropout, then one logit (each layer one fused kernel where matMul runs on BLAS: fused-dense.ts). */
 export class Tower implements Weighted {
   private readonly layers: { w: TF.Variable; b: TF.Variable; wName: string; bName: string }[] = [];
   /** `scope` prefixes the tfjs variable names (unique per model instance); weight names stay stable. */
@@ -66,12 +67,11 @@ export class Tower implements Weighted {
   /** [B, D] → [B] logits; dropout only when `seed` is given (training). */
   logits(x: TF.Tensor2D, seed?: number): TF.Tensor1D {
     let h = x;
+    const fused = fusedDenseActive(this.tf);
     this.layers.forEach(({ w, b }, l) => {
-      h = this.tf.add(this.tf.matMul(h, w), b) as TF.Tensor2D;
-      if (l < this.layers.length - 1) {
-        h = this.tf.relu(h);
-        if (seed !== undefined && this.dropout > 0) h = dropout(this.tf, h, this.dropout, seed + 7919 * l);
-      }
+      const hidden = l < this.layers.length - 1;
+      h = (fused ? denseFused : denseUnfused)(this.tf, h, w as TF.Tensor2D, b as TF.Tensor1D, hidden);
+      if (hidden && seed !== undefined && this.dropout > 0) h = dropout(this.tf, h, this.dropout, seed + 7919 * l);
     });
     return h.reshape([-1]);
   }

@@ -1,0 +1,78 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { initBackend, rng, setWasmMatMul, createModel, train, MODEL_CONFIGS, TRAIN_DEFAULTS, type TrainData } from '../src';
+import { denseFused, denseUnfused, fusedDenseActive } from '../src/fused-dense';
+
+// Tolerance: 0 (bit for bit) is what the kernels are built for; the assertion allows 1e-6 relative, and the
+// test reports the largest difference seen.
+test('fused dense (matMul + bias + ReLU on BLAS) equals the unfused composition in values and gradients, without leaks', async (t) => {
+  const { tf } = await initBackend('wasm', { quiet: true });
+  setWasmMatMul(tf, 'blas');
+  if (!fusedDenseActive(tf)) return t.skip('no BLAS loaded (none installed, or BUYPATH_BLAS=0)');
+  const r = rng(21);
+  let worst = 0;
+  for (const [B, I, O] of [[7, 5, 3], [64, 40, 32], [33, 17, 1], [300, 130, 64]]) {
+    for (const relu of [true, false]) {
+      const x = Float32Array.from({ length: B * I }, () => r.normal());
+      const w = Float32Array.from({ length: I * O }, () => r.normal() * 0.3);
+      const b = Float32Array.from({ length: O }, () => r.normal() * 0.1);
+      const up = Float32Array.from({ length: B * O }, () => r.normal()); // upstream gradient
+      const before = tf.memory().numTensors;
+      const run = (f: typeof denseFused) => tf.tidy(() => {
+        const [xt, wt, bt, u] = [tf.tensor2d(x, [B, I]), tf.tensor2d(w, [I, O]), tf.tensor1d(b), tf.tensor2d(up, [B, O])];
+        const y = f(tf, xt, wt, bt, relu).dataSync().slice();
+        const grads = tf.grads((a: any, c: any, d: any) => tf.sum(tf.mul(f(tf, a, c, d, relu), u)))([xt, wt, bt]).map((g) => g.dataSync().slice());
+        return [y, ...grads];
+      });
+      const fused = run(denseFused), plain = run(denseUnfused);
+      assert.equal(tf.memory().numTensors, before, 'tensors leaked');
+      ['y', 'dx', 'dW', 'db'].forEach((name, i) => {
+        assert.equal(fused[i].length, plain[i].length);
+        fused[i].forEach((v, k) => {
+          const d = Math.abs(v - plain[i][k]);
+          worst = Math.max(worst, d / (1 + Math.abs(plain[i][k])));
+          assert.ok(d <= 1e-6 * (1 + Math.abs(plain[i][k])), `${name}[${k}] of [${B},${I}]×[${I},${O}] relu ${relu}: ${v} vs ${plain[i][k]}`);
+        });
+      });
+      if (relu) assert.ok(fused[0].some((v) => v === 0) && fused[0].some((v) => v > 0), 'ReLU cut some units');
+    }
+  }
+  t.diagnostic(`largest relative difference: ${worst}`);
+});
+
+test('fused dense is off without BLAS and with BUYPATH_FUSED_DENSE=0', async () => {
+  const { tf } = await initBackend('wasm', { quiet: true });
+  setWasmMatMul(tf, 'transpose-fix');
+  assert.equal(fusedDenseActive(tf), false);
+  setWasmMatMul(tf, 'blas');
+  process.env.BUYPATH_FUSED_DENSE = '0';
+  assert.equal(fusedDenseActive(tf), false);
+  delete process.env.BUYPATH_FUSED_DENSE;
+});
+
+test('ESM2 trained with fused dense layers ends with the unfused weights, bit for bit (dropout on, 3 epochs)', async (t) => {
+  const { tf } = await initBackend('wasm', { quiet: true });
+  setWasmMatMul(tf, 'blas');
+  if (!fusedDenseActive(tf)) return t.skip('no BLAS loaded (none installed, or BUYPATH_BLAS=0)');
+  const r = rng(6);
+  const n = 300;
+  const click = Float32Array.from({ length: n }, () => (r.uniform() < 0.5 ? 1 : 0));
+  const daction = Float32Array.from(click, (c) => c * (r.uniform() < 0.4 ? 1 : 0));
+  const d: TrainData = {
+    rows: { n, cat: Int32Array.from({ length: n * 2 }, (_, i) => r.int(i % 2 ? 4 : 5)), num: Float32Array.from({ length: n * 2 }, () => r.normal()) },
+    C: 2, N: 2, click, daction, buy: Float32Array.from(daction, (a, i) => (click[i] && r.uniform() < (a ? 0.6 : 0.2) ? 1 : 0)),
+  };
+  const before = tf.memory().numTensors;
+  const weights = async (fused: boolean) => {
+    const m = createModel('esm2', tf, { vocabSizes: [5, 4], numNumeric: 2, space: 'impression' }, { config: MODEL_CONFIGS.fast, seed: 3, lossWeights: TRAIN_DEFAULTS.lossWeights, oversample: 5 });
+    if (!fused) process.env.BUYPATH_FUSED_DENSE = '0';
+    await train(m, d, d, { epochs: 3, batchSize: 64, learningRate: 0.01, patience: 100, seed: 1, progress: 'none' });
+    delete process.env.BUYPATH_FUSED_DENSE;
+    const w = m.weights().map((x) => Array.from(x.variable.dataSync()));
+    m.dispose();
+    return w;
+  };
+  const plain = await weights(false), fused = await weights(true);
+  assert.deepEqual(fused, plain);
+  assert.equal(tf.memory().numTensors, before, 'tensors leaked');
+});
