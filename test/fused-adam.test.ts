@@ -23,7 +23,7 @@ for (const backend of ['wasm', 'cpu'] as const) {
   test(`fused Adam on ${backend} equals tf.train.adam bit for bit over 6 steps (weights, moments, powers), without leaks`, async () => {
     const { tf } = await initBackend(backend, { quiet: true });
     const r = rng(11);
-    const shapes = [[37, 8], [8], [64, 1], [1]];
+    const shapes = [[37, 8], [8], [64, 1], [1], [300, 220]]; // the last over FUSED_ADAM_MAX_SIZE: tfjs kernels inside the fused optimizer
     const init = shapes.map((s) => Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, () => r.normal()));
     const grads = Array.from({ length: 6 }, () => init.map((a) => Float32Array.from(a, () => r.normal() * (r.uniform() < 0.2 ? 0 : 1))));
     const before = tf.memory().numTensors;
