@@ -6,33 +6,15 @@ import { LoadError } from '../errors';
 import { LOAD_DEFAULTS, withDefaults } from '../defaults';
 import { canonicalColumn, REQUIRED_COLUMNS, type CanonicalColumn } from './schema';
 import type { FileFormat } from './text-reader';
-import type { Preset } from './presets';
+import type { Preset, ReadFields } from './presets';
 import { resolvePreset } from './preset-file';
-import type { TimestampFormat } from './timestamps';
 
 /** Options of `loadEvents`. Preset values apply first, these override them. */
-export interface LoadOptions {
+export interface LoadOptions extends ReadFields {
   /** A preset name (e.g. `taobao-userbehavior`), a preset file (`my-log.json`, see data/preset-file.ts) or object. */
   preset?: string | Preset;
   /** File format; detected from the name, then the content, when absent. */
   format?: FileFormat;
-  /** Whether the first line is a header; detected when absent. */
-  header?: boolean;
-  /** Column names in file order for files without a header. */
-  columns?: string[];
-  /** Source column → canonical column (`user_id`, `item_id`, `event`, `ts`, `impression_id`). */
-  rename?: Record<string, string>;
-  /** Source event name → canonical event name, merged over the default vocabulary. */
-  eventMap?: Record<string, string>;
-  /** Extra post-click action names accepted as they are. */
-  actions?: string[];
-  /** Feature columns to read as categorical / numeric regardless of their values. */
-  categorical?: string[];
-  numeric?: string[];
-  /** Columns to leave out. */
-  drop?: string[];
-  /** Timestamp format; detected from the first 1,000 rows when absent. */
-  tsFormat?: TimestampFormat;
   /** Fail on the first bad row instead of quarantining it. Default false. */
   strict?: boolean;
   /** Drop exact duplicate rows (counted as `duplicate`). Default true. */

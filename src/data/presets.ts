@@ -5,17 +5,13 @@
 import type { TimestampFormat } from './timestamps';
 import { OptionError } from '../errors';
 
-/** How to read one kind of log. Every field is optional; load options override it. */
-export interface Preset {
-  /** Preset name, used on the command line (`--preset NAME`). */
-  name: string;
-  /** One sentence on the data set. */
-  description: string;
+/** How a log's columns, events and timestamps are read: the fields a preset and load options share. */
+export interface ReadFields {
   /** Column names in file order, for files without a header. */
   columns?: string[];
   /** Whether the first line is a header; detected when absent. */
   header?: boolean;
-  /** Source column name → canonical column name. */
+  /** Source column name → canonical column name (`user_id`, `item_id`, `event`, `ts`, `impression_id`). */
   rename?: Record<string, string>;
   /** Source event name → canonical event name, merged over the default vocabulary. */
   eventMap?: Record<string, string>;
@@ -27,8 +23,16 @@ export interface Preset {
   numeric?: string[];
   /** Columns to leave out of the table. */
   drop?: string[];
-  /** Timestamp format; detected when absent. */
+  /** Timestamp format; detected from the first rows when absent. */
   tsFormat?: TimestampFormat;
+}
+
+/** How to read one kind of log. Every field is optional; load options override it. */
+export interface Preset extends ReadFields {
+  /** Preset name, used on the command line (`--preset NAME`). */
+  name: string;
+  /** One sentence on the data set. */
+  description: string;
   /** Facts about the data that analysts must know (printed in load reports). */
   notes?: string[];
 }

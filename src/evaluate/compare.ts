@@ -22,18 +22,23 @@ export const LIFT_REFERENCE = 'gbdt';
 /** Top-k shares of Table 4 and the suffix of their metric names. */
 export const TOP_K = [{ k: 0.001, suffix: 'top0_1' }, { k: 0.006, suffix: 'top0_6' }, { k: 0.01, suffix: 'top1' }] as const;
 
+/** The run a comparison scores: seed, sample space, DAction set, features and split sizes (copied into the result). */
+export interface ComparisonRun {
+  seed: number;
+  space: 'impression' | 'click';
+  daction: string[];
+  /** Feature choices the samples were built with. */
+  features: FeatureOptions;
+  fingerprint: string;
+  split: { train: number; validation: number; test: number };
+}
+
 /** What `scoreComparison` scores: every model's test predictions on one split, and what the report shows beside them. */
-export interface ComparisonInput<H = unknown> {
+export interface ComparisonInput<H = unknown> extends ComparisonRun {
   /** Model keys in table order. */
   models: string[];
   /** The CVR ordering the report tests, best first (the registry's claimed order). */
   claimedOrder: readonly string[];
-  seed: number;
-  space: 'impression' | 'click';
-  daction: string[];
-  features: FeatureOptions;
-  fingerprint: string;
-  split: { train: number; validation: number; test: number };
   /** Test labels, and each test row's user (the bootstrap resamples users). */
   test: { buy: Float32Array; click: Float32Array };
   users: string[];
@@ -50,14 +55,7 @@ export interface ComparisonInput<H = unknown> {
 export type ModelNumbers = Record<string, number | [number, number] | unknown>;
 
 /** The comparison. */
-export interface Comparison<H = unknown> {
-  seed: number;
-  space: 'impression' | 'click';
-  daction: string[];
-  /** Feature choices the samples were built with. */
-  features: FeatureOptions;
-  fingerprint: string;
-  split: { train: number; validation: number; test: number };
+export interface Comparison<H = unknown> extends ComparisonRun {
   models: Record<string, ModelNumbers>;
   /** Relative lift over GBDT per model and metric: (model − gbdt) / gbdt, with a paired bootstrap interval. */
   lift_over_gbdt: Record<string, Record<string, number | [number, number]>>;
