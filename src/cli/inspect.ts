@@ -6,6 +6,7 @@ import { OptionError } from '../errors';
 import { parse, type Command } from './args';
 import { LOAD_FLAGS, LOAD_FLAGS_USAGE, loadOptionsFromFlags } from './load-flags';
 
+/** `buypath inspect`: load a log and report its rows, events and problems (`--suggest`: propose a preset). */
 export const inspectCommand: Command = {
   name: 'inspect',
   summary: 'load a log and report rows, events and problems per class',

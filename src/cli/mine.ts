@@ -33,6 +33,7 @@ export function formatPathReport(r: PathReport): string {
   return lines.join('\n');
 }
 
+/** `buypath mine`: mine a log's paths, analyse them and recommend the DAction set (with the exploration views on request). */
 export const mineCommand: Command = {
   name: 'mine',
   summary: 'mine click-to-buy paths: funnel, action table, deterministic actions',

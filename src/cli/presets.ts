@@ -3,6 +3,7 @@ import { PRESETS } from '../data/presets';
 import { PRESET_FIELDS } from '../data/preset-file';
 import { parse, type Command } from './args';
 
+/** `buypath presets`: lists the built-in presets (`--json`: as JSON) and the fields of a preset file. */
 export const presetsCommand: Command = {
   name: 'presets',
   summary: 'list the built-in log presets (and the fields of a preset file)',

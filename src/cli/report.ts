@@ -8,6 +8,7 @@ import { parseFeatureOptions } from '../features/samples';
 import { intFlag, parse, type Command } from './args';
 import { LABELLED_FLAG, LABELLED_USAGE, LOAD_FLAGS, LOAD_FLAGS_USAGE, labelledFromFlags, loadOptionsFromFlags } from './load-flags';
 
+/** `buypath report`: the end-to-end report of a log (runReport): index.html and results.json. */
 export const reportCommand: Command = {
   name: 'report',
   summary: 'mine, choose the DActions (ablation), train GBDT/DNN/DNN-OS/ESMM/ESM2, compare; write index.html and results.json',
@@ -51,7 +52,7 @@ ${LABELLED_USAGE}`,
     const epochs = values.epochs === undefined ? undefined : intFlag('report', 'epochs', values.epochs as string, 1, 1);
     const r = await runReport(file, {
       load, labelled, daction: values.daction ? String(values.daction).split(',') : undefined, models,
-      modelConfig: config, config: epochs ? { epochs } : undefined, seed: intFlag('report', 'seed', values.seed as string | undefined, 1),
+      modelConfig: config, config: epochs ? { epochs } : undefined, seed: intFlag('report', 'seed', values.seed as string | undefined, TRAIN_DEFAULTS.seed),
       replicates: intFlag('report', 'replicates', values.replicates as string | undefined, COMPARE_DEFAULTS.replicates), progress: 'lines', ablation,
       features: parseFeatureOptions(values.exclude as string | undefined, values.cross as string | undefined, Boolean(values.history)),
     });

@@ -5,6 +5,7 @@ import { intFlag, numberFlag, parse, type Command } from './args';
 
 const pct = (v: number) => `${(100 * v).toFixed(2)}%`;
 
+/** `buypath simulate`: write a simulated log with its true probabilities. */
 export const simulateCommand: Command = {
   name: 'simulate',
   summary: 'write a seeded simulated log (events.csv) with its true probabilities (truth.csv)',

@@ -9,6 +9,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isPresetFile, resolvePreset } from '../data/preset-file';
+import { COMPARE_DEFAULTS, TRAIN_DEFAULTS } from '../defaults';
 import { BuypathError, OptionError } from '../errors';
 import { paramsOfLoadOptions } from '../notebook/load-params';
 import { intFlag, listFlag } from './args';
@@ -91,8 +92,8 @@ export function startArgs(argv: string[], where: { cwd: string; root: string }):
     }
     if (plan.log) Object.assign(plan.params, { dataPath: plan.log, ...paramsOfLoadOptions(load) });
     if (v.epochs !== undefined) plan.params.epochs = intFlag('start', 'epochs', v.epochs as string, 1, 1);
-    if (v.seed !== undefined) plan.params.seed = intFlag('start', 'seed', v.seed as string, 1);
-    if (v.replicates !== undefined) plan.params.replicates = intFlag('start', 'replicates', v.replicates as string, 1000, 1);
+    if (v.seed !== undefined) plan.params.seed = intFlag('start', 'seed', v.seed as string, TRAIN_DEFAULTS.seed);
+    if (v.replicates !== undefined) plan.params.replicates = intFlag('start', 'replicates', v.replicates as string, COMPARE_DEFAULTS.replicates, 1);
   } catch (e) {
     throw asTyped(e);
   }

@@ -14,6 +14,7 @@ import { LABELLED_FLAG, LABELLED_USAGE, LOAD_FLAGS, LOAD_FLAGS_USAGE, labelledFr
 /** Under this many test purchases an AUC moves by several points between samples: say so where it is printed. */
 const FEW_POSITIVES = 100;
 
+/** `buypath train`: train one model on a log and save it (trainFromLog). */
 export const trainCommand: Command = {
   name: 'train',
   summary: 'train ESM2 or a baseline on a log and save it',
@@ -82,6 +83,7 @@ ${LABELLED_USAGE}`,
   },
 };
 
+/** `buypath predict`: score a log with a saved model (predictLog) and write one row per sample. */
 export const predictCommand: Command = {
   name: 'predict',
   summary: 'score a log with a saved model: pctr, pctavr, pcvr, pctcvr per sample',

@@ -10,7 +10,7 @@
  */
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
-import { LABELLED_DEFAULTS } from '../defaults';
+import { LABELLED_DEFAULTS, LOAD_DEFAULTS } from '../defaults';
 import { LoadError, OptionError } from '../errors';
 import { openDuckDB, sqlString } from './duckdb';
 import type { LoadOptions } from './load-options';
@@ -146,7 +146,7 @@ export async function loadLabelled(path: string, flags: LabelledFlags = {}, opti
     names = r.columnNames();
     rows = (await r.getRows()).map((row) => row.map((v) => (v === null ? '' : String(v))));
   } catch (e) {
-    throw new LoadError(`${path}: expected a labelled impression table (${format} with a header: user_id, item_id, 0/1 flag columns, features), got an error reading it: ${(e as Error).message.split('\n')[0]}. Check the file, or pass the format (--preset / format option).`);
+    throw new LoadError(`${path}: expected a labelled impression table (${format} with a header: user_id, item_id, 0/1 flag columns, features), got an error reading it: ${(e as Error).message.split('\n')[0]}. Check that it is CSV/TSV with a header, JSONL or Parquet, named .csv, .tsv, .jsonl or .parquet (the format follows the name; the format option in the library).`);
   } finally {
     con.closeSync();
   }
@@ -167,7 +167,7 @@ export async function loadLabelled(path: string, flags: LabelledFlags = {}, opti
   const flagIdx = [fc.click, ...fc.actions.map(([, c]) => c), fc.buy].map((c) => names.indexOf(c));
   const flagNames = ['click', ...fc.actions.map(([a]) => a), 'buy'];
   const tsFormat: TimestampFormat | 'none' = its < 0 ? 'none' : options.tsFormat ?? detectTimestampFormat(rows.slice(0, 1000).map((r) => r[its])) ?? 'epoch_s';
-  const maxRows = options.maxProblemLines ?? 5;
+  const maxRows = options.maxProblemLines ?? LOAD_DEFAULTS.maxProblemLines;
   const problems = Object.fromEntries(LABELLED_PROBLEMS.map((c) => [c, { count: 0, rows: [] as number[], example: '' }])) as LabelledLoadReport['problems'];
   const problem = (c: LabelledProblem, row: number, msg: string) => {
     if (options.strict) throw new LoadError(`${path}, data row ${row}: ${c.replace('_', ' ')}: ${msg}. Fix the row, or load without --strict to quarantine it.`, { line: row, problem: c });

@@ -69,7 +69,7 @@ export function readPresetFile(path: string): Preset {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new OptionError(`preset file ${path}: expected a readable JSON file, got ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`);
+    throw new OptionError(`preset file ${path}: expected a readable JSON file, got ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}. Check the path, or pass a built-in preset name (buypath presets lists them).`);
   }
   let obj: unknown;
   try {

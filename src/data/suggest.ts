@@ -41,7 +41,7 @@ async function sampleRows(path: string, limit: number): Promise<{ format: FileFo
     for (const l of batch) if (l.trim()) lines.push(l);
     if (lines.length > limit) break;
   }
-  if (!lines.length) throw new LoadError(`${path}: expected lines to sample, got an empty file.`);
+  if (!lines.length) throw new LoadError(`${path}: expected lines to sample, got an empty file. Pass the log itself (a file with its rows).`);
   const format = formatFromName(path) ?? sniffFormat(lines[0]);
   if (format === 'jsonl') {
     const objs = lines.slice(0, limit).map((l) => { try { return JSON.parse(l) as Record<string, unknown>; } catch { return null; } }).filter((o): o is Record<string, unknown> => o !== null && typeof o === 'object');
@@ -115,7 +115,7 @@ function guessEvents(counts: Map<string, number>): Suggestion['events'] {
 
 /** Propose a preset for `path` from its first lines. */
 export async function suggestPreset(path: string, { sampleLines = SUGGEST_DEFAULTS.sampleLines } = {}): Promise<Suggestion> {
-  if (!existsSync(path)) throw new LoadError(`${path}: expected an event log file, got nothing at that path.`);
+  if (!existsSync(path)) throw new LoadError(`${path}: expected an event log file, got nothing at that path. Check the path (relative to the folder you run buypath in).`);
   if (statSync(path).isDirectory()) throw new LoadError(`${path}: expected an event log file, got a directory. Pass one file of it.`);
   const { format, rows } = await sampleRows(path, sampleLines);
   const header = format === 'parquet' || format === 'jsonl' || looksLikeHeader(rows[0], rows[1]);

@@ -17,6 +17,7 @@ import { analysePaths, type AnalyseOptions, type PathReport } from '../paths/pat
 
 /** The mining engines: both read through DuckDB and mine with one walk; `memory` also builds the table (features). */
 export const ENGINES = ['auto', 'memory', 'duckdb'] as const;
+/** One of ENGINES. */
 export type Engine = (typeof ENGINES)[number];
 
 /** Options of `mineLog`. */
