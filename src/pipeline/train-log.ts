@@ -64,18 +64,23 @@ export interface PreparedLog {
   ablation: Ablation | null;
 }
 
+/** The path rules a log is mined with (and saved with the model): the caller's, else MINE_DEFAULTS. */
+function mineRules(mine: TrainLogOptions['mine']): { window: string | number; preClick: NonNullable<MineOptions['preClick']> } {
+  return { window: mine?.window ?? MINE_DEFAULTS.window, preClick: mine?.preClick ?? MINE_DEFAULTS.preClick };
+}
+
 /**
  * Load and mine a log, choose the DAction set on the training period's paths (unless given), build the
  * samples, split them by time and encode them: everything before fitting, for one model or several.
  */
 export async function prepareLog(file: string, options: PrepareLogOptions = {}): Promise<PreparedLog> {
-  const mine = { window: options.mine?.window ?? MINE_DEFAULTS.window, preClick: options.mine?.preClick ?? MINE_DEFAULTS.preClick };
+  const mine = mineRules(options.mine);
   const { table, paths } = options.labelled
     ? await loadLabelledPaths(file, options.labelled, labelledLoadOptions(options.load)).then((r) => ({ table: r.labelled.table, paths: r.paths }))
     : await loadEvents(file, options.load).then((r) => ({ table: r.table, paths: minePaths(r.table, mine) }));
   // The recommendation and the ablation's candidates read the training rows' paths only: choosing DActions is part of fitting.
   const given = Array.isArray(options.daction) ? options.daction : undefined;
-  const analysis = given ? null : analysePaths(trainingPaths(table, paths).paths, { bootstrap: 200 });
+  const analysis = given ? null : analysePaths(trainingPaths(table, paths).paths);
   const candidates = options.daction === 'auto' ? ablationCandidates(analysis!.candidates) : [];
   const ablation = candidates.length ? await dactionAblation(table, paths, candidates, { ...options.ablation, features: options.features }) : null;
   const daction = given ?? ablation?.chosen ?? analysis!.daction;
@@ -115,7 +120,7 @@ export async function trainFromLog(file: string, options: TrainLogOptions): Prom
   const fitted = await fitModel(prepared, { ...options.fit, checkpointDir });
   const scores = scoreModel(prepared.data.test, fitted.test, prepared.samples.space);
   if (options.out) {
-    const mine = { window: options.mine?.window ?? MINE_DEFAULTS.window, preClick: options.mine?.preClick ?? MINE_DEFAULTS.preClick };
+    const mine = mineRules(options.mine);
     await saveModel(options.out, fitted.model, {
       config: fitted.config, encoder: prepared.encoder, daction, features: prepared.features, fingerprint: prepared.samples.fingerprint,
       history: fitted.result.history, backend: fitted.backend,
