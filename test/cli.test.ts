@@ -214,3 +214,23 @@ test('buypath presets lists the built-in presets', () => {
   for (const name of ['taobao-userbehavior', 'retailrocket', 'buypath']) assert.match(r.stdout, new RegExp(`^${name} `, 'm'));
   assert.deepEqual(Object.keys(JSON.parse(cli(['presets', '--json']).stdout)).sort(), ['buypath', 'retailrocket', 'taobao-userbehavior']);
 });
+
+test('honest failures: a log that keeps no row exits non-zero naming the fix; directories and binary files get one line each', () => {
+  const dir = tmp();
+  const unknown = writeTmp('codes.csv', 'user_id,item_id,event,ts\nu1,i1,1,1600000000\nu1,i1,2,1600000100\nu2,i1,1,1600000200\n', dir);
+  for (const cmd of ['inspect', 'mine']) {
+    const r = cli([cmd, unknown]);
+    assert.equal(r.status, 1, `${cmd}: ${r.stdout}`);
+    assert.match(r.stderr, new RegExp(`^buypath ${cmd}: .*codes\\.csv: expected rows to keep, got none of 3 rows read\\. unknown_event: 3 rows .*--event-map`));
+  }
+  assert.equal(cli(['inspect', unknown, '--event-map', '1=click,2=buy']).status, 0);
+  const d = cli(['inspect', dir]);
+  assert.equal(d.status, 1);
+  assert.match(d.stderr, /expected an event log file, got a directory/);
+  const bin = join(dir, 'image.csv');
+  writeFileSync(bin, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, ...Array(200).fill(7)]));
+  const b = cli(['inspect', bin]);
+  assert.equal(b.status, 1);
+  assert.match(b.stderr, /got a binary file \(first bytes 89 50 4e 47 0d 0a 1a 0a\)/);
+  assert.ok(b.stderr.length < 400, 'one line, no raw bytes');
+});

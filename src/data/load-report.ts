@@ -69,9 +69,9 @@ export interface LoadReport {
 export const PROBLEM_FIXES: Record<ProblemClass, string> = {
   malformed_line: 'Fix the quoting or the number of fields on that line, or load leniently (without strict) to quarantine it.',
   blank_id: 'Fill in user_id and item_id, or load leniently to quarantine rows without them.',
-  unknown_event: 'Map the name with the eventMap option (e.g. {"addtocart": "cart"}), declare it with the actions option, or load leniently to quarantine it.',
-  bad_timestamp: 'Write ts as epoch seconds, epoch milliseconds or ISO-8601 (2017-11-25T10:00:00Z), set tsFormat, or load leniently to quarantine the row.',
-  duplicate: 'Remove the repeated row, pass dedupe: false to keep exact duplicates, or load leniently to drop them with a count.',
+  unknown_event: 'Map the name to a canonical event (--event-map addtocart=cart on the command line; eventMap {"addtocart": "cart"} in a notebook\'s load or a preset file), declare it as an action (--actions / actions), or load leniently to quarantine it.',
+  bad_timestamp: 'Write ts as epoch seconds, milliseconds or microseconds or as ISO-8601 (2017-11-25T10:00:00Z), name the format (--ts-format / tsFormat), or load leniently to quarantine the row.',
+  duplicate: 'Remove the repeated row, keep exact duplicates (--keep-duplicates / keepDuplicates: true), or load leniently to drop them with a count.',
 };
 
 /** Collects problems while a file loads; throws on the first one in strict mode. */
@@ -121,3 +121,15 @@ export function formatLoadReport(r: LoadReport): string {
   for (const n of r.notes) lines.push(`note: ${n}`);
   return lines.join('\n');
 }
+
+/**
+ * A load that keeps no row is an error, not an empty result: it names every problem class found (none hides
+ * another) with its count, the dominant one first, and the fix for each.
+ */
+export function assertRowsKept(r: LoadReport): void {
+  if (r.rows_kept > 0) return;
+  const found = PROBLEM_CLASSES.map((c) => [c, r.problems[c]] as const).filter(([, p]) => p.count > 0).sort((a, b) => b[1].count - a[1].count);
+  const detail = found.map(([c, p]) => `${c}: ${p.count} rows (e.g. ${p.example}). ${PROBLEM_FIXES[c]}`).join(' ');
+  throw new LoadError(`${r.path}: expected rows to keep, got none of ${r.rows_read} rows read. ${detail || 'No problem class explains it.'}`);
+}
+

@@ -6,7 +6,7 @@
  * (log-finish.ts). Bad rows are counted by class with their first line
  * numbers in the load report, never silently dropped.
  */
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { LoadError } from '../errors';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { sqlString } from './duckdb';
@@ -16,7 +16,8 @@ import { resolveLoadOptions, type LoadOptions, type ResolvedLoadOptions } from '
 import { LogBuilder } from './log-builder';
 import { dropRows, findDuplicates, groupRows, isNumericFeature, recordDuplicates } from './log-finish';
 import { featureValues } from './duck-source';
-import { ProblemCollector, type LoadReport } from './load-report';
+import { assertRowsKept, ProblemCollector, type LoadReport } from './load-report';
+import { checkLogFile } from './check-file';
 import { eventRank } from './schema';
 import { READ_DEFAULTS } from '../defaults';
 
@@ -51,9 +52,7 @@ export interface Streamed {
 export async function streamLog(
   path: string, options: ReadOptions, how: { features: boolean; keyWords?: boolean; flush?: { rows: number; write: (b: LogBuilder) => void } },
 ): Promise<Streamed> {
-  if (!existsSync(path) || !statSync(path).isFile()) {
-    throw new LoadError(`${path}: expected an event log file, got nothing at that path. Check the path (relative paths start from ${process.cwd()}).`);
-  }
+  checkLogFile(path);
   const o = resolveLoadOptions(options);
   const problems = new ProblemCollector(path, o.strict, o.maxProblemLines);
   // An instance of its own, closed at the end: DuckDB's buffers go back before the rows are mined.
@@ -131,6 +130,7 @@ export async function readEvents(path: string, options: ReadOptions = {}): Promi
   });
   const report = buildReport(path, src, b, keptStats(log), types, problems, o.notes);
   report.seconds = (Date.now() - started) / 1000;
+  assertRowsKept(report);
   return { log, report };
 }
 

@@ -10,7 +10,7 @@
 import { estimateRows, featureValues } from '../data/duck-source';
 import type { EventLog } from '../data/event-log';
 import { KeyGroups } from '../data/key-groups';
-import type { LoadReport } from '../data/load-report';
+import { assertRowsKept, type LoadReport } from '../data/load-report';
 import { dropRows, findDuplicates, groupRows } from '../data/log-finish';
 import { PartitionFiles } from '../data/partition-files';
 import { buildReport, keptStats, streamLog, type KeptStats, type ReadOptions } from '../data/read-events';
@@ -119,6 +119,7 @@ export async function minePartitions(path: string, parts: number, options: ReadO
     const final = byFrequency(kept!.perCode);
     if (final.join() !== actions.join()) reorderActions(paths, final);
     const report = buildReport(path, src, b, kept!, {}, problems, o.notes);
+    assertRowsKept(report);
     report.seconds = (Date.now() - started) / 1000;
     return { paths, report, timings: { read, walk: report.seconds - read } };
   } finally {
