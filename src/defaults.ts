@@ -219,7 +219,6 @@ export const GBDT_DEFAULTS = {
   seed: 1,
 };
 
-/** Defaults of model comparisons (`compareModels`, `buypath report`). */
 /** Bootstraps when the caller gives no size: count-cell bootstraps (path analysis) and user bootstraps (metrics). */
 export const BOOTSTRAP_DEFAULTS = {
   cellReplicates: 500,
@@ -233,6 +232,7 @@ export const RUN_DEFAULTS = {
   notebookTimeoutS: 1200,
 };
 
+/** Defaults of model comparisons (`compareModels`, `buypath report`). */
 export const COMPARE_DEFAULTS = {
   /** User-bootstrap replicates behind every interval (paired for differences between models). */
   replicates: 1000,
