@@ -39,14 +39,14 @@ const iso = (s: number) => new Date(s * 1000).toISOString().replace('.000Z', 'Z'
 
 /** The clicked paths of a cell. */
 export function cellPaths(e: EventColumns, seqs: Sequences, paths: PathSet, cell: CellSelector): number[] {
-  if (seqs.unit !== 'paths') throw new OptionError(`drill-down: expected path sequences (pathSequences), got ${seqs.unit}.`);
+  if (seqs.unit !== 'paths') throw new OptionError(`drill-down: expected path sequences (pathSequences), got ${seqs.unit}. Pass pathSequences(…) of the same paths.`);
   const g = cell.groups ? cell.groups.labels.indexOf(cell.value ?? '') : -1;
-  if (cell.groups && g < 0) throw new OptionError(`drill-down value: expected a group of ${cell.groups.column} (${cell.groups.labels.slice(0, 12).join(', ')}), got "${cell.value}".`);
+  if (cell.groups && g < 0) throw new OptionError(`drill-down value: expected a group of ${cell.groups.column} (${cell.groups.labels.slice(0, 12).join(', ')}), got "${cell.value}". Pass one of these labels as value.`);
   const bit = cell.action === undefined ? 0 : 1 << paths.actions.indexOf(cell.action);
-  if (cell.action !== undefined && !paths.actions.includes(cell.action)) throw new OptionError(`drill-down action: expected one of ${paths.actions.join(', ')}, got "${cell.action}".`);
+  if (cell.action !== undefined && !paths.actions.includes(cell.action)) throw new OptionError(`drill-down action: expected one of ${paths.actions.join(', ')}, got "${cell.action}". Pass one of these as action.`);
   const [from, to] = (cell.transition ?? []).map((x) => {
     const c = e.names.indexOf(x);
-    if (c < 0) throw new OptionError(`drill-down transition: expected events of this log (${e.names.join(', ')}), got "${x}".`);
+    if (c < 0) throw new OptionError(`drill-down transition: expected events of this log (${e.names.join(', ')}), got "${x}". Pass two of these as transition.`);
     return c;
   });
   const out: number[] = [];

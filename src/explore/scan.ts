@@ -102,7 +102,7 @@ export function correlationScan(paths: PathSet, table?: ColumnTable, options: Sc
   if (table) {
     const names = table.columnNames();
     const unknown = (options.columns ?? []).filter((c) => !names.includes(c));
-    if (unknown.length) throw new OptionError(`scan columns: expected columns of the log (${names.join(', ')}), got ${unknown.join(', ')}.`);
+    if (unknown.length) throw new OptionError(`scan columns: expected columns of the log (${names.join(', ')}), got ${unknown.join(', ')}. Leave columns out to scan every property column, or fix the names.`);
     const columns = options.columns ?? propertyColumns(table).map((c) => c.name);
     // Clicked paths only: numeric bands are quantiles of clicked paths, and unclicked impressions cost nothing.
     const idx: number[] = [];

@@ -101,11 +101,11 @@ function reachOf(e: EventColumns, rows: Int32Array, a: number, b: number, steps:
 /** The funnel of `seqs` under resolved settings (pure: events and sequences in, funnel out). */
 export function funnelOverSequences(e: EventColumns, seqs: Sequences, s: Required<Omit<FunnelSettings, 'window' | 'sessionTimeout'>> & { window_s: number; session_timeout_s: number | null }): SequenceFunnel {
   if (s.steps.length < 2) throw new OptionError(`funnel steps: expected at least two events, got [${s.steps.join(', ')}]. Pass e.g. steps: ['click', 'cart', 'buy'].`);
-  if (!['ordered', 'strict', 'any'].includes(s.order)) throw new OptionError(`funnel order: expected ordered, strict or any, got "${s.order}".`);
+  if (!['ordered', 'strict', 'any'].includes(s.order)) throw new OptionError(`funnel order: expected ordered, strict or any, got "${s.order}". Pass order: 'ordered', 'strict' or 'any'.`);
   const steps = s.steps.map((x) => eventCode(e.names, x, 'funnel steps'));
   const exclude = new Set(s.exclude.map((x) => eventCode(e.names, x, 'funnel exclude')));
   const overlap = s.exclude.filter((x) => s.steps.includes(x));
-  if (overlap.length) throw new OptionError(`funnel exclude: expected events that are not steps, got ${overlap.join(', ')} in both.`);
+  if (overlap.length) throw new OptionError(`funnel exclude: expected events that are not steps, got ${overlap.join(', ')} in both. Remove ${overlap.length > 1 ? 'them' : 'it'} from exclude or from steps.`);
   const counts = new Float64Array(steps.length);
   const times: number[][] = steps.map(() => []);
   let units = 0, excluded = 0;
@@ -128,7 +128,7 @@ export function funnelOverSequences(e: EventColumns, seqs: Sequences, s: Require
 /** The funnel of a mined log under `settings` (`table`: the table the paths were mined from). */
 export function sequenceFunnel(table: ColumnTable, paths: PathSet, settings: FunnelSettings): SequenceFunnel {
   const o = withDefaults({ order: EXPLORE_DEFAULTS.order, unit: EXPLORE_DEFAULTS.unit, sessionTimeout: EXPLORE_DEFAULTS.sessionTimeout, window: paths.window, exclude: [] as string[] }, settings);
-  if (!['paths', 'users', 'sessions'].includes(o.unit)) throw new OptionError(`funnel unit: expected paths, users or sessions, got "${o.unit}".`);
+  if (!['paths', 'users', 'sessions'].includes(o.unit)) throw new OptionError(`funnel unit: expected paths, users or sessions, got "${o.unit}". Pass unit: 'paths', 'users' or 'sessions'.`);
   const e = eventColumns(table, paths);
   const timeout = o.unit === 'sessions' ? parseWindow(o.sessionTimeout) : null;
   const seqs = o.unit === 'paths' ? pathSequences(table, paths, e) : o.unit === 'users' ? userSequences(e, paths.users.length) : sessionSequences(e, paths.users.length, timeout!);

@@ -179,6 +179,6 @@ export function sessionSequences(e: EventColumns, nUsers: number, timeout: numbe
 /** The code of an event name, or an error listing the log's events. */
 export function eventCode(names: string[], name: string, what: string): number {
   const c = names.indexOf(name);
-  if (c < 0) throw new OptionError(`${what}: expected an event of this log (${names.join(', ')}), got "${name}".`);
+  if (c < 0) throw new OptionError(`${what}: expected an event of this log (${names.join(', ')}), got "${name}". Pass one of these names.`);
   return c;
 }
