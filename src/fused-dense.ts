@@ -4,8 +4,9 @@
  * one kernel (`BuypathDenseGrad`: the ReLU mask, dx = dz·Wᵀ and dW = xᵀ·dz through the same sgemm calls
  * tfjs's matMul gradient makes, db as column sums in the order of the wasm Sum kernel). A tower layer
  * is then 2 kernel calls instead of about 9, with the same float32 numbers (test/fused-dense.test.ts
- * compares values and gradients with the unfused composition). Used only while matMul runs on BLAS
- * (`wasmMatMul === 'blas'`); `BUYPATH_FUSED_DENSE=0` turns it off; elsewhere layers stay unfused.
+ * compares values and gradients with the unfused composition). Opt-in with `BUYPATH_FUSED_DENSE=1`, and only
+ * while matMul runs on BLAS (`wasmMatMul === 'blas'`): on the loaded 2-core machine it measured no faster than
+ * the unfused layers (a tower's forward + backward 10–50% slower, README Performance), so it is off by default.
  */
 import type * as TF from '@tensorflow/tfjs';
 import { batchedSgemm, loadSgemm } from './native-blas';
@@ -62,13 +63,16 @@ function register(tf: typeof TF): boolean {
   return true;
 }
 
-/** Whether dense layers run fused now: the wasm backend with matMul on BLAS, and BUYPATH_FUSED_DENSE not 0. */
+/** Whether dense layers run fused now: BUYPATH_FUSED_DENSE=1, the wasm backend, and matMul on BLAS. */
 export function fusedDenseActive(tf: typeof TF): boolean {
-  return process.env.BUYPATH_FUSED_DENSE !== '0' && tf.getBackend() === 'wasm' && wasmMatMul === 'blas' && register(tf);
+  return process.env.BUYPATH_FUSED_DENSE === '1' && tf.getBackend() === 'wasm' && wasmMatMul === 'blas' && register(tf);
 }
 
 /** act(x·W + b) as one kernel with a one-kernel gradient (see `fusedDenseActive`); `relu` false gives x·W + b. */
 export function denseFused(tf: typeof TF, x: TF.Tensor2D, w: TF.Tensor2D, b: TF.Tensor1D, relu: boolean): TF.Tensor2D {
+  if (tf.getBackend() !== 'wasm' || !register(tf)) {
+    throw new Error(`denseFused: expected the wasm backend with a BLAS loaded, got backend ${tf.getBackend()}${loadSgemm() ? '' : ' and no BLAS'}. Call it only when fusedDenseActive(tf) is true (or use denseUnfused).`);
+  }
   const f = tf.customGrad(((xi: TF.Tensor, wi: TF.Tensor, bi: TF.Tensor, save: (t: TF.Tensor[]) => void) => {
     const y = tf.engine().runKernel(DENSE_KERNEL, { x: xi, w: wi, b: bi }, { relu }) as TF.Tensor2D;
     save([xi, wi, y]);

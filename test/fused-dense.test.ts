@@ -5,6 +5,8 @@ import { denseFused, denseUnfused, fusedDenseActive } from '../src/fused-dense';
 
 // Tolerance: 0 (bit for bit) is what the kernels are built for; the assertion allows 1e-6 relative, and the
 // test reports the largest difference seen.
+process.env.BUYPATH_FUSED_DENSE = '1'; // opt-in; the tests below turn it off where they need it off
+
 test('fused dense (matMul + bias + ReLU on BLAS) equals the unfused composition in values and gradients, without leaks', async (t) => {
   const { tf } = await initBackend('wasm', { quiet: true });
   setWasmMatMul(tf, 'blas');
@@ -40,14 +42,14 @@ test('fused dense (matMul + bias + ReLU on BLAS) equals the unfused composition 
   t.diagnostic(`largest relative difference: ${worst}`);
 });
 
-test('fused dense is off without BLAS and with BUYPATH_FUSED_DENSE=0', async () => {
+test('fused dense is off without BLAS, and unless BUYPATH_FUSED_DENSE=1', async () => {
   const { tf } = await initBackend('wasm', { quiet: true });
   setWasmMatMul(tf, 'transpose-fix');
   assert.equal(fusedDenseActive(tf), false);
   setWasmMatMul(tf, 'blas');
-  process.env.BUYPATH_FUSED_DENSE = '0';
-  assert.equal(fusedDenseActive(tf), false);
   delete process.env.BUYPATH_FUSED_DENSE;
+  assert.equal(fusedDenseActive(tf), false);
+  process.env.BUYPATH_FUSED_DENSE = '1';
 });
 
 test('ESM2 trained with fused dense layers ends with the unfused weights, bit for bit (dropout on, 3 epochs)', async (t) => {
@@ -65,9 +67,9 @@ test('ESM2 trained with fused dense layers ends with the unfused weights, bit fo
   const before = tf.memory().numTensors;
   const weights = async (fused: boolean) => {
     const m = createModel('esm2', tf, { vocabSizes: [5, 4], numNumeric: 2, space: 'impression' }, { config: MODEL_CONFIGS.fast, seed: 3, lossWeights: TRAIN_DEFAULTS.lossWeights, oversample: 5 });
-    if (!fused) process.env.BUYPATH_FUSED_DENSE = '0';
+    process.env.BUYPATH_FUSED_DENSE = fused ? '1' : '0';
     await train(m, d, d, { epochs: 3, batchSize: 64, learningRate: 0.01, patience: 100, seed: 1, progress: 'none' });
-    delete process.env.BUYPATH_FUSED_DENSE;
+    process.env.BUYPATH_FUSED_DENSE = '1';
     const w = m.weights().map((x) => Array.from(x.variable.dataSync()));
     m.dispose();
     return w;

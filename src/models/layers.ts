@@ -48,7 +48,7 @@ export class Embedding implements Weighted {
   }
 }
 
-/** A tower: dense layers with ReLU and dropout, then one logit (each layer one fused kernel where matMul runs on BLAS: fused-dense.ts). */
+/** A tower: dense layers with ReLU and dropout, then one logit (each layer one fused kernel with BUYPATH_FUSED_DENSE=1 and matMul on BLAS: fused-dense.ts). */
 export class Tower implements Weighted {
   private readonly layers: { w: TF.Variable; b: TF.Variable; wName: string; bName: string }[] = [];
   /** `scope` prefixes the tfjs variable names (unique per model instance); weight names stay stable. */
