@@ -5,7 +5,7 @@ import { COMPARABLE_MODELS, COMPARE_MODELS } from '../pipeline/registry';
 import { COMPARE_DEFAULTS, MODEL_CONFIGS, TRAIN_DEFAULTS } from '../defaults';
 import { OptionError } from '../errors';
 import { parseFeatureOptions } from '../features/samples';
-import { intFlag, parse, type Command } from './args';
+import { intFlag, listFlag, parse, type Command } from './args';
 import { LABELLED_FLAG, LABELLED_USAGE, LOAD_FLAGS, LOAD_FLAGS_USAGE, labelledFromFlags, loadOptionsFromFlags } from './load-flags';
 
 /** `buypath report`: the end-to-end report of a log (runReport): index.html and results.json. */
@@ -38,8 +38,8 @@ ${LABELLED_USAGE}`,
     });
     if (values.help) return console.log(this.usage), 0;
     const file = positionals[0];
-    if (!file || !values.out) throw new OptionError('buypath report: expected LOG and --out DIR. Run e.g. `buypath report events.csv --out report/`.');
-    const models = values.models ? String(values.models).split(',') : undefined;
+    if (!file || !values.out) throw new OptionError('buypath report: expected LOG and --out DIR, got ' + (file ? 'no --out' : 'no LOG') + '. Run e.g. `buypath report events.csv --out report/`.');
+    const models = listFlag(values.models);
     const bad = models?.filter((m) => !(COMPARABLE_MODELS as readonly string[]).includes(m));
     if (bad?.length) throw new OptionError(`buypath report --models: expected names among ${COMPARABLE_MODELS.join(', ')}, got ${bad.join(', ')}.`);
     const ablation = (values.ablation as string | undefined) ?? 'on';
@@ -51,7 +51,7 @@ ${LABELLED_USAGE}`,
     const t0 = Date.now();
     const epochs = values.epochs === undefined ? undefined : intFlag('report', 'epochs', values.epochs as string, 1, 1);
     const r = await runReport(file, {
-      load, labelled, daction: values.daction ? String(values.daction).split(',') : undefined, models,
+      load, labelled, daction: listFlag(values.daction), models,
       modelConfig: config, config: epochs ? { epochs } : undefined, seed: intFlag('report', 'seed', values.seed as string | undefined, TRAIN_DEFAULTS.seed),
       replicates: intFlag('report', 'replicates', values.replicates as string | undefined, COMPARE_DEFAULTS.replicates), progress: 'lines', ablation,
       features: parseFeatureOptions(values.exclude as string | undefined, values.cross as string | undefined, Boolean(values.history)),

@@ -68,7 +68,7 @@ export async function runReport(logPath: string, options: ReportOptions = {}): P
   const day = (t: number) => new Date(t * 1000).toISOString().slice(0, 10);
   const period = mined.labelled?.rowOrder ? `the first ${training.samples} rows` : `${day(training.from)} to ${day(training.until)}`;
   paths.notes.unshift(`Path analysis of the training period only (${training.samples} of ${training.of} samples, ${period}): the DAction candidates come from it, without validation or test rows. Anomaly counts are the whole log's.`);
-  if (!paths.daction.length) throw new OptionError(`report: expected a DAction set, got none (no action of ${logPath} passes the rule on the training period). Pass --daction.`);
+  if (!paths.daction.length) throw new OptionError(`report: expected a DAction set, got none (no action of ${logPath} passes the rule on the training period). Pass the actions to model (--daction on the command line, daction in a notebook).`);
   const prepared = prepareTraining(table, mined, { daction: paths.daction, ...options.features });
   const comparison = await compareModels(prepared, { ...rest, models: options.models ?? [...COMPARE_MODELS], modelConfig });
   const meta = { source: logPath, preset: typeof load.preset === 'string' ? load.preset : undefined, backend: backend.name };
