@@ -110,7 +110,7 @@ export const READ_DEFAULTS = {
  */
 export const PARTITION_DEFAULTS = {
   wholeRows: 12_000_000,
-  rows: 5_000_000,
+  rows: 2_500_000,
   batchRows: 1 << 20,
 };
 
