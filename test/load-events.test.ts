@@ -85,12 +85,29 @@ describe('loadEvents: timestamps', () => {
     ['ISO-8601 with Z', '2017-11-25T10:00:00Z'],
     ['ISO-8601 with offset', '2017-11-25T18:00:00+08:00'],
     ['ISO-8601 with a space, no offset (UTC)', '2017-11-25 10:00:00'],
+    ['ISO-8601 without seconds', '2017-11-25 10:00'],
+    ['date and hour only', '2017-11-25 10'],
+    ['a trailing zone name', '2017-11-25 10:00:00 UTC'],
+    ['GMT', '2017-11-25 10:00:00 GMT'],
+    ['a compact offset', '2017-11-25 18:00:00+0800'],
+    ['an hour offset', '2017-11-25 05:00:00-05'],
   ] as const) {
     test(label, async () => {
-      const { table } = await loadEvents(writeTmp('t.csv', `user_id,item_id,event,ts\nu,i,click,${value}\n`));
+      const { table, report } = await loadEvents(writeTmp('t.csv', `user_id,item_id,event,ts\nu,i,click,${value}\n`));
       assert.equal((table.array('ts') as Float64Array)[0], base);
+      assert.equal(report.problems.bad_timestamp.count, 0);
     });
   }
+
+  test('a strftime-style pattern and a time zone for values written without one', async () => {
+    const path = writeTmp('p.csv', 'user_id,item_id,event,ts\nu,i,click,25/11/2017 06 PM\nu,i,buy,26/11/2017 01 AM\nu,i,cart,2017-11-25\n');
+    const { table, report } = await loadEvents(path, { tsFormat: '%d/%m/%Y %I %p', tz: 'Asia/Shanghai' });
+    assert.deepEqual(Array.from(table.array('ts') as Float64Array), [base, base + 7 * 3600]);
+    assert.equal(report.problems.bad_timestamp.count, 1, 'a value in another style is a bad timestamp, not a guess');
+    const day = await loadEvents(writeTmp('d.csv', 'user_id,item_id,event,ts\nu,i,click,2017-11-25\n'));
+    assert.equal((day.table.array('ts') as Float64Array)[0], Date.UTC(2017, 10, 25) / 1000, 'a date alone is its midnight, UTC');
+    await assert.rejects(loadEvents(path, { tsFormat: '%d/%m/%Y %I %p', tz: 'Asia/Shanghai', strict: true }), /line 4: bad timestamp: ts "2017-11-25" is not %d\/%m\/%Y %I %p/);
+  });
 });
 
 const BAD = `user_id,item_id,event,ts

@@ -8,7 +8,7 @@ import type { ParseArgsConfig } from 'node:util';
 import type { LoadOptions } from '../data/load-events';
 import type { LabelledFlags } from '../data/load-labelled';
 import { PRESETS } from '../data/presets';
-import { TIMESTAMP_FORMATS, type TimestampFormat } from '../data/timestamps';
+import { isTimeZone, timestampFormatProblem, TIMESTAMP_FORMATS, type TimestampFormat } from '../data/timestamps';
 import { OptionError } from '../errors';
 import { listFlag } from './args';
 
@@ -16,7 +16,7 @@ import { listFlag } from './args';
 export const LOAD_FLAGS: NonNullable<ParseArgsConfig['options']> = {
   preset: { type: 'string' }, columns: { type: 'string' }, rename: { type: 'string' }, 'event-map': { type: 'string' },
   actions: { type: 'string' }, categorical: { type: 'string' }, numeric: { type: 'string' }, drop: { type: 'string' },
-  'ts-format': { type: 'string' }, 'keep-duplicates': { type: 'boolean' }, strict: { type: 'boolean' },
+  'ts-format': { type: 'string' }, tz: { type: 'string' }, 'keep-duplicates': { type: 'boolean' }, strict: { type: 'boolean' },
 };
 
 /** Help text of the load flags, shared by every subcommand that reads a log. */
@@ -29,7 +29,9 @@ export const LOAD_FLAGS_USAGE = `Reading the log (any subcommand that reads one)
   --categorical a,b     feature columns to read as categorical (e.g. a numeric category id)
   --numeric a,b         feature columns to read as numeric
   --drop a,b            columns to leave out
-  --ts-format F         ${TIMESTAMP_FORMATS.join(', ')} (default: detected)
+  --ts-format F         ${TIMESTAMP_FORMATS.join(', ')} or a pattern such as '%Y-%m-%d %H' (default: detected; ISO-8601
+                        with a space, without seconds, date-hour or date only, with a zone name or offset is iso8601)
+  --tz Z                the time zone of timestamps written without one, e.g. Asia/Shanghai (default UTC)
   --keep-duplicates     keep exact duplicate rows (default: dropped and counted)
   --strict              fail on the first bad row instead of quarantining it`;
 
@@ -49,9 +51,10 @@ function pairsFlag(command: string, flag: string, value: unknown, example: strin
 /** The LoadOptions that the load flags of `command` ask for. */
 export function loadOptionsFromFlags(command: string, values: Record<string, string | boolean | undefined>): LoadOptions {
   const tsFormat = values['ts-format'] as string | undefined;
-  if (tsFormat !== undefined && !TIMESTAMP_FORMATS.includes(tsFormat as TimestampFormat)) {
-    throw new OptionError(`buypath ${command} --ts-format: expected one of ${TIMESTAMP_FORMATS.join(', ')}, got "${tsFormat}". Leave it out to detect the format.`);
-  }
+  const tsProblem = tsFormat === undefined ? undefined : timestampFormatProblem(tsFormat);
+  if (tsProblem) throw new OptionError(`buypath ${command} --ts-format: ${tsProblem}. Leave it out to detect the format.`);
+  const tz = values.tz as string | undefined;
+  if (tz !== undefined && !isTimeZone(tz)) throw new OptionError(`buypath ${command} --tz: expected a time zone name such as UTC or Asia/Shanghai, got "${tz}".`);
   const options: LoadOptions = {
     preset: values.preset as string | undefined,
     columns: listFlag(values.columns),
@@ -62,6 +65,7 @@ export function loadOptionsFromFlags(command: string, values: Record<string, str
     numeric: listFlag(values.numeric),
     drop: listFlag(values.drop),
     tsFormat: tsFormat as TimestampFormat | undefined,
+    tz,
     dedupe: values['keep-duplicates'] ? false : undefined,
     strict: values.strict ? true : undefined,
   };

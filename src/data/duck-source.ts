@@ -16,7 +16,7 @@ import { decodeBytes, isValid, rawVector, valueBytes } from './duck-strings';
 import { layoutFor, looksLikeHeader, type ResolvedLoadOptions, type RowLayout } from './load-options';
 import { REQUIRED_COLUMNS } from './schema';
 import { formatFromName, isGzip, isParquet, readLineBatches, sniffFormat, splitDelimited, type FileFormat } from './text-reader';
-import { detectTimestampFormat, type TimestampFormat } from './timestamps';
+import { detectTimestampFormat, isTextTimestamp, type TimestampFormat } from './timestamps';
 
 const TS_SAMPLE = 1000;
 /** Whitespace as JavaScript's trim() sees it, as an RE2 class body. */
@@ -107,7 +107,7 @@ function streamSql(layout: RowLayout, f: TimestampFormat, features: boolean, at:
   // Values of up to 12 bytes (epoch seconds) are checked for number-likeness by the caller, from the bytes
   // DuckDB hands over inline; longer ones here.
   const long = `CASE WHEN regexp_full_match(${ts}, '${NUMBER_RE}') THEN TRY_CAST(${ts} AS DOUBLE) END`;
-  cols.push(f === 'iso8601' ? `${ts} AS t` : `CASE WHEN length(${ts}) > 12 THEN ${long} ELSE TRY_CAST(${ts} AS DOUBLE) END AS t`, `${ts} AS tr`);
+  cols.push(isTextTimestamp(f) ? `${ts} AS t` : `CASE WHEN length(${ts}) > 12 THEN ${long} ELSE TRY_CAST(${ts} AS DOUBLE) END AS t`, `${ts} AS tr`);
   if (layout.impression >= 0) cols.push(`${at(layout.impression)} AS p`);
   if (features) layout.features.forEach((x, j) => cols.push(`${at(x.index)} AS x${j}`));
   if (extra) cols.push(extra);

@@ -16,7 +16,7 @@ import type { ProblemCollector } from './load-report';
 import { DEFAULT_EVENT_MAP, FUNNEL_EVENTS, KNOWN_ACTIONS } from './schema';
 import * as timestamps from './timestamps';
 
-const { parseTimestamp, TS_MAX, TS_MIN } = timestamps;
+const { isTextTimestamp, parseTimestamp, TS_MAX, TS_MIN } = timestamps;
 
 /** A typed array that grows. */
 export class Grow<T extends Int32Array | Float64Array | Uint8Array> {
@@ -49,6 +49,8 @@ export interface BuilderOptions {
   expectRows: number;
   /** Keep impression ids as words per row (for partition files) instead of grouping them. */
   keyWords?: boolean;
+  /** Time zone of text timestamps written without one. */
+  tz?: string;
 }
 
 function lower(m: Record<string, string>): Record<string, string> {
@@ -98,7 +100,7 @@ export class LogBuilder {
     this.featureCodes = opts.features ? src.layout.features.map(() => new Grow(new Int32Array(cap))) : [];
     this.impressions = src.layout.impression >= 0 && !opts.keyWords ? new KeyGroups(cap) : null;
     this.impressionWords = src.layout.impression >= 0 && opts.keyWords ? new KeyWords(cap) : null;
-    this.isoTs = src.tsFormat === 'iso8601' ? new ByteDict() : null;
+    this.isoTs = isTextTimestamp(src.tsFormat) ? new ByteDict() : null;
   }
 
   /** Rows kept so far. */
@@ -137,7 +139,7 @@ export class LogBuilder {
   private isoSeconds(v: RawVector, r: number): number {
     const code = this.isoTs!.code(v, r);
     if (code < 0) return NaN;
-    while (this.isoValue.length <= code) this.isoValue.push(parseTimestamp(this.isoTs!.get(this.isoValue.length), 'iso8601'));
+    while (this.isoValue.length <= code) this.isoValue.push(parseTimestamp(this.isoTs!.get(this.isoValue.length), this.src.tsFormat, this.opts.tz));
     return this.isoValue[code];
   }
 

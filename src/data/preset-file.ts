@@ -11,20 +11,21 @@
  *     "rename": {"visitorid": "user_id"},         // source column -> canonical column
  *     "eventMap": {"1": "click", "2": "wish", "3": "cart", "4": "buy"},
  *     "actions": ["share"], "categorical": ["category_id"], "numeric": ["price"], "drop": ["session"],
- *     "tsFormat": "epoch_s",
+ *     "tsFormat": "epoch_s",                      // or iso8601, or a pattern such as "%Y-%m-%d %H"
+ *     "tz": "Asia/Shanghai",                      // zone of timestamps written without one (default UTC)
  *     "notes": ["anything the analyst must know"]
  *   }
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { OptionError } from '../errors';
 import { getPreset, PRESETS, type Preset } from './presets';
-import { TIMESTAMP_FORMATS } from './timestamps';
+import { isTimeZone, timestampFormatProblem } from './timestamps';
 
 /** The fields a preset file may hold, with the JSON type each must have. */
 export const PRESET_FIELDS = {
   name: 'string', description: 'string', extends: 'string', columns: 'string[]', header: 'boolean',
   rename: 'object', eventMap: 'object', actions: 'string[]', categorical: 'string[]', numeric: 'string[]',
-  drop: 'string[]', tsFormat: 'string', notes: 'string[]',
+  drop: 'string[]', tsFormat: 'string', tz: 'string', notes: 'string[]',
 } as const;
 
 function typeOf(v: unknown): string {
@@ -49,9 +50,9 @@ export function validatePreset(obj: unknown, source: string): Preset {
       }
     }
   }
-  if (o.tsFormat !== undefined && !TIMESTAMP_FORMATS.includes(o.tsFormat as never)) {
-    throw new OptionError(`${source}: expected "tsFormat" to be one of ${TIMESTAMP_FORMATS.join(', ')}, got "${o.tsFormat}". Leave it out to detect the format.`);
-  }
+  const tsProblem = o.tsFormat === undefined ? undefined : timestampFormatProblem(o.tsFormat as string);
+  if (tsProblem) throw new OptionError(`${source}: "tsFormat": ${tsProblem}. Leave it out to detect the format.`);
+  if (o.tz !== undefined && !isTimeZone(o.tz as string)) throw new OptionError(`${source}: expected "tz" to be a time zone name such as UTC or Asia/Shanghai, got "${o.tz}".`);
   const base: Partial<Preset> = o.extends ? getPreset(o.extends as string) : {};
   const file = o as unknown as Preset & { extends?: string };
   return {

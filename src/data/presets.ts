@@ -25,6 +25,8 @@ export interface ReadFields {
   drop?: string[];
   /** Timestamp format; detected from the first rows when absent. */
   tsFormat?: TimestampFormat;
+  /** The time zone of timestamps written without one (an IANA name such as Asia/Shanghai); default UTC. */
+  tz?: string;
 }
 
 /** How to read one kind of log. Every field is optional; load options override it. */

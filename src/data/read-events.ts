@@ -65,7 +65,7 @@ export async function streamLog(
     await con.run(`SET streaming_buffer_size=${sqlString(READ_DEFAULTS.streamingBuffer)}`);
     src = await openSource(con, path, o, how.features);
     const expectRows = how.flush ? how.flush.rows + 4096 : src.gzip ? 0 : Math.ceil((statSync(path).size / src.bytesPerLine) * 1.05);
-    b = new LogBuilder(src, { eventMap: o.eventMap, actions: o.actions, features: how.features, expectRows, keyWords: how.keyWords }, problems);
+    b = new LogBuilder(src, { eventMap: o.eventMap, actions: o.actions, features: how.features, expectRows, keyWords: how.keyWords, tz: o.tz }, problems);
     try {
       const result = await con.stream(src.sql);
       for (;;) {

@@ -19,7 +19,7 @@ import { OptionError } from '../errors';
 /** The keys of the `load` notebook parameter and the kind of value each takes (the CLI flag is its kebab-case name). */
 export const LOAD_PARAMS = {
   columns: 'list', rename: 'map', eventMap: 'map', actions: 'list', categorical: 'list', numeric: 'list', drop: 'list',
-  tsFormat: 'string', keepDuplicates: 'boolean', strict: 'boolean',
+  tsFormat: 'string', tz: 'string', keepDuplicates: 'boolean', strict: 'boolean',
 } as const;
 
 /** The `load` notebook parameter: the CLI's load flags (but `--preset`, a parameter of its own) in camelCase. */
@@ -40,6 +40,8 @@ export interface LoadParams {
   drop?: string[] | string;
   /** Timestamp format (`--ts-format`); detected when absent. */
   tsFormat?: string;
+  /** Time zone of timestamps written without one (`--tz`). */
+  tz?: string;
   /** Keep exact duplicate rows (`--keep-duplicates`). */
   keepDuplicates?: boolean;
   /** Fail on the first bad row (`--strict`). */
