@@ -208,11 +208,31 @@ test('inspect --suggest proposes a preset that loads a coded, headerless log wit
   assert.equal(j.report.features.col3, 'categorical');
 });
 
+test('the rees46 preset reads the REES46 multi-category store schema in one command', () => {
+  const rows = [
+    'event_time,event_type,product_id,category_id,category_code,brand,price,user_id,user_session',
+    '2019-10-01 00:00:00 UTC,view,44600062,2103807459595387724,,shiseido,35.79,541312140,72d76fde-8bb3',
+    '2019-10-01 00:00:05 UTC,cart,44600062,2103807459595387724,,shiseido,35.79,541312140,72d76fde-8bb3',
+    '2019-10-01 00:00:09 UTC,remove_from_cart,44600062,2103807459595387724,,shiseido,35.79,541312140,72d76fde-8bb3',
+    '2019-10-01 00:00:20 UTC,cart,44600062,2103807459595387724,,shiseido,35.79,541312140,72d76fde-8bb3',
+    '2019-10-01 00:01:00 UTC,purchase,44600062,2103807459595387724,,shiseido,35.79,541312140,72d76fde-8bb3',
+    '2019-10-01 00:02:00 UTC,view,3900821,2053013552326770905,appliances.environment.water_heater,aqua,33.20,554748717,9333dfbd-b87a',
+  ];
+  const r = cli(['inspect', writeTmp('2019-Oct.csv', rows.join('\n') + '\n'), '--preset', 'rees46', '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.deepEqual(j.events, { click: 2, cart: 2, remove_from_cart: 1, buy: 1 });
+  assert.equal(j.rows, 6);
+  assert.equal(j.report.ts_min, '2019-10-01T00:00:00.000Z');
+  assert.deepEqual([j.report.features.brand, j.report.features.category_id, j.report.features.price], ['categorical', 'categorical', 'numeric']);
+  assert.equal(j.report.features.user_session, undefined);
+});
+
 test('buypath presets lists the built-in presets', () => {
   const r = cli(['presets']);
   assert.equal(r.status, 0);
   for (const name of ['taobao-userbehavior', 'retailrocket', 'buypath']) assert.match(r.stdout, new RegExp(`^${name} `, 'm'));
-  assert.deepEqual(Object.keys(JSON.parse(cli(['presets', '--json']).stdout)).sort(), ['buypath', 'retailrocket', 'taobao-userbehavior']);
+  assert.deepEqual(Object.keys(JSON.parse(cli(['presets', '--json']).stdout)).sort(), ['buypath', 'rees46', 'retailrocket', 'taobao-userbehavior']);
 });
 
 test('honest failures: a log that keeps no row exits non-zero naming the fix; directories and binary files get one line each', () => {

@@ -64,6 +64,22 @@ export const PRESETS: Record<string, Preset> = {
     tsFormat: 'epoch_ms',
     notes: ['No impressions: the funnel starts at view (read as click).'],
   },
+  rees46: {
+    name: 'rees46',
+    description: 'REES46 "eCommerce behavior data from multi category store" (2019-Oct.csv …): event_time, event_type (view/cart/remove_from_cart/purchase), product_id, category_id, category_code, brand, price, user_id, user_session.',
+    header: true,
+    rename: { event_time: 'ts', event_type: 'event', product_id: 'item_id' },
+    eventMap: { view: 'click', cart: 'cart', purchase: 'buy', remove_from_cart: 'remove_from_cart' },
+    actions: ['remove_from_cart'],
+    categorical: ['category_id', 'category_code', 'brand'],
+    numeric: ['price'],
+    drop: ['user_session'],
+    tsFormat: 'iso8601',
+    notes: [
+      'No impressions: the funnel starts at view (read as click); CTR cannot be measured.',
+      'Times are written "2019-10-01 00:00:00 UTC". remove_from_cart is kept as a post-click action; it is not a conversion step.',
+    ],
+  },
   buypath: {
     name: 'buypath',
     description: 'The canonical buypath log, as written by `buypath simulate`: impression_id, user_id, item_id, event, ts and features.',
