@@ -232,7 +232,7 @@ test('buypath presets lists the built-in presets', () => {
   const r = cli(['presets']);
   assert.equal(r.status, 0);
   for (const name of ['taobao-userbehavior', 'retailrocket', 'buypath']) assert.match(r.stdout, new RegExp(`^${name} `, 'm'));
-  assert.deepEqual(Object.keys(JSON.parse(cli(['presets', '--json']).stdout)).sort(), ['buypath', 'rees46', 'retailrocket', 'taobao-userbehavior']);
+  assert.deepEqual(Object.keys(JSON.parse(cli(['presets', '--json']).stdout)).sort(), ['buypath', 'otto', 'rees46', 'retailrocket', 'taobao-userbehavior', 'yoochoose']);
 });
 
 test('honest failures: a log that keeps no row exits non-zero naming the fix; directories and binary files get one line each', () => {

@@ -3,6 +3,7 @@
  * canonical schema.
  */
 import type { TimestampFormat } from './timestamps';
+import type { AdapterName } from './adapters';
 import { OptionError } from '../errors';
 
 /** How a log's columns, events and timestamps are read: the fields a preset and load options share. */
@@ -37,6 +38,8 @@ export interface Preset extends ReadFields {
   description: string;
   /** Facts about the data that analysts must know (printed in load reports). */
   notes?: string[];
+  /** For logs not written one row per event (OTTO's nested sessions, YOOCHOOSE's two files): the adapter (data/adapters.ts) that rewrites them into canonical rows first. */
+  adapter?: AdapterName;
 }
 
 /** Built-in presets by name. */
@@ -78,6 +81,27 @@ export const PRESETS: Record<string, Preset> = {
     notes: [
       'No impressions: the funnel starts at view (read as click); CTR cannot be measured.',
       'Times are written "2019-10-01 00:00:00 UTC". remove_from_cart is kept as a post-click action; it is not a conversion step.',
+    ],
+  },
+  otto: {
+    name: 'otto',
+    description: 'Kaggle "OTTO – Multi-Objective Recommender System" (train.jsonl, test.jsonl): one session per line, {"session": 12899779, "events": [{"aid": 59625, "ts": 1661724000278, "type": "clicks"}, ...]}; types clicks/carts/orders, ts in ms.',
+    adapter: 'otto',
+    eventMap: { clicks: 'click', carts: 'cart', orders: 'buy' },
+    tsFormat: 'epoch_ms',
+    notes: [
+      'Sessions are read as users (session → user_id, aid → item_id). No impressions: the funnel starts at clicks; CTR cannot be measured.',
+      'Rows come from the otto adapter (a temporary Parquet file, hence "parquet" in the load summary): one row per event, sessions in file order; problem line numbers count these rows, not the file\'s lines, and a line that is not a session object is one blank_id row.',
+    ],
+  },
+  yoochoose: {
+    name: 'yoochoose',
+    description: 'RecSys Challenge 2015 YOOCHOOSE: pass yoochoose-clicks.dat (session_id, timestamp, item_id, category; no header); yoochoose-buys.dat (session_id, timestamp, item_id, price, quantity) is read from the same folder.',
+    adapter: 'yoochoose',
+    tsFormat: 'iso8601',
+    notes: [
+      'Sessions are read as users. No impressions and no post-click actions: the funnel is click → buy only, so there is no DAction to choose. category, price and quantity are not read.',
+      'Rows come from the yoochoose adapter (a temporary Parquet file, hence "parquet" in the load summary): the clicks file\'s rows, then the buys file\'s; problem line numbers count these rows (blank lines left out), and a line without its 4 (clicks) or 5 (buys) fields is one blank_id row.',
     ],
   },
   buypath: {

@@ -10,7 +10,8 @@ import { statSync } from 'node:fs';
 import { LoadError } from '../errors';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { sqlString } from './duckdb';
-import { openSource, type Source } from './duck-source';
+import { type Source } from './duck-source';
+import { openAdapted } from './adapters';
 import { compactCodes, type EventLog, type FeatureColumn } from './event-log';
 import { resolveLoadOptions, type LoadOptions, type ResolvedLoadOptions } from './load-options';
 import { LogBuilder } from './log-builder';
@@ -63,7 +64,7 @@ export async function streamLog(
     if (options.memoryLimit) await con.run(`SET memory_limit=${sqlString(options.memoryLimit)}`);
     // Let DuckDB's threads read ahead while JavaScript encodes the chunks it has.
     await con.run(`SET streaming_buffer_size=${sqlString(READ_DEFAULTS.streamingBuffer)}`);
-    src = await openSource(con, path, o, how.features);
+    src = await openAdapted(con, path, o, how.features); // OTTO, YOOCHOOSE: through data/adapters.ts
     const expectRows = how.flush ? how.flush.rows + 4096 : src.gzip ? 0 : Math.ceil((statSync(path).size / src.bytesPerLine) * 1.05);
     b = new LogBuilder(src, { eventMap: o.eventMap, actions: o.actions, features: how.features, expectRows, keyWords: how.keyWords, tz: o.tz }, problems);
     try {
