@@ -20,13 +20,9 @@ import { LoadError } from '../errors';
 import { openDuckDB, sqlString } from './duckdb';
 import { openSource, type Source } from './duck-source';
 import type { ResolvedLoadOptions } from './load-options';
+import { ADAPTERS, type AdapterName } from './presets';
 import { isGzip } from './text-reader';
 
-/** The adapters a preset can declare. */
-export type AdapterName = 'otto' | 'yoochoose';
-
-/** The adapter names, for validation and help texts. */
-export const ADAPTERS: readonly AdapterName[] = ['otto', 'yoochoose'];
 
 /** A delimiter no text line holds: each physical line arrives whole (as in duck-source.ts). */
 const LINE_DELIM = "E'\\x1e\\x1f\\x1e\\x1f'";

@@ -3,7 +3,6 @@
  * canonical schema.
  */
 import type { TimestampFormat } from './timestamps';
-import type { AdapterName } from './adapters';
 import { OptionError } from '../errors';
 
 /** How a log's columns, events and timestamps are read: the fields a preset and load options share. */
@@ -29,6 +28,12 @@ export interface ReadFields {
   /** The time zone of timestamps written without one (an IANA name such as Asia/Shanghai); default UTC. */
   tz?: string;
 }
+
+/** The adapters a preset can declare. */
+export type AdapterName = 'otto' | 'yoochoose';
+
+/** The adapter names, for validation and help texts. */
+export const ADAPTERS: readonly AdapterName[] = ['otto', 'yoochoose'];
 
 /** How to read one kind of log. Every field is optional; load options override it. */
 export interface Preset extends ReadFields {
