@@ -42,6 +42,42 @@ export class ByteDict implements Dictionary {
     return this.longValue(bytes);
   }
 
+  /**
+   * Codes of `rows` values of a VARCHAR vector into `out` (as `code`; -1 where `skip` is set).
+   * A value equal to the one before it reuses its code without a lookup.
+   */
+  encode(v: RawVector, rows: number, skip: Uint8Array, out: Int32Array): void {
+    const words = v.words, data = v.data, valid = v.valid;
+    let pl = -1, pa = 0, pb = 0, pc = 0, prev = -1;
+    for (let r = 0; r < rows; r++) {
+      if (skip[r] !== 0 || (valid !== null && (valid[r >> 3] & (1 << (r & 7))) === 0)) {
+        out[r] = -1;
+        continue;
+      }
+      const w = r * 4, len = words[w];
+      if (len > 12 || len === 0) {
+        out[r] = this.code(v, r);
+        pl = -1;
+        continue;
+      }
+      const a = words[w + 1] & MASK_A[len], b = words[w + 2] & MASK_B[len], c = words[w + 3] & MASK_C[len];
+      if (len === pl && a === pa && b === pb && c === pc) {
+        out[r] = prev;
+        continue;
+      }
+      if (inlineNeedsTrim(data, r, len)) {
+        out[r] = this.codeOf(decodeBytes(valueBytes(data, words, r)).trim());
+        pl = -1;
+        continue;
+      }
+      prev = out[r] = this.inline(len, a, b, c);
+      pl = len;
+      pa = a;
+      pb = b;
+      pc = c;
+    }
+  }
+
   /** The code of a JavaScript string (-1 for ''). */
   codeOf(s: string): number {
     if (!s) return -1;

@@ -18,6 +18,9 @@ import * as timestamps from './timestamps';
 
 const { isTextTimestamp, parseTimestamp, TS_MAX, TS_MIN } = timestamps;
 
+/** Rows of a DuckDB chunk, at most. */
+const VECTOR = 2048;
+
 /** A typed array that grows. */
 export class Grow<T extends Int32Array | Float64Array | Uint8Array> {
   n = 0;
@@ -85,6 +88,11 @@ export class LogBuilder {
   rowsRead = 0;
   blank = 0;
   private lineNo = 0;
+  /** Per chunk: lines not to encode, and the codes of users, items and raw events. */
+  private readonly skip = new Uint8Array(VECTOR);
+  private readonly uc = new Int32Array(VECTOR);
+  private readonly ic = new Int32Array(VECTOR);
+  private readonly ec = new Int32Array(VECTOR);
 
   constructor(private readonly src: Source, private readonly opts: BuilderOptions, private readonly problems: ProblemCollector) {
     this.canonicalNames = new Set<string>([...FUNNEL_EVENTS, ...KNOWN_ACTIONS, ...opts.actions]);
@@ -173,6 +181,12 @@ export class LogBuilder {
     this.line.reserve(this.n + rows);
     for (const g of this.featureCodes) g.reserve(this.n + rows);
     const header = this.src.headerLine;
+    // Ids and events are encoded column by column (tight loops), skipping blank, malformed and header lines.
+    const skip = this.skip, uc = this.uc, ic = this.ic, ec = this.ec;
+    for (let r = 0; r < rows; r++) skip[r] = K[r] !== 0 || this.lineNo + r + 1 <= header ? 1 : 0;
+    this.users.encode(U, rows, skip, uc);
+    this.items.encode(I, rows, skip, ic);
+    this.rawEvents.encode(E, rows, skip, ec);
     for (let r = 0; r < rows; r++) {
       const line = ++this.lineNo;
       const k = K[r];
@@ -194,13 +208,13 @@ export class LogBuilder {
         P.add('malformed_line', line, RAW ? `not a JSON object (${jsonError(RAW, r)})` : 'a quote is left open');
         continue;
       }
-      const u = this.users.code(U, r), it = u < 0 ? -1 : this.items.code(I, r);
+      const u = uc[r], it = ic[r];
       if (u < 0 || it < 0) {
         P.add('blank_id', line, `${u < 0 ? 'user_id' : 'item_id'} is blank`);
         continue;
       }
-      const re = this.rawEvents.code(E, r);
-      const ev = this.canonicalOf(re);
+      const re = ec[r];
+      const ev = re >= 0 && re < this.canon.length && this.canon[re] !== -1 ? this.canon[re] : this.canonicalOf(re);
       if (ev < 0) {
         P.add('unknown_event', line, re >= 0 ? `event "${this.rawEvents.get(re)}" is not in the vocabulary` : 'event is blank');
         continue;
