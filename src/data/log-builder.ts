@@ -160,7 +160,7 @@ export class LogBuilder {
   /** Classify and keep the rows of one chunk. */
   add(chunk: DuckDBDataChunk): void {
     const rows = chunk.rowCount, raw = chunk.chunk, L = this.src.layout, P = this.problems;
-    const K = rawVector(raw, 0, rows, 1).data;
+    const K = rawVector(raw, 0, rows, 1, false).data;
     let NF: Int32Array | null = null; // read only when a row needs it
     // Fields of kept CSV/TSV rows are never null (a row has all its fields): no validity masks to read.
     const nulls = this.src.format !== 'csv' && this.src.format !== 'tsv';
