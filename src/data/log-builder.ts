@@ -35,9 +35,9 @@ export class Grow<T extends Int32Array | Float64Array | Uint8Array> {
     grown.set(this.data);
     this.data = grown;
   }
-  /** The values, without the spare capacity (copied only when the spare part is large). */
+  /** The values, without the spare capacity (copied only when most of it is spare: pages never written take no memory). */
   view(): T {
-    if (this.n > this.data.length * 0.9) return this.data.subarray(0, this.n) as T;
+    if (this.n > this.data.length * 0.5) return this.data.subarray(0, this.n) as T;
     return this.data.slice(0, this.n) as T;
   }
 }
