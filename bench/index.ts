@@ -6,7 +6,8 @@
  * memory and rows/s side by side, as ratios to DuckDB SQL, and the reader's and the walk's rows/s
  * apart. `--json`: one object {events, runs: [{name, seconds, max_rss_mib, rows_per_s, …}]}.
  * `--impressions=N`: another size (×3 the default shows growth). `--repeat=N` (default 2): each run
- * N times, the fastest kept (pandas once). `--explore` adds a run with the
+ * N times, the fastest kept (pandas once). `--no-pandas`, `--no-table` leave those runs out (at
+ * 30M events they need 17 and 7 GB). `--explore` adds a run with the
  * exploration views of `buypath mine --by category --scan --graph`.
  */
 import { spawnSync } from 'node:child_process';
@@ -57,7 +58,7 @@ async function benchMine(args: string[]) {
   };
   const node = [process.execPath, ['--max-old-space-size=16000', '--import', 'tsx', join('bench', 'mine-child.ts')]] as const;
   run('buypath', node[0], [...node[1], 'buypath', file]);
-  run('buypath (table)', node[0], [...node[1], 'memory', file]);
+  if (!args.includes('--no-table')) run('buypath (table)', node[0], [...node[1], 'memory', file]);
   if (args.includes('--explore')) run('+ explore views', node[0], [...node[1], 'memory-explore', file]);
   run('DuckDB SQL', node[0], [...node[1], 'duckdb-sql', file]);
   const py = prerequisites.locate('pandas');
@@ -277,7 +278,7 @@ async function main() {
   if (what === 'mine') return benchMine(rest);
   if (what === 'train') return benchTrain(rest);
   if (what === 'models') return benchModels(rest);
-  console.log('Usage: npm run bench -- mine [--impressions=N] [--json] [--repeat=N] [--explore] [--no-pandas] | train [--json] [--profile [--steps=N]] | models [--impressions=N] [--seeds=1,2,3] [--models=esm2,esmm,dnn,gbdt,gbdt_ordinal] [--exclude=a,b] [--cross=a:b] [--epochs=N] [--patience=N]');
+  console.log('Usage: npm run bench -- mine [--impressions=N] [--json] [--repeat=N] [--explore] [--no-pandas] [--no-table] | train [--json] [--profile [--steps=N]] | models [--impressions=N] [--seeds=1,2,3] [--models=esm2,esmm,dnn,gbdt,gbdt_ordinal] [--exclude=a,b] [--cross=a:b] [--epochs=N] [--patience=N]');
   process.exitCode = what ? 1 : 0;
 }
 main();
