@@ -244,6 +244,15 @@ test('honest failures: a log that keeps no row exits non-zero naming the fix; di
     assert.match(r.stderr, new RegExp(`^buypath ${cmd}: .*codes\\.csv: expected rows to keep, got none of 3 rows read\\. unknown_event: 3 rows .*--event-map`));
   }
   assert.equal(cli(['inspect', unknown, '--event-map', '1=click,2=buy']).status, 0);
+  // Every problem class in one pass: unknown events do not hide bad timestamps; an unrecognised style is said as such.
+  const both = cli(['inspect', writeTmp('both.csv', 'user_id,item_id,event,ts\nu1,i1,1,yesterday\nu1,i1,2,today\n', dir)]);
+  assert.equal(both.status, 1);
+  assert.match(both.stderr, /unknown_event: 2 rows .* bad_timestamp: 2 rows .*No timestamp style was recognised in the first values/);
+  const mixed = cli(['inspect', writeTmp('mixed.csv', 'user_id,item_id,event,ts\nu1,i1,1,1600000000\nu1,i1,click,tomorrow\nu2,i2,click,1600000100\n', dir)]);
+  assert.equal(mixed.status, 0, mixed.stderr);
+  assert.match(mixed.stdout, /timestamps epoch_s \(detected\)/);
+  assert.match(mixed.stdout, /unknown_event: 1 \(lines 2\)/);
+  assert.match(mixed.stdout, /bad_timestamp: 1 \(lines 3\)/);
   const d = cli(['inspect', dir]);
   assert.equal(d.status, 1);
   assert.match(d.stderr, /expected an event log file, got a directory/);

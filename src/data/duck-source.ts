@@ -36,6 +36,8 @@ export interface Source {
   layout: RowLayout;
   mapping: Record<string, string>;
   tsFormat: TimestampFormat;
+  /** How the timestamp format was decided: given (an option or preset), detected from the first values, or none detected (read as epoch seconds). */
+  tsSource: 'given' | 'detected' | 'none';
   /** Physical line of the header (0: none); earlier lines are blank. */
   headerLine: number;
   /** The streaming query; its columns: k, nf, u, i, e, t, tr, then p (impression), x0… (features, when read), raw (JSONL); see streamSql. */
@@ -92,6 +94,13 @@ function csvFields(delim: string): string {
   const field = `(?:"(?:[^"]|"")*"|[^"${D}][^${D}]*|)`;
   return `CASE WHEN NOT contains(l, '"') THEN string_split(l, ${d})
     WHEN regexp_full_match(${d} || l, '(?:${D}${field})*') THEN list_transform(regexp_extract_all(${d} || l, '${D}(${field.slice(3, -1)})', 1), x -> CASE WHEN starts_with(x, '"') THEN replace(x[2:-2], '""', '"') ELSE x END) END`;
+}
+
+/** The timestamp format: the one given, else the one detected from the sampled values, else epoch seconds (said as such). */
+function decideTsFormat(given: TimestampFormat | undefined, samples: string[]): { tsFormat: TimestampFormat; tsSource: Source['tsSource'] } {
+  if (given) return { tsFormat: given, tsSource: 'given' };
+  const detected = detectTimestampFormat(samples);
+  return detected ? { tsFormat: detected, tsSource: 'detected' } : { tsFormat: 'epoch_s', tsSource: 'none' };
 }
 
 /**
@@ -167,21 +176,21 @@ export async function openSource(con: DuckDBConnection, path: string, o: Resolve
       return f && f.length === columns.length ? [f[tsIndex]] : [];
     });
     const { layout, mapping } = layoutFor(path, columns, o.rename, o.drop);
-    const tsFormat = o.tsFormat ?? detectTimestampFormat(samples) ?? 'epoch_s';
+    const { tsFormat, tsSource } = decideTsFormat(o.tsFormat, samples);
     const blank = `regexp_full_match(l, '[${WS}]*')`;
     const from = `SELECT (CASE WHEN l IS NULL THEN 1 WHEN f IS NULL THEN (CASE WHEN ${blank} THEN 1 ELSE 3 END)
         WHEN len(f) <> ${columns.length} THEN (CASE WHEN ${blank} THEN 1 ELSE 2 END) ELSE 0 END)::UTINYINT AS k, len(f)::INTEGER AS nf, f
       FROM (SELECT l, ${csvFields(delim)} AS f FROM ${lineReader(path, gzip)})`;
     const sql = streamSql(layout, tsFormat, features, (i) => `f[${i + 1}]`, from);
-    return { format, gzip, header, columns, layout, mapping, tsFormat, headerLine: header ? firstLine : 0, sql, text: true, bytesPerLine, delim };
+    return { format, gzip, header, columns, layout, mapping, tsFormat, tsSource, headerLine: header ? firstLine : 0, sql, text: true, bytesPerLine, delim };
   }
   const { layout, mapping } = layoutFor(path, columns, o.rename, o.drop);
-  const tsFormat = o.tsFormat ?? detectTimestampFormat(samples) ?? 'epoch_s';
+  const { tsFormat, tsSource } = decideTsFormat(o.tsFormat, samples);
   const paths = columns.map((k) => sqlString(`$."${k.replace(/["\\]/g, (c) => `\\${c}`)}"`));
   const from = `SELECT (CASE WHEN l IS NULL THEN 1 WHEN f IS NOT NULL THEN 0 WHEN regexp_full_match(l, '[${WS}]*') THEN 1 ELSE 3 END)::UTINYINT AS k, 0 AS nf, f, l
     FROM (SELECT l, CASE WHEN json_valid(l) THEN (CASE WHEN json_type(l) = 'OBJECT' THEN json_extract_string(l, [${paths.join(', ')}]) END) END AS f FROM ${lineReader(path, gzip)})`;
   const sql = streamSql(layout, tsFormat, features, (i) => `f[${i + 1}]`, from, 'CASE WHEN f IS NULL THEN l END AS raw');
-  return { format, gzip, header, columns, layout, mapping, tsFormat, headerLine: 0, sql, text: true, bytesPerLine, delim: ',' };
+  return { format, gzip, header, columns, layout, mapping, tsFormat, tsSource, headerLine: 0, sql, text: true, bytesPerLine, delim: ',' };
 }
 
 async function parquetSource(con: DuckDBConnection, path: string, o: ResolvedLoadOptions, features: boolean): Promise<Source> {
@@ -190,11 +199,11 @@ async function parquetSource(con: DuckDBConnection, path: string, o: ResolvedLoa
   const { layout, mapping } = layoutFor(path, columns, o.rename, o.drop);
   const at = (i: number) => `CAST(${q(columns[i])} AS VARCHAR)`;
   const samples = (await con.runAndReadAll(`SELECT ${at(layout.ts)} AS t FROM ${from} LIMIT ${TS_SAMPLE}`)).getRowObjects().map((r) => (r.t === null ? '' : String(r.t)));
-  const tsFormat = o.tsFormat ?? detectTimestampFormat(samples) ?? 'epoch_s';
+  const { tsFormat, tsSource } = decideTsFormat(o.tsFormat, samples);
   const sql = streamSql(layout, tsFormat, features, at, `SELECT 0::UTINYINT AS k, 0 AS nf, * FROM ${from}`);
   const rows = Number((await con.runAndReadAll(`SELECT count(*)::DOUBLE AS n FROM ${from}`)).getRowObjects()[0].n);
   const bytesPerLine = statSync(path).size / Math.max(1, rows);
-  return { format: 'parquet', gzip: false, header: true, columns, layout, mapping, tsFormat, headerLine: 0, sql, text: false, bytesPerLine, delim: ',' };
+  return { format: 'parquet', gzip: false, header: true, columns, layout, mapping, tsFormat, tsSource, headerLine: 0, sql, text: false, bytesPerLine, delim: ',' };
 }
 
 /**

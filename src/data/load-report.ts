@@ -44,6 +44,8 @@ export interface LoadReport {
   features: Record<string, 'categorical' | 'numeric'>;
   /** Timestamp format detected (or given). */
   ts_format: string;
+  /** How the timestamp format was decided: `given`, `detected` from the first values, or `none` detected (read as epoch seconds). */
+  ts_source?: 'given' | 'detected' | 'none';
   /** Data rows read (blank lines and the header excluded). */
   rows_read: number;
   /** Rows kept in the table. */
@@ -110,7 +112,7 @@ export class ProblemCollector {
 /** One-line-per-fact text summary of a load report, for terminals and notebooks. */
 export function formatLoadReport(r: LoadReport): string {
   const lines = [
-    `${r.path}: ${r.format}${r.gzip ? ' (gzip)' : ''}, ${r.header ? 'with header' : 'no header'}, timestamps ${r.ts_format}`,
+    `${r.path}: ${r.format}${r.gzip ? ' (gzip)' : ''}, ${r.header ? 'with header' : 'no header'}, timestamps ${r.ts_source === 'none' ? `not recognised in the first values (read as ${r.ts_format}; pass --ts-format / tsFormat)` : `${r.ts_format}${r.ts_source === 'given' ? ' (given)' : r.ts_source === 'detected' ? ' (detected)' : ''}`}`,
     `rows read ${r.rows_read}, kept ${r.rows_kept}, quarantined ${r.rows_read - r.rows_kept}${r.blank_lines ? `, blank lines ${r.blank_lines}` : ''}`,
     `events: ${Object.entries(r.events).map(([k, v]) => `${k} ${v}`).join(', ')}`,
   ];
@@ -130,6 +132,7 @@ export function assertRowsKept(r: LoadReport): void {
   if (r.rows_kept > 0) return;
   const found = PROBLEM_CLASSES.map((c) => [c, r.problems[c]] as const).filter(([, p]) => p.count > 0).sort((a, b) => b[1].count - a[1].count);
   const detail = found.map(([c, p]) => `${c}: ${p.count} rows (e.g. ${p.example}). ${PROBLEM_FIXES[c]}`).join(' ');
-  throw new LoadError(`${r.path}: expected rows to keep, got none of ${r.rows_read} rows read. ${detail || 'No problem class explains it.'}`);
+  const ts = r.ts_source === 'none' ? ` No timestamp style was recognised in the first values (read as ${r.ts_format}): name it with --ts-format / tsFormat, e.g. '%d.%m.%Y %H:%M'.` : '';
+  throw new LoadError(`${r.path}: expected rows to keep, got none of ${r.rows_read} rows read. ${detail || 'No problem class explains it.'}${ts}`);
 }
 

@@ -215,10 +215,8 @@ export class LogBuilder {
       }
       const re = ec[r];
       const ev = re >= 0 && re < this.canon.length && this.canon[re] !== -1 ? this.canon[re] : this.canonicalOf(re);
-      if (ev < 0) {
-        P.add('unknown_event', line, re >= 0 ? `event "${this.rawEvents.get(re)}" is not in the vocabulary` : 'event is blank');
-        continue;
-      }
+      // The event and the timestamp are both checked, so one problem class never hides another.
+      if (ev < 0) P.add('unknown_event', line, re >= 0 ? `event "${this.rawEvents.get(re)}" is not in the vocabulary` : 'event is blank');
       let t: number;
       if (iso) t = this.isoSeconds(T, r);
       else {
@@ -231,6 +229,7 @@ export class LogBuilder {
         P.add('bad_timestamp', line, `ts "${rawTs}" is not ${this.src.tsFormat} between 1990 and 2100`);
         continue;
       }
+      if (ev < 0) continue;
       if (this.rawCounts[re]++ === 0) this.rawOrder.push(re);
       const row = this.user.n;
       this.user.data[row] = u;

@@ -186,7 +186,7 @@ export function buildReport(
   const eventNames = Object.fromEntries(b.rawOrder.map((c) => [b.rawEvents.get(c), { canonical: b.events[b.canonicalCode(c)], count: b.rawCounts[c] }]));
   const dup = problems.problems.duplicate.count;
   return {
-    path, format: src.format, gzip: src.gzip, header: src.header, columns: src.columns, mapping: src.mapping, features, ts_format: src.tsFormat,
+    path, format: src.format, gzip: src.gzip, header: src.header, columns: src.columns, mapping: src.mapping, features, ts_format: src.tsFormat, ts_source: src.tsSource,
     rows_read: b.rowsRead,
     rows_kept: kept.n,
     blank_lines: b.blank,
