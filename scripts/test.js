@@ -6,13 +6,21 @@
 // 3. Under CI=true or BUYPATH_REQUIRE_ALL=1 nothing optional may be missing: a missing prerequisite
 //    fails before the run, a missing sample fails its tests, and every defined test must have run.
 const { spawnSync } = require('node:child_process');
-const { existsSync, readFileSync, readdirSync, rmSync } = require('node:fs');
-const { join } = require('node:path');
+const { existsSync, readFileSync, readdirSync, rmSync, statSync } = require('node:fs');
+const { join, relative } = require('node:path');
 const { ensure } = require('./prerequisites');
 
 const ROOT = join(__dirname, '..');
 const requireAll = process.env.CI === 'true' || process.env.BUYPATH_REQUIRE_ALL === '1';
 const summaryPath = process.env.BUYPATH_TEST_SUMMARY || join(ROOT, 'test-results', 'summary.json');
+
+/** Every *.test.ts under `dir`, folder by folder (tests mirror src/). */
+function testFiles(dir) {
+  return readdirSync(dir).sort().flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? testFiles(p) : f.endsWith('.test.ts') ? [p] : [];
+  });
+}
 
 function main() {
   try {
@@ -22,7 +30,7 @@ function main() {
     return 1;
   }
   const files = process.argv.slice(2);
-  const selected = files.length ? files : readdirSync(join(ROOT, 'test')).filter((f) => f.endsWith('.test.ts')).sort().map((f) => join('test', f));
+  const selected = files.length ? files : testFiles(join(ROOT, 'test')).map((f) => relative(ROOT, f));
   rmSync(summaryPath, { force: true });
   const r = spawnSync(process.execPath, [
     '--import', 'tsx', '--test',

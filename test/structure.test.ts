@@ -88,3 +88,13 @@ test('the CLI builds no pipeline chain of its own: subcommands call src/pipeline
   const chained = [...graph.keys()].filter((f) => folder(f) === 'cli' && stageCalls.test(readFileSync(f, 'utf8'))).map((f) => relative(SRC, f));
   assert.deepEqual(chained, []);
 });
+
+test('tests mirror src/ folder by folder', () => {
+  const testRoot = join(ROOT, 'test');
+  const folders = readdirSync(testRoot).filter((f) => statSync(join(testRoot, f)).isDirectory());
+  assert.ok(folders.length > 5);
+  assert.deepEqual(folders.filter((f) => !existsSync(join(SRC, f))), [], 'every test folder names a src/ folder');
+  const loose = readdirSync(testRoot).filter((f) => f.endsWith('.test.ts')).map((f) => f.replace('.test.ts', ''));
+  // Tests at the top of test/ are those of top-level modules (backend.ts, random.ts, …) or of the layout itself.
+  assert.deepEqual(loose.filter((f) => !['structure', 'kernels'].includes(f) && !existsSync(join(SRC, `${f}.ts`))), []);
+});

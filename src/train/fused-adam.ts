@@ -4,7 +4,7 @@
  * to track; on small models (the `fast` preset: 25 variables) that is most of a training step.
  * `BuypathAdam` does the same arithmetic in one pass over the variable, its gradient and its two
  * moments, on the wasm heap (wasm) or the typed arrays (cpu), in the same float32 operations in the
- * same order as tfjs's Adam, so the numbers are tfjs's (test/fused-adam.test.ts checks them bit for
+ * same order as tfjs's Adam, so the numbers are tfjs's (test/train/fused-adam.test.ts checks them bit for
  * bit against tf.train.adam); variables over FUSED_ADAM_MAX_SIZE values keep tfjs's kernels. The optimizer is a tf.AdamOptimizer: its weights, checkpoints and
  * resume are unchanged. tfjs-node keeps tf.train.adam; `BUYPATH_FUSED_ADAM=0` turns it off.
  */

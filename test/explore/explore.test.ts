@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import {
   loadEvents, minePaths, groupPaths, breakdown, correlationScan, eventColumns, pathSequences, transitionGraph, stepMatrix, sequenceFunnel,
   timeToBuy, samplePaths, cellPaths, kaplanMeier, survivalCells, MISSING, PATH_FLAGS, OptionError,
-} from '../src';
-import { writeTmp } from './helpers';
+} from '../../src';
+import { writeTmp } from '../helpers';
 
 const T0 = 1_600_000_000, D = 86400;
 

@@ -2,8 +2,8 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   readEvents, loadEvents, eventTable, minePaths, minePathsDuckDB, analysePaths, writeSimulation, PARTITION_DEFAULTS, type PathSet,
-} from '../src';
-import { writeTmp, tmp, taobaoPath, needs } from './helpers';
+} from '../../src';
+import { writeTmp, tmp, taobaoPath, needs } from '../helpers';
 
 /** A path set as sorted text lines (partitions mine paths in another order). */
 function pathLines(p: PathSet): string[] {

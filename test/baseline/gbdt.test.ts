@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { Booster, DMatrix, fitGbdt, fitTrees, gbdtData, auc, rng, type FeatureType, type GbdtData, type GbdtSplit, type Prepared } from '../src';
-import { ROOT, needs, pythonFor } from './helpers';
+import { Booster, DMatrix, fitGbdt, fitTrees, gbdtData, auc, rng, type FeatureType, type GbdtData, type GbdtSplit, type Prepared } from '../../src';
+import { ROOT, needs, pythonFor } from '../helpers';
 
 function data(n: number, seed: number) {
   const r = rng(seed), cols = 4;

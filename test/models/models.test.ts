@@ -5,8 +5,8 @@ import * as aq from 'arquero';
 import {
   initBackend, Esm2, Esmm, Dnn, DnnOs, DnnMt, unoversample, createModel, MODEL_CONFIGS, TRAIN_DEFAULTS, train, predict, saveModel, loadModel,
   buildSamples, minePaths, loadEvents, prepareTraining, writeSimulation, rng, resolveProgress, bce, validate, type ModelSpec, type Batch, type TrainData,
-} from '../src';
-import { tmp, writeTmp } from './helpers';
+} from '../../src';
+import { tmp, writeTmp } from '../helpers';
 
 let tf: typeof TF;
 before(async () => {

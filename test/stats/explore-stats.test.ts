@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { benjaminiHochberg, chiSquareSf, chiSquare2x2, cochranQ, compressCells, kaplanMeier, lnGamma, normalTwoSided, survivalCells } from '../src';
+import { benjaminiHochberg, chiSquareSf, chiSquare2x2, cochranQ, compressCells, kaplanMeier, lnGamma, normalTwoSided, survivalCells } from '../../src';
 
 /** Run Python (Debian's, with SciPy) on JSON input; skips the test when SciPy is absent. */
 function python(t: { skip(msg: string): void }, code: string, input: unknown): unknown {

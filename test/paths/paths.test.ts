@@ -6,8 +6,8 @@ import { spawnSync } from 'node:child_process';
 import {
   loadEvents, minePaths, minePathsDuckDB, analysePaths, parseWindow, wilson, writeSimulation, PATH_FLAGS, OptionError, bootstrapCells, rng,
   katzRatio, buildSamples,
-} from '../src';
-import { writeTmp, taobaoPath, tmp, cli, needs } from './helpers';
+} from '../../src';
+import { writeTmp, taobaoPath, tmp, cli, needs } from '../helpers';
 
 const D = 86400;
 const T0 = 1_600_000_000;

@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { simulate } from '../src/data/simulate';
-import { LOAD_FLAGS, loadOptionsFromFlags } from '../src/cli/load-flags';
-import { notebookParameters, paramsFor, startArgs } from '../src/cli/start-args';
-import { flagOfParam, LOAD_PARAMS, loadOptionsFromParams, paramsOfLoadOptions } from '../src/notebook/load-params';
-import { ROOT, needs, tmp } from './helpers';
+import { simulate } from '../../src/data/simulate';
+import { LOAD_FLAGS, loadOptionsFromFlags } from '../../src/cli/load-flags';
+import { notebookParameters, paramsFor, startArgs } from '../../src/cli/start-args';
+import { flagOfParam, LOAD_PARAMS, loadOptionsFromParams, paramsOfLoadOptions } from '../../src/notebook/load-params';
+import { ROOT, needs, tmp } from '../helpers';
 
 const NB = join(ROOT, 'notebooks');
 const BOOKS = ['00-quickstart', '01-mine-paths', '02-train-esm2', '03-compare'];

@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, tmp, writeTmp } from './helpers';
+import { cli, tmp, writeTmp } from '../helpers';
 
 const T0 = 1_600_000_000;
 

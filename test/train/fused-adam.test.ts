@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { initBackend, rng, createModel, train, MODEL_CONFIGS, TRAIN_DEFAULTS, type TrainData } from '../src';
-import { adamFor, adamStep, ADAM_KERNEL } from '../src/train/fused-adam';
+import { initBackend, rng, createModel, train, MODEL_CONFIGS, TRAIN_DEFAULTS, type TrainData } from '../../src';
+import { adamFor, adamStep, ADAM_KERNEL } from '../../src/train/fused-adam';
 
 test('adamStep equals Adam written out in float64 within float32 rounding', () => {
   const r = rng(5);

@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, tmp, taobaoPath, writeTmp, needs, ROOT } from './helpers';
+import { cli, tmp, taobaoPath, writeTmp, needs, ROOT } from '../helpers';
 
 test('buypath --help lists the commands; each has --help', () => {
   const top = cli(['--help']);

@@ -7,14 +7,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Rng } from '../src/random';
-import { loadLabelled, flagValue } from '../src/data/load-labelled';
-import { labelledPaths } from '../src/paths/labelled-paths';
-import { analysePaths } from '../src/paths/path-report';
-import { mineLog } from '../src/pipeline/mine-log';
-import { prepareLog } from '../src/pipeline/train-log';
-import { openDuckDB } from '../src/data/duckdb';
-import { cli, tmp, writeTmp } from './helpers';
+import { Rng } from '../../src/random';
+import { loadLabelled, flagValue } from '../../src/data/load-labelled';
+import { labelledPaths } from '../../src/paths/labelled-paths';
+import { analysePaths } from '../../src/paths/path-report';
+import { mineLog } from '../../src/pipeline/mine-log';
+import { prepareLog } from '../../src/pipeline/train-log';
+import { openDuckDB } from '../../src/data/duckdb';
+import { cli, tmp, writeTmp } from '../helpers';
 
 interface Row { uid: string; pid: string; ts: number; click: number; cart: number; fav: number; buy: number; price: number; cat: string }
 

@@ -5,7 +5,7 @@ import { copyFileSync, mkdirSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { ROOT, tmp, needs } from './helpers';
+import { ROOT, tmp, needs } from '../helpers';
 
 const CHROMIUM = process.env.BUYPATH_CHROMIUM ?? '/usr/bin/chromium';
 

@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadEvents, LoadError, PROBLEM_CLASSES, openDuckDB, sqlString } from '../src';
-import { writeTmp, taobaoPath, tmp, needs } from './helpers';
+import { loadEvents, LoadError, PROBLEM_CLASSES, openDuckDB, sqlString } from '../../src';
+import { writeTmp, taobaoPath, tmp, needs } from '../helpers';
 import { join } from 'node:path';
 
 const CLEAN = `user_id,item_id,event,ts,price

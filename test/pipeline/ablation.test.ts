@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ablationCandidates, analysePaths, dactionAblation, loadEvents, minePaths, prepareTraining, trainingPaths, writeSimulation, type DActionCandidate,
-} from '../src';
-import { cli, needs, tmp, writeTmp } from './helpers';
+} from '../../src';
+import { cli, needs, tmp, writeTmp } from '../helpers';
 
 const cand = (daction: string[], kind: 'single' | 'greedy', buy_coverage: number) => ({ daction, kind, buy_coverage }) as DActionCandidate;
 

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
   historyFeatures, fitEncoder, encodeRows, rng, type SampleSet, loadEvents, minePaths, buildSamples, splitByTime, analysePaths, trainingPaths, writeSimulation,
-} from '../src';
-import { tmp, writeTmp } from './helpers';
+} from '../../src';
+import { tmp, writeTmp } from '../helpers';
 
 test('history features see strictly earlier samples only (ties excluded)', () => {
   const ts = Float64Array.from([1, 2, 2, 3]);

@@ -1,8 +1,8 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { simulate, writeSimulation, loadEvents, SIMULATE_DEFAULTS, OptionError } from '../src';
-import { tmp } from './helpers';
+import { simulate, writeSimulation, loadEvents, SIMULATE_DEFAULTS, OptionError } from '../../src';
+import { tmp } from '../helpers';
 
 /** Binomial tolerance: 4 standard errors of a rate p over n trials. */
 const tol = (p: number, n: number) => 4 * Math.sqrt((p * (1 - p)) / n);

@@ -4,8 +4,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
-import { runReport, writeReport, writeSimulation } from '../src';
-import { ROOT, tmp, needs, missingReason } from './helpers';
+import { runReport, writeReport, writeSimulation } from '../../src';
+import { ROOT, tmp, needs, missingReason } from '../helpers';
 
 const CHROMIUM = process.env.BUYPATH_CHROMIUM ?? '/usr/bin/chromium';
 

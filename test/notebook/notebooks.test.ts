@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { executeNotebook } from '../src';
-import { ROOT, taobaoPath, tmp, needs } from './helpers';
+import { executeNotebook } from '../../src';
+import { ROOT, taobaoPath, tmp, needs } from '../helpers';
 
 const NB = join(ROOT, 'notebooks');
 

@@ -8,8 +8,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, tmp, writeTmp } from './helpers';
-import { loadEvents } from '../src/data/load-events';
+import { cli, tmp, writeTmp } from '../helpers';
+import { loadEvents } from '../../src/data/load-events';
 
 type Row = { user: string; item: string; event: string; ts: number };
 

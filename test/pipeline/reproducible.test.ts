@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
 import {
   Booster, DMatrix, fitGbdt, rng, initBackend, Esm2, MODEL_CONFIGS, TRAIN_DEFAULTS, train, runReport, writeSimulation, type TrainData, type TrainLoopOptions, type GbdtData, type GbdtSplit,
-} from '../src';
-import { ROOT, cli, tmp, needs, pythonFor } from './helpers';
+} from '../../src';
+import { ROOT, cli, tmp, needs, pythonFor } from '../helpers';
 
 let tf: typeof TF;
 before(async () => {

@@ -6,8 +6,8 @@ import {
   auc, gauc, topK, logLoss, calibration, rng, weightedAuc, weightedGauc, weightedTopK, bootstrapUsers, pairedStatistics, pairedComparisons, comparisonSentence,
   comparisonPairs, hanleyMcNeilVariance, normalQuantile, minimumDetectableDifference, correlation, orderingStatement, type Comparison,
   CLAIMED_ORDER, scoreComparison,
-} from '../src';
-import { ROOT, needs, pythonFor } from './helpers';
+} from '../../src';
+import { ROOT, needs, pythonFor } from '../helpers';
 
 /** A Python with scikit-learn (Debian's python3-sklearn), or a failure naming the install command. */
 const sklearnPython = () => pythonFor('scikit-learn');
