@@ -263,3 +263,33 @@ test('honest failures: a log that keeps no row exits non-zero naming the fix; di
   assert.match(b.stderr, /got a binary file \(first bytes 89 50 4e 47 0d 0a 1a 0a\)/);
   assert.ok(b.stderr.length < 400, 'one line, no raw bytes');
 });
+
+test('a log with numeric behaviour codes and hour-resolution times loads in one command, or in two through --suggest', () => {
+  const dir = tmp();
+  // user, item, category, behaviour (1 view, 2 fav, 3 cart, 4 buy), "YYYY-MM-DD HH" in Beijing time; no header.
+  const rows: string[] = [];
+  for (let u = 0; u < 30; u++) {
+    const h = String(u % 24).padStart(2, '0');
+    for (let k = 0; k < 6; k++) rows.push(`${1000 + u},${70 + k},${3 + (k % 2)},1,2017-11-25 ${h}`);
+    if (u % 3 === 0) rows.push(`${1000 + u},70,3,3,2017-11-25 ${h}`);
+    if (u % 5 === 0) rows.push(`${1000 + u},71,4,2,2017-11-26 ${h}`);
+    if (u % 6 === 0) rows.push(`${1000 + u},70,3,4,2017-11-26 ${h}`);
+  }
+  const log = writeTmp('hourly.csv', rows.join('\n') + '\n', dir);
+  const flags = ['--columns', 'user_id,item_id,category_id,event,ts', '--event-map', '1=click,2=wish,3=cart,4=buy', '--ts-format', '%Y-%m-%d %H', '--tz', 'Asia/Shanghai', '--categorical', 'category_id'];
+  const r = cli(['inspect', log, ...flags, '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.deepEqual(j.events, { click: 180, cart: 10, wish: 6, buy: 5 });
+  assert.equal(j.rows, rows.length);
+  assert.equal(j.report.ts_min, '2017-11-24T16:00:00.000Z', '00:00 in Beijing is 16:00 UTC the day before');
+  assert.equal(j.report.features.category_id, 'categorical');
+  // Two commands: the suggested preset (date-hour times read as ISO-8601 in UTC) loads the same events.
+  const s = cli(['inspect', log, '--suggest']);
+  assert.equal(s.status, 0, s.stderr);
+  writeFileSync(join(dir, 'p.json'), s.stdout);
+  const p = JSON.parse(cli(['inspect', log, '--preset', join(dir, 'p.json'), '--json']).stdout);
+  assert.deepEqual(p.events, { click: 180, cart: 10, wish: 6, buy: 5 });
+  assert.equal(p.report.ts_format, 'iso8601');
+  assert.equal(p.report.ts_min, '2017-11-25T00:00:00.000Z');
+});
