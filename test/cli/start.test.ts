@@ -71,7 +71,7 @@ describe('notebook parameters for the load options', () => {
     assert.throws(bad({ eventMap: { 1: 2 } }), /notebook parameter load: expected "eventMap" to map names to names/);
     assert.throws(bad({ categorical: 3 }), /notebook parameter load\.categorical: expected a list of names, e\.g\. \['a', 'b'\] or 'a,b', got a number/);
     assert.throws(bad({ keepDuplicates: 'yes' }), /notebook parameter load\.keepDuplicates: expected a boolean, got a string/);
-    assert.throws(bad({ tsFormat: 'whenever' }), /notebook parameter load: expected "tsFormat" to be one of epoch_s/);
+    assert.throws(bad({ tsFormat: 'whenever' }), /notebook parameter load: "tsFormat": expected one of epoch_s, epoch_ms, epoch_us, iso8601 or a strftime-style pattern/);
     assert.throws(bad({ dedupe: false }), /expected keys among columns, rename, eventMap.*got "dedupe"\. Write keepDuplicates: true/);
     assert.throws(bad({ preset: 'x' }), /got "preset"\. The preset is a parameter of its own/);
   });
