@@ -41,7 +41,7 @@ export { actionTable, actionOverlap, pathVariants, actionsIn, type ActionRow, ty
 export { candidateSets, evaluateCandidate, recommend, recommendationRule, type DActionCandidate, type ChooseOptions } from './paths/choose-dactions';
 export { analysePaths, type AnalyseOptions, type PathReport } from './paths/path-report';
 export { minePathsDuckDB, type DuckMineOptions, type DuckLoadSummary } from './paths/mine-duckdb';
-export { minePartitions, partitionsFor } from './paths/mine-partitions';
+export { minePartitions, partitionsFor, eventRowsFor } from './paths/mine-partitions';
 // Exploration: breakdowns, correlation scan, transition graph, funnel settings, time to purchase, drill-down
 export { eventColumns, eventNames, pathSequences, userSequences, sessionSequences, type EventColumns, type Sequences } from './explore/sequences';
 export { groupPaths, groupIndices, propertyColumns, defaultBreakdownColumn, columnKind, pathValues, quantileEdges, OTHER, MISSING, type PathGroups, type GroupOptions } from './explore/groups';

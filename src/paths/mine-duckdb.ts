@@ -44,7 +44,7 @@ function summary(report: LoadReport, partitions: number, timings: DuckLoadSummar
 
 /** Mine the paths of a log file (paths point at no table row: `row` is -1). */
 export async function minePathsDuckDB(path: string, options: DuckMineOptions = {}): Promise<{ paths: PathSet; load: DuckLoadSummary }> {
-  const partitions = options.partitions ?? (await partitionsFor(path));
+  const partitions = options.partitions ?? (await partitionsFor(path, options));
   if (!Number.isInteger(partitions) || partitions < 1) {
     throw new OptionError(`partitions: expected a whole number of user partitions, at least 1, got ${partitions}. Leave it out to let the file's size decide.`);
   }

@@ -8,6 +8,9 @@
  * peak memory is one partition's events plus the paths, not the log.
  */
 import { estimateRows, featureValues } from '../data/duck-source';
+import { adaptLog } from '../data/adapters';
+import { resolveLoadOptions, type LoadOptions } from '../data/load-options';
+import type { AdapterName } from '../data/presets';
 import type { EventLog } from '../data/event-log';
 import { KeyGroups } from '../data/key-groups';
 import { assertRowsKept, type LoadReport } from '../data/load-report';
@@ -21,9 +24,18 @@ import { mineSettings, walkLog, type MineOptions } from './mine-paths';
 import type { PathSet } from './path-set';
 import { PathSetBuilder } from './path-set';
 
+/**
+ * Events a file holds, as partitioning counts them: estimated from its size, or, for a log read through an
+ * adapter (OTTO's sessions, YOOCHOOSE's two files), the adapter's rows (sessions are not events).
+ */
+export async function eventRowsFor(path: string, options: LoadOptions = {}): Promise<number> {
+  const { adapter } = resolveLoadOptions(options) as { adapter?: AdapterName };
+  return adapter ? (await adaptLog(path, adapter)).rows : estimateRows(path);
+}
+
 /** User partitions for a file: one when it fits in memory, else enough for about `PARTITION_DEFAULTS.rows` events each. */
-export async function partitionsFor(path: string): Promise<number> {
-  const rows = await estimateRows(path);
+export async function partitionsFor(path: string, options: LoadOptions = {}): Promise<number> {
+  const rows = await eventRowsFor(path, options);
   return rows <= PARTITION_DEFAULTS.wholeRows ? 1 : Math.ceil(rows / PARTITION_DEFAULTS.rows);
 }
 

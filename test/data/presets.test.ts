@@ -10,6 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { cli, tmp, writeTmp } from '../helpers';
 import { loadEvents } from '../../src/data/load-events';
+import { eventRowsFor } from '../../src';
 
 type Row = { user: string; item: string; event: string; ts: number };
 
@@ -115,4 +116,12 @@ test('the yoochoose preset names the missing buys file and a file that is not th
   const b = cli(['inspect', other, '--preset', 'yoochoose']);
   assert.equal(b.status, 1);
   assert.match(b.stderr, /expected the YOOCHOOSE clicks file .*Pass the clicks file/);
+});
+
+test('partitioning counts an adapted log by its events, not its lines (an OTTO line holds a whole session)', async () => {
+  const sessions = [1, 2, 3].map((s) => ({ session: s, events: Array.from({ length: 4 + s }, (_, k) => ({ aid: 100 + k, ts: 1661724000000 + 1000 * k, type: 'clicks' })) }));
+  const path = writeTmp('sessions.jsonl', sessions.map((s) => JSON.stringify(s)).join('\n') + '\n');
+  const events = sessions.reduce((n, s) => n + s.events.length, 0);
+  assert.equal(await eventRowsFor(path, { preset: 'otto' }), events);
+  assert.ok((await eventRowsFor(path)) < events, 'without the adapter the file reads as one row per line');
 });
