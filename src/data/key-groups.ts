@@ -8,8 +8,17 @@
 import type { Dictionary } from './event-log';
 import * as ds from './duck-strings';
 import type { RawVector } from './duck-strings';
+
 // Local bindings: hot loops call these millions of times (no module-namespace lookups).
 const { bytesNeedTrim, decodeBytes, hashBytes, hashInline, inlineNeedsTrim, MASK_A, MASK_B, MASK_C, valueBytes } = ds;
+
+/** The bytes of a long (over 12 bytes) VARCHAR value `r`, trimmed; null when it is blank. */
+function trimmedBytes(v: RawVector, r: number): Uint8Array | null {
+  const bytes = valueBytes(v.data, v.words, r);
+  if (!bytesNeedTrim(bytes)) return bytes;
+  const s = decodeBytes(bytes).trim();
+  return s ? Buffer.from(s, 'utf8') : null;
+}
 
 const BUCKET_BITS = 10;
 const WORDS = 5; // row, length, three inline words (long values: length, offset into `long`)
@@ -40,12 +49,8 @@ export class KeyGroups {
       this.push(hashInline(len, a, b, c), row, len, a, b, c);
       return true;
     }
-    let bytes = valueBytes(v.data, v.words, r);
-    if (bytesNeedTrim(bytes)) {
-      const s = decodeBytes(bytes).trim();
-      if (!s) return false;
-      bytes = Buffer.from(s, 'utf8');
-    }
+    const bytes = trimmedBytes(v, r);
+    if (!bytes) return false;
     this.addBytes(bytes, row);
     return true;
   }
@@ -205,12 +210,8 @@ export class KeyWords {
       this.words[o + 3] = words[w + 3] & MASK_C[len];
       return true;
     }
-    let bytes = valueBytes(v.data, v.words, r);
-    if (bytesNeedTrim(bytes)) {
-      const s = decodeBytes(bytes).trim();
-      if (!s) return false;
-      bytes = Buffer.from(s, 'utf8');
-    }
+    const bytes = trimmedBytes(v, r);
+    if (!bytes) return false;
     const pad = new Uint8Array(12);
     if (bytes.length <= 12) {
       pad.set(bytes);

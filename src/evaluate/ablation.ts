@@ -14,6 +14,7 @@ import { ABLATION_DEFAULTS } from '../defaults';
 import type { DActionCandidate } from '../paths/choose-dactions';
 import { OptionError } from '../errors';
 import { bootstrapUsers, weightedAuc, type DerivedStatistic } from './bootstrap-users';
+import { f4 } from './paired';
 
 /** One candidate's validation score. */
 export interface AblationRow {
@@ -50,7 +51,6 @@ export function ablationCandidates(candidates: DActionCandidate[], maxActions = 
 }
 
 const label = (d: string[]) => d.join(' ∪ ');
-const f4 = (v: number) => (v >= 0 ? '+' : '−') + Math.abs(v).toFixed(4);
 
 /** The rule, in words. */
 export const ABLATION_RULE = 'For each candidate DAction set of path mining on the training period (the single actions with the most purchase coverage, then their greedy unions), ' +

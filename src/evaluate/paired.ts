@@ -66,7 +66,8 @@ export function pairedStatistics(pairs: [string, string][], metrics: string[], h
   return out;
 }
 
-const f4 = (v: number) => (v >= 0 ? '+' : '−') + Math.abs(v).toFixed(4);
+/** A signed difference with four decimals (+0.0123, −0.0040), as sentences write them. */
+export const f4 = (v: number) => (v >= 0 ? '+' : '−') + Math.abs(v).toFixed(4);
 const pc = (v: number) => (v >= 0 ? '+' : '−') + Math.abs(100 * v).toFixed(1) + '%';
 const ci4 = (c: [number, number]) => `[${f4(c[0])}, ${f4(c[1])}]`;
 const ciPc = (c: [number, number]) => `[${pc(c[0])}, ${pc(c[1])}]`;
