@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { initBackend, rng, setWasmMatMul, createModel, train, MODEL_CONFIGS, TRAIN_DEFAULTS, type TrainData } from '../src';
+import { initBackend, rng, setWasmMatMul } from '../src';
+import { esm2WeightsAfterTraining, tinyTrainData } from './training';
 import { denseFused, denseUnfused, fusedDenseActive } from '../src/fused-dense';
 
 // Tolerance: 0 (bit for bit) is what the kernels are built for; the assertion allows 1e-6 relative, and the
@@ -56,24 +57,9 @@ test('ESM2 trained with fused dense layers ends with the unfused weights, bit fo
   const { tf } = await initBackend('wasm', { quiet: true });
   setWasmMatMul(tf, 'blas');
   if (!fusedDenseActive(tf)) return t.skip('no BLAS loaded (none installed, or BUYPATH_BLAS=0)');
-  const r = rng(6);
-  const n = 300;
-  const click = Float32Array.from({ length: n }, () => (r.uniform() < 0.5 ? 1 : 0));
-  const daction = Float32Array.from(click, (c) => c * (r.uniform() < 0.4 ? 1 : 0));
-  const d: TrainData = {
-    rows: { n, cat: Int32Array.from({ length: n * 2 }, (_, i) => r.int(i % 2 ? 4 : 5)), num: Float32Array.from({ length: n * 2 }, () => r.normal()) },
-    C: 2, N: 2, click, daction, buy: Float32Array.from(daction, (a, i) => (click[i] && r.uniform() < (a ? 0.6 : 0.2) ? 1 : 0)),
-  };
+  const d = tinyTrainData(6);
   const before = tf.memory().numTensors;
-  const weights = async (fused: boolean) => {
-    const m = createModel('esm2', tf, { vocabSizes: [5, 4], numNumeric: 2, space: 'impression' }, { config: MODEL_CONFIGS.fast, seed: 3, lossWeights: TRAIN_DEFAULTS.lossWeights, oversample: 5 });
-    process.env.BUYPATH_FUSED_DENSE = fused ? '1' : '0';
-    await train(m, d, d, { epochs: 3, batchSize: 64, learningRate: 0.01, patience: 100, seed: 1, progress: 'none' });
-    process.env.BUYPATH_FUSED_DENSE = '1';
-    const w = m.weights().map((x) => Array.from(x.variable.dataSync()));
-    m.dispose();
-    return w;
-  };
+  const weights = (fused: boolean) => esm2WeightsAfterTraining(tf, d, { BUYPATH_FUSED_DENSE: fused ? '1' : '0' });
   const plain = await weights(false), fused = await weights(true);
   assert.deepEqual(fused, plain);
   assert.equal(tf.memory().numTensors, before, 'tensors leaked');
