@@ -99,7 +99,7 @@ export const LABELLED_DEFAULTS = {
 
 /** `readEvents`: how far DuckDB may read ahead of the chunks JavaScript has taken (DuckDB's streaming_buffer_size). */
 export const READ_DEFAULTS = {
-  streamingBuffer: '32MB',
+  streamingBuffer: '256MB',
 };
 
 /**

@@ -69,9 +69,14 @@ export async function streamLog(
     b = new LogBuilder(src, { eventMap: o.eventMap, actions: o.actions, features: how.features, expectRows, keyWords: how.keyWords, tz: o.tz }, problems);
     try {
       const result = await con.stream(src.sql);
+      // The next chunk is asked for before this one is encoded: DuckDB's fetch runs while JavaScript works.
+      let next = result.fetchChunk();
+      next.catch(() => undefined); // handled below; a chunk left pending by an error must not crash the process
       for (;;) {
-        const chunk = await result.fetchChunk();
+        const chunk = await next;
         if (!chunk || chunk.rowCount === 0) break;
+        next = result.fetchChunk();
+        next.catch(() => undefined);
         b.add(chunk);
         if (how.flush && b.n >= how.flush.rows) {
           how.flush.write(b);

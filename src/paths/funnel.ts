@@ -44,11 +44,22 @@ export interface Funnel {
 /** Log-spaced bin edges from 1 second to 30 days, four per decade. */
 export const DELAY_EDGES_S = Array.from({ length: 26 }, (_, i) => Math.round(10 ** (i / 4)));
 
-function histogram(values: ArrayLike<number>, edges: number[]): number[] {
+/** The delays (values not negative, nor NaN) at the given paths. */
+function delays(values: ArrayLike<number>, at: Int32Array): Float64Array {
+  let m = 0;
+  for (let i = 0; i < at.length; i++) if (values[at[i]] >= 0) m++;
+  const out = new Float64Array(m);
+  for (let i = 0, w = 0; i < at.length; i++) {
+    const v = values[at[i]];
+    if (v >= 0) out[w++] = v;
+  }
+  return out;
+}
+
+function histogram(values: Float64Array, edges: number[]): number[] {
   const counts = new Array(edges.length - 1).fill(0);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (!(v >= 0)) continue;
     let b = 0;
     while (b < counts.length - 1 && v >= edges[b + 1]) b++;
     counts[b]++;
@@ -64,11 +75,12 @@ const step = (name: string, of: string | null, r: RateCI): FunnelStep => ({
 export function funnel(paths: PathSet): Funnel {
   let impressions = 0, clicks = 0, clicksWithImp = 0, buys = 0;
   const perAction = new Float64Array(paths.actions.length);
+  const clicked = new Int32Array(paths.n);
   for (let p = 0; p < paths.n; p++) {
     const f = paths.flags[p];
     if (f & F.IMPRESSION) impressions++;
     if (!(f & F.CLICK)) continue;
-    clicks++;
+    clicked[clicks++] = p;
     if (f & F.IMPRESSION) clicksWithImp++;
     if (f & F.BUY) buys++;
     const m = paths.mask[p];
@@ -95,16 +107,17 @@ export function funnel(paths: PathSet): Funnel {
   rates.click_to_buy = b.rate;
   rates.impression_to_buy = paths.hasImpressions ? buys / impressions : null;
   const timing: Record<string, Timing> = {};
-  const toTiming = (v: ArrayLike<number>): Timing => {
-    const positive = Float64Array.from(v as ArrayLike<number>).filter((x) => x >= 0);
-    const { n, median, p90 } = medianP90(positive);
-    return { n, median_s: median, p90_s: p90 };
-  };
-  paths.actions.forEach((a, k) => (timing[a] = toTiming(paths.tAction[k])));
-  timing.buy = toTiming(paths.tBuy);
-  const counts = Object.fromEntries(steps.map((s) => [s.step, s.count]));
   const hist: Record<string, number[]> = {};
-  paths.actions.forEach((a, k) => (hist[a] = histogram(paths.tAction[k], DELAY_EDGES_S)));
-  hist.buy = histogram(paths.tBuy, DELAY_EDGES_S);
+  // Delays are times from a click: each column's delays on clicked paths, once, for its timing and its histogram.
+  const at = clicked.subarray(0, clicks);
+  const delayed = (name: string, v: ArrayLike<number>) => {
+    const d = delays(v, at);
+    const { n, median, p90 } = medianP90(d);
+    timing[name] = { n, median_s: median, p90_s: p90 };
+    hist[name] = histogram(d, DELAY_EDGES_S);
+  };
+  paths.actions.forEach((a, k) => delayed(a, paths.tAction[k]));
+  delayed('buy', paths.tBuy);
+  const counts = Object.fromEntries(steps.map((s) => [s.step, s.count]));
   return { steps, counts, rates, timing, histogram: { edges_s: DELAY_EDGES_S, counts: hist } };
 }
