@@ -1,24 +1,263 @@
 /**
- * A fused dense layer for the wasm backend with a native BLAS: y = act(x·W + b) in one kernel
- * (`BuypathDense`: cblas_sgemm on the wasm heap, then bias and ReLU in one pass), and its gradient in
- * one kernel (`BuypathDenseGrad`: the ReLU mask, dx = dz·Wᵀ and dW = xᵀ·dz through the same sgemm calls
- * tfjs's matMul gradient makes, db as column sums in the order of the wasm Sum kernel). A tower layer
- * is then 2 kernel calls instead of about 9, with the same float32 numbers (test/fused-dense.test.ts
- * compares values and gradients with the unfused composition). Opt-in with `BUYPATH_FUSED_DENSE=1`, and only
- * while matMul runs on BLAS (`wasmMatMul === 'blas'`): on the loaded 2-core machine it measured no faster than
- * the unfused layers (a tower's forward + backward 10–50% slower, README Performance), so it is off by default.
+ * Fused dense layers for the wasm backend.
+ *
+ * - `BuypathTowers` / `BuypathTowersGrad`: whole MLP towers (dense + bias + ReLU + dropout per hidden
+ *   layer, then one logit) over one shared input, forward in one kernel and backward in one kernel. ESM2's
+ *   four towers are then 2 kernel calls per training step instead of about 120. The products run through
+ *   cblas_sgemm on the kernel's arrays when a BLAS is loaded (`wasmMatMul === 'blas'`), otherwise through
+ *   the registered wasm BatchMatMul kernel (XNNPACK, with buypath's transpose fix); bias, ReLU, dropout and
+ *   their gradients run in branch-free JavaScript loops. Same float32 operations in the same order as the
+ *   unfused layers (test/fused-dense.test.ts compares values and gradients, and the dropout masks are the
+ *   same draws as `dropout` in models/layers.ts). On by default on wasm; `BUYPATH_FUSED=0` turns it off.
+ *
+ * - `BuypathDense` / `BuypathDenseGrad`: one layer, matMul + bias + ReLU in one kernel (BLAS only;
+ *   opt-in with `BUYPATH_FUSED_DENSE=1`, kept for comparison). It used to be 10–50% slower than the
+ *   unfused layers because its ReLU and ReLU-gradient loops branched on the sign of each value: on
+ *   random activations every other branch is mispredicted (6 ns per value against 1 ns branch-free,
+ *   measured on 64k values). Its loops are branch-free now.
  */
 import type * as TF from '@tensorflow/tfjs';
-import { batchedSgemm, loadSgemm } from './native-blas';
+import { batchedSgemm, loadSgemm, sgemm1, type Sgemm } from './native-blas';
 import { wasmMatMul } from './backend-kernels';
+import { Rng } from './random';
 
-/** Names of the fused dense kernels registered on wasm. */
+/** Names of the fused kernels registered on wasm. */
 export const DENSE_KERNEL = 'BuypathDense';
 export const DENSE_GRAD_KERNEL = 'BuypathDenseGrad';
+export const TOWERS_KERNEL = 'BuypathTowers';
+export const TOWERS_GRAD_KERNEL = 'BuypathTowersGrad';
 
 interface TensorInfo { dataId: object; shape: number[]; dtype: string }
-interface WasmBackend { typedArrayFromHeap(t: TensorInfo): Float32Array; makeOutput(shape: number[], dtype: string): TensorInfo }
-type Args = { inputs: Record<string, TensorInfo>; backend: unknown; attrs: { relu: boolean } };
+interface WasmBackend { typedArrayFromHeap(t: TensorInfo): Float32Array; makeOutput(shape: number[], dtype: string): TensorInfo; disposeData(id: object): void }
+type Args<A> = { inputs: Record<string, TensorInfo>; backend: unknown; attrs: A };
+
+/**
+ * The inverted-dropout mask of `models/layers.ts`'s `dropout`: `n` values, each 1/(1−rate) or 0, from buypath's
+ * seeded RNG (sfc32 over four words seeded from the stream, one 32-bit draw per unit).
+ */
+export function dropoutMask(n: number, rate: number, seed: number, mask = new Float32Array(n)): Float32Array {
+  const r = new Rng(seed);
+  let a = r.nextUint32() | 0, b = r.nextUint32() | 0, c = r.nextUint32() | 0, d = r.nextUint32() | 0;
+  const keep = 1 - rate, scale = 1 / keep, cut = Math.floor(keep * 4294967296);
+  for (let i = 0; i < n; i++) {
+    const t = (((a + b) | 0) + d) | 0;
+    d = (d + 1) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = ((c << 21) | (c >>> 11)) + t | 0;
+    mask[i] = t >>> 0 < cut ? scale : 0;
+  }
+  return mask;
+}
+
+/** C = op(A)·op(B) (row-major, C is m×n); A, B, C plain arrays or views that stay valid during the call. */
+type Gemm = (a: Float32Array, b: Float32Array, c: Float32Array, m: number, n: number, k: number, transA: boolean, transB: boolean) => void;
+
+/**
+ * The product the fused kernels use: cblas_sgemm directly when matMul runs on BLAS, else the registered wasm
+ * BatchMatMul kernel on temporary heap tensors (copied in and out; the arguments must then be JavaScript arrays,
+ * since allocating on the wasm heap can move it).
+ */
+function gemmFor(tf: typeof TF, backend: WasmBackend): { gemm: Gemm; onHeap: boolean } {
+  const sg = wasmMatMul === 'blas' ? loadSgemm() : null;
+  if (sg) return { gemm: (a, b, c, m, n, k, ta, tb) => sgemm1(sg, a, b, c, m, n, k, ta, tb), onHeap: true };
+  const mm = tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc as unknown as (a: Args<Record<string, unknown>>) => TensorInfo;
+  const gemm: Gemm = (a, b, c, m, n, k, transposeA, transposeB) => {
+    const ai = backend.makeOutput(transposeA ? [k, m] : [m, k], 'float32'), bi = backend.makeOutput(transposeB ? [n, k] : [k, n], 'float32');
+    backend.typedArrayFromHeap(ai).set(a);
+    backend.typedArrayFromHeap(bi).set(b);
+    const ci = mm({ inputs: { a: ai, b: bi }, backend, attrs: { transposeA, transposeB } });
+    c.set(backend.typedArrayFromHeap(ci));
+    for (const t of [ai, bi, ci]) backend.disposeData(t.dataId);
+  };
+  return { gemm, onHeap: false };
+}
+
+/** Scratch arrays reused across calls (kernels never run nested). */
+const pool = new Map<string, Float32Array>();
+function scratch(key: string, n: number): Float32Array {
+  let a = pool.get(key);
+  if (!a || a.length < n) pool.set(key, (a = new Float32Array(n)));
+  return a.subarray(0, n);
+}
+
+/**
+ * Run a kernel body on plain arrays: on BLAS the inputs and outputs are views on the wasm heap (outputs allocated
+ * first, nothing allocated after); otherwise inputs are copied out, the body runs on JavaScript arrays, and the
+ * outputs are allocated and filled at the end.
+ */
+function onArrays(tf: typeof TF, backend: WasmBackend, inputs: TensorInfo[], outShapes: number[][],
+  body: (ins: Float32Array[], outs: Float32Array[], gemm: Gemm) => void): TensorInfo[] {
+  const { gemm, onHeap } = gemmFor(tf, backend);
+  if (onHeap) {
+    const outs = outShapes.map((s) => backend.makeOutput(s, 'float32'));
+    body(inputs.map((t) => backend.typedArrayFromHeap(t)), outs.map((t) => backend.typedArrayFromHeap(t)), gemm);
+    return outs;
+  }
+  const ins = inputs.map((t) => backend.typedArrayFromHeap(t).slice());
+  const outArrays = outShapes.map((s, i) => scratch(`out${i}`, s.reduce((x, y) => x * y, 1)));
+  body(ins, outArrays, gemm);
+  const outs = outShapes.map((s) => backend.makeOutput(s, 'float32'));
+  outs.forEach((t, i) => backend.typedArrayFromHeap(t).set(outArrays[i]));
+  return outs;
+}
+
+/** Attributes of the towers kernels: `sizes` [input, hidden…, 1]; per tower a dropout seed (−1: no dropout). */
+interface TowersAttrs { towers: number; sizes: number[]; rate: number; seeds: number[] }
+
+/** Values of one tower's saved activations per row: for each hidden layer, its output (after dropout) and its gate. */
+function actsPerRow(sizes: number[]): number {
+  let n = 0;
+  for (let l = 1; l < sizes.length - 1; l++) n += 2 * sizes[l];
+  return n;
+}
+
+/**
+ * Forward of T towers on x [B, D]: per hidden layer z = h·W + b, gate g = [z > 0]·mask (mask 1/(1−rate) or 0, or 1
+ * without dropout), h' = z·g; the last layer gives one logit per row. Writes logits [T, B] and the activations
+ * (h', g per hidden layer, tower after tower) that the gradient needs.
+ */
+function towersForward(x: Float32Array, params: Float32Array[], logits: Float32Array, acts: Float32Array, B: number, a: TowersAttrs, gemm: Gemm): void {
+  const L = a.sizes.length - 1;
+  const per = B * actsPerRow(a.sizes);
+  for (let t = 0; t < a.towers; t++) {
+    let inp = x, off = t * per;
+    for (let l = 0; l < L; l++) {
+      const I = a.sizes[l], O = a.sizes[l + 1];
+      const w = params[2 * (t * L + l)], bias = params[2 * (t * L + l) + 1];
+      if (l === L - 1) {
+        const z = logits.subarray(t * B, (t + 1) * B);
+        gemm(inp, w, z, B, 1, I, false, false);
+        const b0 = bias[0];
+        for (let r = 0; r < B; r++) z[r] += b0;
+        break;
+      }
+      const h = acts.subarray(off, off + B * O), g = acts.subarray(off + B * O, off + 2 * B * O);
+      off += 2 * B * O;
+      gemm(inp, w, h, B, O, I, false, false);
+      const mask = a.seeds[t] >= 0 && a.rate > 0 ? dropoutMask(B * O, a.rate, a.seeds[t] + 7919 * l, scratch('mask', B * O)) : null;
+      for (let r = 0, k = 0; r < B; r++) {
+        for (let o = 0; o < O; o++, k++) {
+          const z = Math.fround(h[k] + bias[o]);
+          const gk = mask ? +(z > 0) * mask[k] : +(z > 0);
+          g[k] = gk;
+          h[k] = z * gk + 0; // relu(z)·mask: +0, never −0, where the unit is cut
+        }
+      }
+      inp = h;
+    }
+  }
+}
+
+/**
+ * Backward of `towersForward`: from dlogits [T, B], the gradients of every weight and bias (dW = hᵀ·dz,
+ * db = column sums of dz in row order, dh = dz·Wᵀ, dz = dh·g) and dx, the towers' dx summed from the last
+ * tower to the first (the order tfjs's tape accumulates them).
+ */
+function towersBackward(dlogits: Float32Array, x: Float32Array, acts: Float32Array, params: Float32Array[], dx: Float32Array, grads: Float32Array[],
+  B: number, a: TowersAttrs, gemm: Gemm): void {
+  const L = a.sizes.length - 1, D = a.sizes[0];
+  const per = B * actsPerRow(a.sizes);
+  const offsets: number[] = [];
+  for (let l = 0, o = 0; l < L - 1; l++) offsets.push(o), (o += 2 * B * a.sizes[l + 1]);
+  for (let t = a.towers - 1; t >= 0; t--) {
+    let dz = dlogits.subarray(t * B, (t + 1) * B);
+    for (let l = L - 1; l >= 0; l--) {
+      const I = a.sizes[l], O = a.sizes[l + 1];
+      const inp = l === 0 ? x : acts.subarray(t * per + offsets[l - 1], t * per + offsets[l - 1] + B * I);
+      const w = params[2 * (t * L + l)], dw = grads[2 * (t * L + l)], db = grads[2 * (t * L + l) + 1];
+      gemm(inp, dz, dw, I, O, B, true, false);
+      db.fill(0);
+      for (let r = 0, k = 0; r < B; r++) for (let o = 0; o < O; o++, k++) db[o] += dz[k];
+      if (l === 0) {
+        if (t === a.towers - 1) gemm(dz, w, dx, B, D, O, false, true);
+        else {
+          const part = scratch('dxPart', B * D);
+          gemm(dz, w, part, B, D, O, false, true);
+          for (let k = 0; k < B * D; k++) dx[k] += part[k];
+        }
+        break;
+      }
+      const dh = scratch(`dh${l & 1}`, B * I);
+      gemm(dz, w, dh, B, I, O, false, true);
+      const g = acts.subarray(t * per + offsets[l - 1] + B * I, t * per + offsets[l - 1] + 2 * B * I);
+      for (let k = 0; k < B * I; k++) dh[k] *= g[k];
+      dz = dh;
+    }
+  }
+}
+
+function registerTowers(tf: typeof TF): void {
+  if (tf.getKernel(TOWERS_KERNEL, 'wasm')) return;
+  const paramList = (inputs: Record<string, TensorInfo>, a: TowersAttrs) =>
+    Array.from({ length: 2 * a.towers * (a.sizes.length - 1) }, (_, i) => inputs[`p${i}`]);
+  const forward = ({ inputs, backend, attrs }: Args<TowersAttrs>) => {
+    const be = backend as WasmBackend, x = inputs.x, B = x.shape[0];
+    return onArrays(tf, be, [x, ...paramList(inputs, attrs)], [[attrs.towers, B], [attrs.towers, B * actsPerRow(attrs.sizes)]],
+      ([xv, ...pv], [logits, acts], gemm) => towersForward(xv, pv, logits, acts, B, attrs, gemm));
+  };
+  const backward = ({ inputs, backend, attrs }: Args<TowersAttrs>) => {
+    const be = backend as WasmBackend, { dy, x, acts } = inputs, B = x.shape[0];
+    const params = paramList(inputs, attrs);
+    return onArrays(tf, be, [dy, x, acts, ...params], [x.shape, ...params.map((p) => p.shape)],
+      ([dyv, xv, av, ...pv], [dx, ...grads], gemm) => towersBackward(dyv, xv, av, pv, dx, grads, B, attrs, gemm));
+  };
+  tf.registerKernel({ kernelName: TOWERS_KERNEL, backendName: 'wasm', kernelFunc: forward as unknown as TF.KernelFunc });
+  tf.registerKernel({ kernelName: TOWERS_GRAD_KERNEL, backendName: 'wasm', kernelFunc: backward as unknown as TF.KernelFunc });
+}
+
+/** Whether whole towers run fused now: the wasm backend, unless BUYPATH_FUSED=0. */
+export function fusedTowersActive(tf: typeof TF): boolean {
+  return process.env.BUYPATH_FUSED !== '0' && tf.getBackend() === 'wasm' && Boolean(tf.getKernel('BatchMatMul', 'wasm'));
+}
+
+/** One tower's weights, layer by layer: kernel [in, out] and bias [out]; the last layer has one output. */
+export type TowerParams = { w: TF.Tensor2D; b: TF.Tensor1D }[];
+
+/**
+ * Logits [T, B] of T towers of the same shape over x [B, D], as one kernel with a one-kernel gradient (to x and
+ * every weight). `seeds[t]` is tower t's dropout seed (layer l draws its mask from seed + 7919·l, as `Tower.logits`);
+ * undefined: no dropout.
+ */
+export function towersLogits(tf: typeof TF, x: TF.Tensor2D, towers: TowerParams[], rate: number, seeds: (number | undefined)[]): TF.Tensor2D {
+  registerTowers(tf);
+  const sizes = [x.shape[1], ...towers[0].map((l) => l.w.shape[1])];
+  for (const t of towers) {
+    if (t.length !== sizes.length - 1 || t.some((l, i) => l.w.shape[0] !== sizes[i] || l.w.shape[1] !== sizes[i + 1] || l.b.shape[0] !== sizes[i + 1])) {
+      throw new Error(`towersLogits: expected towers of the same layer sizes ${sizes.join('→')}, got ${t.map((l) => l.w.shape.join('×')).join(', ')}`);
+    }
+  }
+  if (sizes[sizes.length - 1] !== 1) throw new Error(`towersLogits: expected one output per tower, got ${sizes[sizes.length - 1]}`);
+  const attrs: TowersAttrs = { towers: towers.length, sizes, rate, seeds: seeds.map((s) => (s === undefined ? -1 : s)) };
+  const params = towers.flatMap((t) => t.flatMap((l) => [l.w, l.b] as TF.Tensor[]));
+  const named = (ps: TF.Tensor[]) => Object.fromEntries(ps.map((p, i) => [`p${i}`, p]));
+  const f = tf.customGrad(((...args: unknown[]) => {
+    const save = args.pop() as (t: TF.Tensor[]) => void;
+    const [xi, ...ps] = args as TF.Tensor[];
+    const [logits, acts] = tf.engine().runKernel(TOWERS_KERNEL, { x: xi, ...named(ps) }, attrs as never) as unknown as TF.Tensor[];
+    save([xi, acts]);
+    return {
+      value: logits,
+      gradFunc: (dy: TF.Tensor, saved: TF.Tensor[]) =>
+        tf.engine().runKernel(TOWERS_GRAD_KERNEL, { dy, x: saved[0], acts: saved[1], ...named(ps) }, attrs as never) as unknown as TF.Tensor[],
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (...args: TF.Tensor[]) => TF.Tensor;
+  return f(x, ...params) as TF.Tensor2D;
+}
+
+/** The unfused composition `towersLogits` replaces (for tests): per tower, relu(x·W + b) with dropout per hidden layer, then the logit. */
+export function towersLogitsUnfused(tf: typeof TF, x: TF.Tensor2D, towers: TowerParams[], rate: number, seeds: (number | undefined)[]): TF.Tensor2D {
+  return tf.stack(towers.map((t, ti) => {
+    let h = x;
+    t.forEach(({ w, b }, l) => {
+      const hidden = l < t.length - 1;
+      h = denseUnfused(tf, h, w, b, hidden);
+      const seed = seeds[ti];
+      if (hidden && seed !== undefined && rate > 0) h = tf.mul(h, tf.tensor(dropoutMask(h.size, rate, seed + 7919 * l), h.shape));
+    });
+    return h.reshape([-1]);
+  })) as TF.Tensor2D;
+}
 
 let dz = new Float32Array(0);
 
@@ -26,21 +265,22 @@ function register(tf: typeof TF): boolean {
   if (tf.getKernel(DENSE_KERNEL, 'wasm')) return true;
   const sgemm = loadSgemm();
   if (!sgemm) return false;
-  const forward = ({ inputs: { x, w, b }, backend, attrs }: Args) => {
+  const forward = ({ inputs: { x, w, b }, backend, attrs }: Args<{ relu: boolean }>) => {
     const be = backend as WasmBackend;
     const [B, I] = x.shape, O = w.shape[1];
     const out = be.makeOutput([B, O], 'float32');
     const [xv, wv, bv, yv] = [x, w, b, out].map((t) => be.typedArrayFromHeap(t));
-    batchedSgemm(sgemm, xv, wv, yv, 1, 1, B, O, I, false, false);
+    batchedSgemm(sgemm as Sgemm, xv, wv, yv, 1, 1, B, O, I, false, false);
+    const relu = attrs.relu;
     for (let r = 0, k = 0; r < B; r++) {
       for (let o = 0; o < O; o++, k++) {
-        const t = yv[k] + bv[o];
-        yv[k] = attrs.relu && !(Math.fround(t) > 0) ? 0 : t;
+        const t = Math.fround(yv[k] + bv[o]);
+        yv[k] = relu ? t * +(t > 0) + 0 : t; // branch-free ReLU (+0 where cut)
       }
     }
     return out;
   };
-  const backward = ({ inputs: { dy, x, w, y }, backend, attrs }: Args) => {
+  const backward = ({ inputs: { dy, x, w, y }, backend, attrs }: Args<{ relu: boolean }>) => {
     const be = backend as WasmBackend;
     const [B, I] = x.shape, O = w.shape[1];
     const outs = [be.makeOutput([B, I], 'float32'), be.makeOutput([I, O], 'float32'), be.makeOutput([O], 'float32')];
@@ -50,10 +290,10 @@ function register(tf: typeof TF): boolean {
     if (attrs.relu) {
       if (dz.length < B * O) dz = new Float32Array(B * O);
       g = dz.subarray(0, B * O);
-      for (let k = 0; k < B * O; k++) g[k] = yv[k] > 0 ? dyv[k] : dyv[k] * 0; // tfjs: dy · step(x)
+      for (let k = 0; k < B * O; k++) g[k] = dyv[k] * +(yv[k] > 0); // tfjs: dy · step(x), branch-free
     }
-    batchedSgemm(sgemm, g, wv, dx, 1, 1, B, I, O, false, true); // tfjs's matMul gradient: dy·Wᵀ
-    batchedSgemm(sgemm, xv, g, dw, 1, 1, I, O, B, true, false); // and xᵀ·dy
+    batchedSgemm(sgemm as Sgemm, g, wv, dx, 1, 1, B, I, O, false, true); // tfjs's matMul gradient: dy·Wᵀ
+    batchedSgemm(sgemm as Sgemm, xv, g, dw, 1, 1, I, O, B, true, false); // and xᵀ·dy
     db.fill(0);
     for (let r = 0, k = 0; r < B; r++) for (let o = 0; o < O; o++, k++) db[o] += g[k]; // row order, float32 sums
     return outs;
@@ -63,7 +303,7 @@ function register(tf: typeof TF): boolean {
   return true;
 }
 
-/** Whether dense layers run fused now: BUYPATH_FUSED_DENSE=1, the wasm backend, and matMul on BLAS. */
+/** Whether single dense layers run fused now: BUYPATH_FUSED_DENSE=1, the wasm backend, and matMul on BLAS. */
 export function fusedDenseActive(tf: typeof TF): boolean {
   return process.env.BUYPATH_FUSED_DENSE === '1' && tf.getBackend() === 'wasm' && wasmMatMul === 'blas' && register(tf);
 }

@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { prerequisites } from './prerequisites';
 
-type Sgemm = (order: number, ta: number, tb: number, m: number, n: number, k: number, alpha: number,
+export type Sgemm = (order: number, ta: number, tb: number, m: number, n: number, k: number, alpha: number,
   a: Float32Array, lda: number, b: Float32Array, ldb: number, beta: number, c: Float32Array, ldc: number) => void;
 
 const ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112;
@@ -52,6 +52,13 @@ export function loadSgemm(): Sgemm | null {
   return sgemm;
 }
 
+/** The thread count OpenBLAS should use for one m×n×k product (one thread below SMALL_GEMM_MACS). */
+function threadsFor(m: number, n: number, k: number): void {
+  if (!setThreads) return;
+  const want = m * n * k < SMALL_GEMM_MACS ? 1 : maxThreads;
+  if (want !== currentThreads) setThreads((currentThreads = want));
+}
+
 /**
  * C[b] = op(A[b])·op(B[b]) for row-major batches; a batch dimension of 1
  * broadcasts. `a`, `b`, `c` are views (e.g. on the wasm heap).
@@ -60,13 +67,16 @@ export function batchedSgemm(f: Sgemm, a: Float32Array, b: Float32Array, c: Floa
   batchA: number, batchB: number, m: number, n: number, k: number, transA: boolean, transB: boolean): void {
   const batch = Math.max(batchA, batchB);
   const lda = transA ? m : k, ldb = transB ? k : n;
-  if (setThreads) {
-    const want = m * n * k < SMALL_GEMM_MACS ? 1 : maxThreads;
-    if (want !== currentThreads) setThreads((currentThreads = want));
-  }
+  threadsFor(m, n, k);
   for (let i = 0; i < batch; i++) {
     const ai = batchA === 1 ? 0 : i, bi = batchB === 1 ? 0 : i;
     f(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k, 1,
       a.subarray(ai * m * k, (ai + 1) * m * k), lda, b.subarray(bi * k * n, (bi + 1) * k * n), ldb, 0, c.subarray(i * m * n, (i + 1) * m * n), n);
   }
+}
+
+/** C = op(A)·op(B) for one row-major product; `a`, `b`, `c` hold exactly m·k, k·n and m·n values (views or plain arrays). */
+export function sgemm1(f: Sgemm, a: Float32Array, b: Float32Array, c: Float32Array, m: number, n: number, k: number, transA: boolean, transB: boolean): void {
+  threadsFor(m, n, k);
+  f(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k, 1, a, transA ? m : k, b, transB ? k : n, 0, c, n);
 }

@@ -1,8 +1,9 @@
 import { test } from 'node:test';
+import type * as TF from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { initBackend, rng, setWasmMatMul } from '../src';
 import { esm2WeightsAfterTraining, tinyTrainData } from './training';
-import { denseFused, denseUnfused, fusedDenseActive } from '../src/fused-dense';
+import { denseFused, denseUnfused, fusedDenseActive, fusedTowersActive, towersLogits, towersLogitsUnfused } from '../src/fused-dense';
 
 // Tolerance: 0 (bit for bit) is what the kernels are built for; the assertion allows 1e-6 relative, and the
 // test reports the largest difference seen.
@@ -59,8 +60,63 @@ test('ESM2 trained with fused dense layers ends with the unfused weights, bit fo
   if (!fusedDenseActive(tf)) return t.skip('no BLAS loaded (none installed, or BUYPATH_BLAS=0)');
   const d = tinyTrainData(6);
   const before = tf.memory().numTensors;
-  const weights = (fused: boolean) => esm2WeightsAfterTraining(tf, d, { BUYPATH_FUSED_DENSE: fused ? '1' : '0' });
+  // BUYPATH_FUSED=0: the per-layer path (whole fused towers would otherwise replace both).
+  const weights = (fused: boolean) => esm2WeightsAfterTraining(tf, d, { BUYPATH_FUSED: '0', BUYPATH_FUSED_DENSE: fused ? '1' : '0' });
   const plain = await weights(false), fused = await weights(true);
   assert.deepEqual(fused, plain);
   assert.equal(tf.memory().numTensors, before, 'tensors leaked');
+});
+
+// Whole towers (BuypathTowers): the kernels do the unfused layers' float32 operations in the same order (the
+// products through the same sgemm calls or the same wasm BatchMatMul kernel), so the tolerance asserted,
+// 1e-6 relative, is a margin: the test reports the largest difference seen.
+for (const mode of ['blas', 'transpose-fix'] as const) {
+  test(`fused towers (${mode}) equal the unfused layers in logits and gradients, with and without dropout, without leaks`, async (t) => {
+    const { tf } = await initBackend('wasm', { quiet: true });
+    if (setWasmMatMul(tf, mode) !== mode) return t.skip('no BLAS loaded (none installed, or BUYPATH_BLAS=0)');
+    assert.ok(fusedTowersActive(tf));
+    const r = rng(5);
+    let worst = 0;
+    for (const [B, sizes, T, rate, seeded] of [[37, [11, 16, 8, 1], 4, 0.3, true], [64, [20, 5, 1], 3, 0.5, false], [9, [6, 1], 2, 0, true], [200, [40, 64, 32, 1], 4, 0.1, true]] as const) {
+      const x = Float32Array.from({ length: B * sizes[0] }, () => r.normal());
+      const params = Array.from({ length: T }, () => sizes.slice(1).map((o, l) => ({
+        w: Float32Array.from({ length: sizes[l] * o }, () => r.normal() / Math.sqrt(sizes[l])), b: Float32Array.from({ length: o }, () => r.normal() * 0.1),
+      })));
+      const up = Float32Array.from({ length: T * B }, () => r.normal());
+      const seeds = Array.from({ length: T }, (_, i) => (seeded ? 100 + i : undefined));
+      const before = tf.memory().numTensors;
+      const run = (f: typeof towersLogits) => tf.tidy(() => {
+        const xt = tf.tensor2d(x, [B, sizes[0]]);
+        const ps = params.flatMap((tw) => tw.flatMap((l, i) => [tf.tensor2d(l.w, [sizes[i], sizes[i + 1]]), tf.tensor1d(l.b)]));
+        const towers = (xs: TF.Tensor[]) => params.map((tw, ti) => tw.map((_, l) => ({ w: xs[2 * (ti * tw.length + l)] as TF.Tensor2D, b: xs[2 * (ti * tw.length + l) + 1] as TF.Tensor1D })));
+        const y = f(tf, xt, towers(ps), rate, seeds).dataSync().slice();
+        const grads = tf.grads((...a: TF.Tensor[]) => tf.sum(tf.mul(f(tf, a[0] as TF.Tensor2D, towers(a.slice(1)), rate, seeds), tf.tensor2d(up, [T, B]))))([xt, ...ps]);
+        return [y, ...grads.map((g) => g.dataSync().slice())];
+      });
+      const fused = run(towersLogits), plain = run(towersLogitsUnfused);
+      assert.equal(tf.memory().numTensors, before, 'tensors leaked');
+      assert.equal(fused.length, plain.length);
+      fused.forEach((arr, i) => {
+        assert.equal(arr.length, plain[i].length);
+        arr.forEach((v, k) => {
+          const d = Math.abs(v - plain[i][k]);
+          worst = Math.max(worst, d / (1 + Math.abs(plain[i][k])));
+          assert.ok(d <= 1e-6 * (1 + Math.abs(plain[i][k])), `${i === 0 ? 'logits' : i === 1 ? 'dx' : `grad of param ${i - 2}`}[${k}] (B ${B}, sizes ${sizes}, T ${T}, rate ${rate}): ${v} vs ${plain[i][k]}`);
+        });
+      });
+    }
+    setWasmMatMul(tf, 'blas');
+    t.diagnostic(`largest relative difference: ${worst}`);
+  });
+}
+
+test('fused towers are off with BUYPATH_FUSED=0 and off the wasm backend', async () => {
+  const { tf } = await initBackend('wasm', { quiet: true });
+  process.env.BUYPATH_FUSED = '0';
+  try {
+    assert.equal(fusedTowersActive(tf), false);
+  } finally {
+    delete process.env.BUYPATH_FUSED;
+  }
+  assert.equal(fusedTowersActive(tf), true);
 });

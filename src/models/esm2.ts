@@ -16,6 +16,8 @@
  */
 import type * as TF from '@tensorflow/tfjs';
 import { bce } from './layers';
+import { esm2LossFused } from './esm2-loss';
+import { fusedTowersActive, towersLogits } from '../fused-dense';
 import { ConversionModel, type Batch, type ModelOptions, type ModelSpec, type Outputs } from './model';
 
 /** The four tower names, in the paper's order. */
@@ -53,6 +55,24 @@ export class Esm2 extends ConversionModel {
       pcvr,
       pctcvr: y.y1 ? (tf.mul(y.y1, pcvr) as TF.Tensor1D) : null,
     };
+  }
+
+  /**
+   * On wasm (unless BUYPATH_FUSED=0) a training step runs the input, the towers and, in impression space, the loss
+   * as fused kernels (fused-embedding.ts, fused-dense.ts, esm2-loss.ts): the same model, dropout masks and loss.
+   */
+  protected override trainingLoss(b: Batch): TF.Scalar {
+    const tf = this.tf;
+    if (!fusedTowersActive(tf)) return super.trainingLoss(b);
+    const x = this.input(b);
+    const seed = this.dropoutSeed(true)!;
+    const impression = this.spec.space === 'impression';
+    const names = impression ? ESM2_TOWERS : ESM2_TOWERS.slice(1);
+    const towers = names.map((n) => this.towers[n]);
+    const logits = towersLogits(tf, x, towers.map((t) => t.params()), towers[0].dropoutRate, names.map((_, i) => seed + i + (impression ? 0 : 1)));
+    if (impression) return esm2LossFused(tf, logits, b, this.options.lossWeights);
+    const [y2, y3, y4] = tf.unstack(tf.sigmoid(logits)) as TF.Tensor1D[];
+    return this.loss({ ...this.compose({ y1: null, y2, y3, y4 }), aux: { y2 } }, b);
   }
 
   forward(b: Batch, training = false): Outputs {

@@ -6,7 +6,7 @@
  */
 import type * as TF from '@tensorflow/tfjs';
 import { Rng } from '../random';
-import { denseFused, denseUnfused, fusedDenseActive } from '../fused-dense';
+import { denseFused, denseUnfused, dropoutMask, fusedDenseActive, type TowerParams } from '../fused-dense';
 
 type Tf = typeof TF;
 
@@ -79,6 +79,14 @@ export class Tower implements Weighted {
   prob(x: TF.Tensor2D, seed?: number): TF.Tensor1D {
     return this.tf.sigmoid(this.logits(x, seed));
   }
+  /** The layers' weights in order, for the fused towers kernel (fused-dense.ts). */
+  params(): TowerParams {
+    return this.layers.map(({ w, b }) => ({ w: w as TF.Tensor2D, b: b as TF.Tensor1D }));
+  }
+  /** Dropout rate of the hidden layers. */
+  get dropoutRate(): number {
+    return this.dropout;
+  }
   weights() {
     return this.layers.flatMap(({ w, b, wName, bName }) => [{ name: wName, variable: w }, { name: bName, variable: b }]);
   }
@@ -90,20 +98,7 @@ export class Tower implements Weighted {
  * which cost a third of a small model's training step.
  */
 export function dropout<T extends TF.Tensor>(tf: Tf, x: T, rate: number, seed: number): T {
-  const r = new Rng(seed);
-  // sfc32 inlined over four words seeded from the stream: one 32-bit draw per unit.
-  let a = r.nextUint32() | 0, b = r.nextUint32() | 0, c = r.nextUint32() | 0, d = r.nextUint32() | 0;
-  const n = x.size, keep = 1 - rate, scale = 1 / keep, cut = Math.floor(keep * 4294967296);
-  const mask = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const t = (((a + b) | 0) + d) | 0;
-    d = (d + 1) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = ((c << 21) | (c >>> 11)) + t | 0;
-    mask[i] = t >>> 0 < cut ? scale : 0;
-  }
-  return tf.mul(x, tf.tensor(mask, x.shape)) as T;
+  return tf.mul(x, tf.tensor(dropoutMask(x.size, rate, seed), x.shape)) as T;
 }
 
 const EPS = 1e-7;

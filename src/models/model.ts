@@ -6,6 +6,8 @@
 import type * as TF from '@tensorflow/tfjs';
 import { Rng } from '../random';
 import { Embedding, Tower } from './layers';
+import { embedFused } from '../fused-embedding';
+import { fusedTowersActive } from '../fused-dense';
 import type { MODEL_CONFIGS, TRAIN_DEFAULTS } from '../defaults';
 
 type Tf = typeof TF;
@@ -89,6 +91,7 @@ export abstract class ConversionModel {
 
   /** Input of a tower: embeddings of the categorical fields (the shared table by default), then the numeric fields. */
   protected input(b: Batch, embedding: Embedding = this.embedding): TF.Tensor2D {
+    if (fusedTowersActive(this.tf)) return embedFused(this.tf, embedding.table as TF.Tensor2D, b.cat, embedding.offsets, b.num);
     const e = embedding.apply(b.cat);
     return b.num.shape[1] ? (this.tf.concat([e, b.num], 1) as TF.Tensor2D) : e;
   }
@@ -104,9 +107,14 @@ export abstract class ConversionModel {
   /** The training loss over the batch (as declared in `lossDescription`). */
   abstract loss(out: Outputs, b: Batch): TF.Scalar;
 
+  /** The loss of one training step (dropout on): `loss(forward(b, true), b)`; a model may compute the same thing with fused kernels. */
+  protected trainingLoss(b: Batch): TF.Scalar {
+    return this.loss(this.forward(b, true), b);
+  }
+
   /** The training objective: the model's loss plus the L2 penalty on the batch's embedding rows of every table (config.l2). */
   objective(b: Batch): TF.Scalar {
-    const loss = this.loss(this.forward(b, true), b);
+    const loss = this.trainingLoss(b);
     const l2 = this.options.config.l2 ?? 0;
     if (!l2) return loss;
     const tf = this.tf;
