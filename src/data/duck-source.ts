@@ -105,18 +105,18 @@ function decideTsFormat(given: TimestampFormat | undefined, samples: string[]): 
 
 /**
  * The streamed columns over field expressions `at(index)` (0-based source columns), around an
- * inner query `from` that has `k` and `nf`: u, i, e, t (ts as a number, before the unit and range
- * checks, which are the caller's, as is the number-likeness of values of up to 12 bytes; the text
+ * inner query `from` that has `k` and `nf`: u, i, e, t (ts as a number when over 12 bytes, before the unit
+ * and range checks, which are the caller's, as is reading shorter values from tr; the text
  * of ISO-8601 ones), tr (the raw ts), p, x0…. No costly expression appears twice: DuckDB would
  * evaluate a repeated one once per use.
  */
 function streamSql(layout: RowLayout, f: TimestampFormat, features: boolean, at: (i: number) => string, from: string, extra = ''): string {
   const ts = at(layout.ts);
   const cols = [`k`, `nf`, `${at(layout.user)} AS u`, `${at(layout.item)} AS i`, `${at(layout.event)} AS e`];
-  // Values of up to 12 bytes (epoch seconds) are checked for number-likeness by the caller, from the bytes
-  // DuckDB hands over inline; longer ones here.
+  // Values of up to 12 bytes (epoch seconds) are read by the caller from the bytes DuckDB hands over
+  // inline (duck-strings.ts inlineNumber); longer ones here (NULL for the others).
   const long = `CASE WHEN regexp_full_match(${ts}, '${NUMBER_RE}') THEN TRY_CAST(${ts} AS DOUBLE) END`;
-  cols.push(isTextTimestamp(f) ? `${ts} AS t` : `CASE WHEN length(${ts}) > 12 THEN ${long} ELSE TRY_CAST(${ts} AS DOUBLE) END AS t`, `${ts} AS tr`);
+  cols.push(isTextTimestamp(f) ? `${ts} AS t` : `CASE WHEN length(${ts}) > 12 THEN ${long} END AS t`, `${ts} AS tr`);
   if (layout.impression >= 0) cols.push(`${at(layout.impression)} AS p`);
   if (features) layout.features.forEach((x, j) => cols.push(`${at(x.index)} AS x${j}`));
   if (extra) cols.push(extra);

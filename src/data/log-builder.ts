@@ -10,7 +10,7 @@ import type { Source } from './duck-source';
 import * as ds from './duck-strings';
 import type { RawVector } from './duck-strings';
 // Local bindings: hot loops call these millions of times (no module-namespace lookups).
-const { decodeBytes, inlineNumberLike, isValid, rawVector, valueBytes } = ds;
+const { decodeBytes, inlineNumber, isValid, rawVector, valueBytes } = ds;
 import { KeyGroups, KeyWords } from './key-groups';
 import type { ProblemCollector } from './load-report';
 import { DEFAULT_EVENT_MAP, FUNNEL_EVENTS, KNOWN_ACTIONS } from './schema';
@@ -167,7 +167,7 @@ export class LogBuilder {
     const U = rawVector(raw, 2, rows, 16, nulls), I = rawVector(raw, 3, rows, 16, nulls), E = rawVector(raw, 4, rows, 16, nulls);
     const iso = this.isoTs !== null;
     const T = rawVector(raw, 5, rows, iso ? 16 : 8);
-    const TR = iso ? null : rawVector(raw, 6, rows, 16, false); // the text of ts: its bytes tell number-likeness
+    const TR = iso ? null : rawVector(raw, 6, rows, 16, nulls); // the text of ts: short values are read from its bytes
     const tsv = iso ? null : new Float64Array(T.data.buffer, T.data.byteOffset, rows);
     const div = this.src.tsFormat === 'epoch_ms' ? 1e3 : this.src.tsFormat === 'epoch_us' ? 1e6 : 1;
     let col = 7;
@@ -220,9 +220,10 @@ export class LogBuilder {
       let t: number;
       if (iso) t = this.isoSeconds(T, r);
       else {
-        t = isValid(T, r) ? tsv![r] / div : NaN;
-        const len = TR!.words[r * 4];
-        if (!(t >= TS_MIN && t < TS_MAX) || (len <= 12 && !inlineNumberLike(TR!.data, r, len))) t = NaN;
+        // Up to 12 bytes (epoch seconds): read here from the inline bytes; longer: DuckDB's cast.
+        const len = isValid(TR!, r) ? TR!.words[r * 4] : -1;
+        t = (len < 0 ? NaN : len <= 12 ? inlineNumber(TR!.data, r, len) : isValid(T, r) ? tsv![r] : NaN) / div;
+        if (!(t >= TS_MIN && t < TS_MAX)) t = NaN;
       }
       if (Number.isNaN(t)) {
         const rawTs = stringAt(iso ? T : rawVector(raw, 6, rows, 16), r);

@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  readEvents, loadEvents, eventTable, minePaths, minePathsDuckDB, analysePaths, writeSimulation, PARTITION_DEFAULTS, type PathSet,
+  parseTimestamp, readEvents, loadEvents, eventTable, minePaths, minePathsDuckDB, analysePaths, writeSimulation, PARTITION_DEFAULTS, type PathSet,
 } from '../../src';
 import { writeTmp, tmp, taobaoPath, needs } from '../helpers';
 
@@ -33,6 +33,23 @@ describe('readEvents: typed columns', () => {
     assert.deepEqual(log.items.values(), ['i1', 'i2']);
     assert.deepEqual(eventTable(log).objects(), table.objects());
     assert.deepEqual(table.array('category'), ['鞋', '鞋', null]);
+  });
+
+  test('numeric timestamps read as parseTimestamp reads them, short (read from their bytes) and long (cast by DuckDB)', async () => {
+    const values = ['1511544070', ' 1511544071 ', '+1511544072', '1511544073.5', '151154407.25', '\t1511544074', '1511544075.', '.5', '-1511544076',
+      '1e9', '0x5A0A1B06', '15115440 77', '1511544078.123456', '  1511544079.75  ', '1511544080abc', '1511544081.1234567', ''];
+    for (const [format, scale] of [['epoch_s', 1], ['epoch_ms', 1000]] as const) {
+      const lines = values.map((v, k) => `u${k},i1,click,"${scale === 1 ? v : v.replace(/^(\s*[+-]?)(\d+)/, (_, a, d) => a + String(BigInt(d) * 1000n))}"`);
+      const path = writeTmp(`ts-${format}.csv`, ['user_id,item_id,event,ts', ...lines].join('\n') + '\n');
+      const { log } = await readEvents(path, { tsFormat: format, dedupe: false });
+      const got = new Map(Array.from(log.user, (u, r) => [log.users.get(u), log.ts[r]]));
+      lines.forEach((line, k) => {
+        const raw = line.slice(line.indexOf('"') + 1, -1);
+        const want = parseTimestamp(raw, format);
+        if (Number.isNaN(want)) assert.ok(!got.has(`u${k}`), `${format} "${raw}" is a bad timestamp`);
+        else assert.equal(got.get(`u${k}`), want, `${format} "${raw}"`);
+      });
+    }
   });
 
   test('without features, rows that differ only in a feature are not duplicates; rows that agree on it are', async () => {
