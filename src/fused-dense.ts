@@ -5,9 +5,9 @@
  *   layer, then one logit) over one shared input, forward in one kernel and backward in one kernel. ESM2's
  *   four towers are then 2 kernel calls per training step instead of about 120. The products run through
  *   cblas_sgemm on the kernel's arrays when a BLAS is loaded (`wasmMatMul === 'blas'`), otherwise through
- *   the registered wasm BatchMatMul kernel (XNNPACK, with buypath's transpose fix); bias, ReLU, dropout and
- *   their gradients run in branch-free JavaScript loops. Same float32 operations in the same order as the
- *   unfused layers (test/fused-dense.test.ts compares values and gradients, and the dropout masks are the
+ *   the registered wasm BatchMatMul kernel (XNNPACK, with buypath's transpose fix); bias, ReLU, dropout masks
+ *   and their gradients run in WebAssembly SIMD on the heap (simd-kernels.ts; branch-free JavaScript loops
+ *   where SIMD is missing or BUYPATH_SIMD=0). Same float32 operations in the same order as the unfused layers (test/fused-dense.test.ts compares values and gradients, and the dropout masks are the
  *   same draws as `dropout` in models/layers.ts). On by default on wasm; `BUYPATH_FUSED=0` turns it off.
  *
  * - `BuypathDense` / `BuypathDenseGrad`: one layer, matMul + bias + ReLU in one kernel (BLAS only;
@@ -20,6 +20,7 @@ import type * as TF from '@tensorflow/tfjs';
 import { batchedSgemm, loadSgemm, sgemm1, type Sgemm } from './native-blas';
 import { wasmMatMul } from './backend-kernels';
 import { Rng } from './random';
+import { simdKernels, type SimdKernels, type WasmMemory } from './simd-kernels';
 
 /** Names of the fused kernels registered on wasm. */
 export const DENSE_KERNEL = 'BuypathDense';
@@ -50,56 +51,94 @@ export function dropoutMask(n: number, rate: number, seed: number, mask = new Fl
   return mask;
 }
 
-/** C = op(A)·op(B) (row-major, C is m×n); A, B, C plain arrays or views that stay valid during the call. */
-type Gemm = (a: Float32Array, b: Float32Array, c: Float32Array, m: number, n: number, k: number, transA: boolean, transB: boolean) => void;
+/** The wasm backend's internals the fused kernels use: the heap, tensors' byte offsets on it. */
+interface Heap extends WasmBackend { wasm: { asm: { memory: WasmMemory } }; dataIdMap: { get(id: object): { memoryOffset: number } } }
 
 /**
- * The product the fused kernels use: cblas_sgemm directly when matMul runs on BLAS, else the registered wasm
- * BatchMatMul kernel on temporary heap tensors (copied in and out; the arguments must then be JavaScript arrays,
- * since allocating on the wasm heap can move it).
+ * The arithmetic of the towers kernels on byte offsets of the wasm heap: products (`gemm`), and the element-wise
+ * loops in WebAssembly SIMD (simd-kernels.ts) or, where that is missing or a width is not a multiple of 4, in
+ * JavaScript on fresh views (views of the heap go stale when it grows; offsets do not).
  */
-function gemmFor(tf: typeof TF, backend: WasmBackend): { gemm: Gemm; onHeap: boolean } {
-  const sg = wasmMatMul === 'blas' ? loadSgemm() : null;
-  if (sg) return { gemm: (a, b, c, m, n, k, ta, tb) => sgemm1(sg, a, b, c, m, n, k, ta, tb), onHeap: true };
-  const mm = tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc as unknown as (a: Args<Record<string, unknown>>) => TensorInfo;
-  const gemm: Gemm = (a, b, c, m, n, k, transposeA, transposeB) => {
-    const ai = backend.makeOutput(transposeA ? [k, m] : [m, k], 'float32'), bi = backend.makeOutput(transposeB ? [n, k] : [k, n], 'float32');
-    backend.typedArrayFromHeap(ai).set(a);
-    backend.typedArrayFromHeap(bi).set(b);
-    const ci = mm({ inputs: { a: ai, b: bi }, backend, attrs: { transposeA, transposeB } });
-    c.set(backend.typedArrayFromHeap(ci));
-    for (const t of [ai, bi, ci]) backend.disposeData(t.dataId);
-  };
-  return { gemm, onHeap: false };
-}
-
-/** Scratch arrays reused across calls (kernels never run nested). */
-const pool = new Map<string, Float32Array>();
-function scratch(key: string, n: number): Float32Array {
-  let a = pool.get(key);
-  if (!a || a.length < n) pool.set(key, (a = new Float32Array(n)));
-  return a.subarray(0, n);
-}
-
-/**
- * Run a kernel body on plain arrays: on BLAS the inputs and outputs are views on the wasm heap (outputs allocated
- * first, nothing allocated after); otherwise inputs are copied out, the body runs on JavaScript arrays, and the
- * outputs are allocated and filled at the end.
- */
-function onArrays(tf: typeof TF, backend: WasmBackend, inputs: TensorInfo[], outShapes: number[][],
-  body: (ins: Float32Array[], outs: Float32Array[], gemm: Gemm) => void): TensorInfo[] {
-  const { gemm, onHeap } = gemmFor(tf, backend);
-  if (onHeap) {
-    const outs = outShapes.map((s) => backend.makeOutput(s, 'float32'));
-    body(inputs.map((t) => backend.typedArrayFromHeap(t)), outs.map((t) => backend.typedArrayFromHeap(t)), gemm);
-    return outs;
+class HeapOps {
+  private readonly simd: SimdKernels | null;
+  private readonly sg: Sgemm | null;
+  private readonly mm: (a: Args<Record<string, unknown>>) => TensorInfo;
+  private readonly temps: TensorInfo[] = [];
+  constructor(tf: typeof TF, private readonly be: Heap) {
+    this.simd = simdKernels(be.wasm.asm.memory);
+    this.sg = wasmMatMul === 'blas' ? loadSgemm() : null;
+    this.mm = tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc as unknown as (a: Args<Record<string, unknown>>) => TensorInfo;
   }
-  const ins = inputs.map((t) => backend.typedArrayFromHeap(t).slice());
-  const outArrays = outShapes.map((s, i) => scratch(`out${i}`, s.reduce((x, y) => x * y, 1)));
-  body(ins, outArrays, gemm);
-  const outs = outShapes.map((s) => backend.makeOutput(s, 'float32'));
-  outs.forEach((t, i) => backend.typedArrayFromHeap(t).set(outArrays[i]));
-  return outs;
+  ptr(t: TensorInfo): number {
+    return this.be.dataIdMap.get(t.dataId).memoryOffset;
+  }
+  f32(p: number, n: number): Float32Array {
+    return new Float32Array(this.be.wasm.asm.memory.buffer, p, n);
+  }
+  /** A scratch array of n floats on the heap (freed by `free`). */
+  temp(n: number): number {
+    const t = this.be.makeOutput([Math.max(n, 1)], 'float32');
+    this.temps.push(t);
+    return this.ptr(t);
+  }
+  free(): void {
+    for (const t of this.temps.splice(0)) this.be.disposeData(t.dataId);
+  }
+  /** C = op(A)·op(B), C m×n: cblas_sgemm when matMul runs on BLAS, else the registered wasm BatchMatMul kernel on copies. */
+  gemm(a: number, b: number, c: number, m: number, n: number, k: number, transposeA: boolean, transposeB: boolean): void {
+    if (this.sg) return sgemm1(this.sg, this.f32(a, m * k), this.f32(b, k * n), this.f32(c, m * n), m, n, k, transposeA, transposeB);
+    const be = this.be;
+    const ai = be.makeOutput(transposeA ? [k, m] : [m, k], 'float32'), bi = be.makeOutput(transposeB ? [n, k] : [k, n], 'float32');
+    const heap = this.f32(0, be.wasm.asm.memory.buffer.byteLength >> 2);
+    heap.copyWithin(this.ptr(ai) >> 2, a >> 2, (a >> 2) + m * k);
+    heap.copyWithin(this.ptr(bi) >> 2, b >> 2, (b >> 2) + k * n);
+    const ci = this.mm({ inputs: { a: ai, b: bi }, backend: be, attrs: { transposeA, transposeB } });
+    const heap2 = this.f32(0, be.wasm.asm.memory.buffer.byteLength >> 2);
+    heap2.copyWithin(c >> 2, this.ptr(ci) >> 2, (this.ptr(ci) >> 2) + m * n);
+    for (const t of [ai, bi, ci]) be.disposeData(t.dataId);
+  }
+  /** Hidden layer after its product: z = h + bias; g = [z > 0]·mask (or [z > 0]); h = z·g (+0 where cut). */
+  hidden(h: number, bias: number, mask: number | null, g: number, rows: number, o: number): void {
+    if (this.simd && o % 4 === 0) return this.simd.hidden(h, bias, mask ?? 0, g, rows, o, mask === null ? 0 : 1);
+    const [hv, bv, gv] = [this.f32(h, rows * o), this.f32(bias, o), this.f32(g, rows * o)];
+    const mv = mask === null ? null : this.f32(mask, rows * o);
+    for (let r = 0, k = 0; r < rows; r++) {
+      for (let j = 0; j < o; j++, k++) {
+        const z = Math.fround(hv[k] + bv[j]);
+        const gk = mv ? +(z > 0) * mv[k] : +(z > 0);
+        gv[k] = gk;
+        hv[k] = z * gk + 0;
+      }
+    }
+  }
+  /** db = column sums of dz [rows, o], rows in order, float32 sums. */
+  colsum(dz: number, db: number, rows: number, o: number): void {
+    if (this.simd && o % 4 === 0) return this.simd.colsum(dz, db, rows, o);
+    const [dv, bv] = [this.f32(dz, rows * o), this.f32(db, o)];
+    bv.fill(0);
+    for (let r = 0, k = 0; r < rows; r++) for (let j = 0; j < o; j++, k++) bv[j] += dv[k];
+  }
+  mul(a: number, b: number, n: number): void {
+    if (this.simd) return this.simd.mul(a, b, n);
+    const [av, bv] = [this.f32(a, n), this.f32(b, n)];
+    for (let k = 0; k < n; k++) av[k] *= bv[k];
+  }
+  add(a: number, b: number, n: number): void {
+    if (this.simd) return this.simd.add(a, b, n);
+    const [av, bv] = [this.f32(a, n), this.f32(b, n)];
+    for (let k = 0; k < n; k++) av[k] += bv[k];
+  }
+  /** `dropoutMask(n, rate, seed)` written at `out`. */
+  mask(out: number, n: number, rate: number, seed: number): void {
+    if (!this.simd) {
+      dropoutMask(n, rate, seed, this.f32(out, n));
+      return;
+    }
+    const r = new Rng(seed);
+    const a = r.nextUint32() | 0, b = r.nextUint32() | 0, c = r.nextUint32() | 0, d = r.nextUint32() | 0;
+    const keep = 1 - rate;
+    this.simd.mask(out, n, a, b, c, d, Math.floor(keep * 4294967296) | 0, 1 / keep);
+  }
 }
 
 /** Attributes of the towers kernels: `sizes` [input, hidden…, 1]; per tower a dropout seed (−1: no dropout). */
@@ -115,35 +154,31 @@ function actsPerRow(sizes: number[]): number {
 /**
  * Forward of T towers on x [B, D]: per hidden layer z = h·W + b, gate g = [z > 0]·mask (mask 1/(1−rate) or 0, or 1
  * without dropout), h' = z·g; the last layer gives one logit per row. Writes logits [T, B] and the activations
- * (h', g per hidden layer, tower after tower) that the gradient needs.
+ * (h', g per hidden layer, tower after tower) that the gradient needs. Arguments are heap offsets.
  */
-function towersForward(x: Float32Array, params: Float32Array[], logits: Float32Array, acts: Float32Array, B: number, a: TowersAttrs, gemm: Gemm): void {
+function towersForward(ops: HeapOps, x: number, params: number[], logits: number, acts: number, B: number, a: TowersAttrs): void {
   const L = a.sizes.length - 1;
   const per = B * actsPerRow(a.sizes);
+  const widest = Math.max(...a.sizes.slice(1, -1), 1);
+  const mask = a.rate > 0 && a.seeds.some((s) => s >= 0) ? ops.temp(B * widest) : 0;
   for (let t = 0; t < a.towers; t++) {
-    let inp = x, off = t * per;
+    let inp = x, off = acts + 4 * t * per;
     for (let l = 0; l < L; l++) {
       const I = a.sizes[l], O = a.sizes[l + 1];
       const w = params[2 * (t * L + l)], bias = params[2 * (t * L + l) + 1];
       if (l === L - 1) {
-        const z = logits.subarray(t * B, (t + 1) * B);
-        gemm(inp, w, z, B, 1, I, false, false);
-        const b0 = bias[0];
-        for (let r = 0; r < B; r++) z[r] += b0;
+        const z = logits + 4 * t * B;
+        ops.gemm(inp, w, z, B, 1, I, false, false);
+        const zv = ops.f32(z, B), b0 = ops.f32(bias, 1)[0];
+        for (let r = 0; r < B; r++) zv[r] += b0;
         break;
       }
-      const h = acts.subarray(off, off + B * O), g = acts.subarray(off + B * O, off + 2 * B * O);
-      off += 2 * B * O;
-      gemm(inp, w, h, B, O, I, false, false);
-      const mask = a.seeds[t] >= 0 && a.rate > 0 ? dropoutMask(B * O, a.rate, a.seeds[t] + 7919 * l, scratch('mask', B * O)) : null;
-      for (let r = 0, k = 0; r < B; r++) {
-        for (let o = 0; o < O; o++, k++) {
-          const z = Math.fround(h[k] + bias[o]);
-          const gk = mask ? +(z > 0) * mask[k] : +(z > 0);
-          g[k] = gk;
-          h[k] = z * gk + 0; // relu(z)·mask: +0, never −0, where the unit is cut
-        }
-      }
+      const h = off, g = off + 4 * B * O;
+      off += 8 * B * O;
+      ops.gemm(inp, w, h, B, O, I, false, false);
+      const dropout = a.seeds[t] >= 0 && a.rate > 0;
+      if (dropout) ops.mask(mask, B * O, a.rate, a.seeds[t] + 7919 * l);
+      ops.hidden(h, bias, dropout ? mask : null, g, B, O);
       inp = h;
     }
   }
@@ -152,37 +187,36 @@ function towersForward(x: Float32Array, params: Float32Array[], logits: Float32A
 /**
  * Backward of `towersForward`: from dlogits [T, B], the gradients of every weight and bias (dW = hᵀ·dz,
  * db = column sums of dz in row order, dh = dz·Wᵀ, dz = dh·g) and dx, the towers' dx summed from the last
- * tower to the first (the order tfjs's tape accumulates them).
+ * tower to the first (the order tfjs's tape accumulates them). Arguments are heap offsets.
  */
-function towersBackward(dlogits: Float32Array, x: Float32Array, acts: Float32Array, params: Float32Array[], dx: Float32Array, grads: Float32Array[],
-  B: number, a: TowersAttrs, gemm: Gemm): void {
+function towersBackward(ops: HeapOps, dlogits: number, x: number, acts: number, params: number[], dx: number, grads: number[], B: number, a: TowersAttrs): void {
   const L = a.sizes.length - 1, D = a.sizes[0];
   const per = B * actsPerRow(a.sizes);
   const offsets: number[] = [];
   for (let l = 0, o = 0; l < L - 1; l++) offsets.push(o), (o += 2 * B * a.sizes[l + 1]);
+  const widest = Math.max(...a.sizes.slice(1, -1), 1);
+  const dh = [ops.temp(B * widest), ops.temp(B * widest)];
+  const part = a.towers > 1 ? ops.temp(B * D) : 0;
   for (let t = a.towers - 1; t >= 0; t--) {
-    let dz = dlogits.subarray(t * B, (t + 1) * B);
+    let dz = dlogits + 4 * t * B;
     for (let l = L - 1; l >= 0; l--) {
       const I = a.sizes[l], O = a.sizes[l + 1];
-      const inp = l === 0 ? x : acts.subarray(t * per + offsets[l - 1], t * per + offsets[l - 1] + B * I);
+      const inp = l === 0 ? x : acts + 4 * (t * per + offsets[l - 1]);
       const w = params[2 * (t * L + l)], dw = grads[2 * (t * L + l)], db = grads[2 * (t * L + l) + 1];
-      gemm(inp, dz, dw, I, O, B, true, false);
-      db.fill(0);
-      for (let r = 0, k = 0; r < B; r++) for (let o = 0; o < O; o++, k++) db[o] += dz[k];
+      ops.gemm(inp, dz, dw, I, O, B, true, false);
+      ops.colsum(dz, db, B, O);
       if (l === 0) {
-        if (t === a.towers - 1) gemm(dz, w, dx, B, D, O, false, true);
+        if (t === a.towers - 1) ops.gemm(dz, w, dx, B, D, O, false, true);
         else {
-          const part = scratch('dxPart', B * D);
-          gemm(dz, w, part, B, D, O, false, true);
-          for (let k = 0; k < B * D; k++) dx[k] += part[k];
+          ops.gemm(dz, w, part, B, D, O, false, true);
+          ops.add(dx, part, B * D);
         }
         break;
       }
-      const dh = scratch(`dh${l & 1}`, B * I);
-      gemm(dz, w, dh, B, I, O, false, true);
-      const g = acts.subarray(t * per + offsets[l - 1] + B * I, t * per + offsets[l - 1] + 2 * B * I);
-      for (let k = 0; k < B * I; k++) dh[k] *= g[k];
-      dz = dh;
+      const next = dh[l & 1];
+      ops.gemm(dz, w, next, B, I, O, false, true);
+      ops.mul(next, acts + 4 * (t * per + offsets[l - 1] + B * I), B * I);
+      dz = next;
     }
   }
 }
@@ -192,15 +226,27 @@ function registerTowers(tf: typeof TF): void {
   const paramList = (inputs: Record<string, TensorInfo>, a: TowersAttrs) =>
     Array.from({ length: 2 * a.towers * (a.sizes.length - 1) }, (_, i) => inputs[`p${i}`]);
   const forward = ({ inputs, backend, attrs }: Args<TowersAttrs>) => {
-    const be = backend as WasmBackend, x = inputs.x, B = x.shape[0];
-    return onArrays(tf, be, [x, ...paramList(inputs, attrs)], [[attrs.towers, B], [attrs.towers, B * actsPerRow(attrs.sizes)]],
-      ([xv, ...pv], [logits, acts], gemm) => towersForward(xv, pv, logits, acts, B, attrs, gemm));
+    const be = backend as Heap, x = inputs.x, B = x.shape[0];
+    const ops = new HeapOps(tf, be);
+    const outs = [be.makeOutput([attrs.towers, B], 'float32'), be.makeOutput([attrs.towers, B * actsPerRow(attrs.sizes)], 'float32')];
+    try {
+      towersForward(ops, ops.ptr(x), paramList(inputs, attrs).map((p) => ops.ptr(p)), ops.ptr(outs[0]), ops.ptr(outs[1]), B, attrs);
+    } finally {
+      ops.free();
+    }
+    return outs;
   };
   const backward = ({ inputs, backend, attrs }: Args<TowersAttrs>) => {
-    const be = backend as WasmBackend, { dy, x, acts } = inputs, B = x.shape[0];
+    const be = backend as Heap, { dy, x, acts } = inputs, B = x.shape[0];
+    const ops = new HeapOps(tf, be);
     const params = paramList(inputs, attrs);
-    return onArrays(tf, be, [dy, x, acts, ...params], [x.shape, ...params.map((p) => p.shape)],
-      ([dyv, xv, av, ...pv], [dx, ...grads], gemm) => towersBackward(dyv, xv, av, pv, dx, grads, B, attrs, gemm));
+    const outs = [x, ...params].map((t) => be.makeOutput(t.shape, 'float32'));
+    try {
+      towersBackward(ops, ops.ptr(dy), ops.ptr(x), ops.ptr(acts), params.map((p) => ops.ptr(p)), ops.ptr(outs[0]), outs.slice(1).map((t) => ops.ptr(t)), B, attrs);
+    } finally {
+      ops.free();
+    }
+    return outs;
   };
   tf.registerKernel({ kernelName: TOWERS_KERNEL, backendName: 'wasm', kernelFunc: forward as unknown as TF.KernelFunc });
   tf.registerKernel({ kernelName: TOWERS_GRAD_KERNEL, backendName: 'wasm', kernelFunc: backward as unknown as TF.KernelFunc });

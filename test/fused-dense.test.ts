@@ -70,14 +70,16 @@ test('ESM2 trained with fused dense layers ends with the unfused weights, bit fo
 // Whole towers (BuypathTowers): the kernels do the unfused layers' float32 operations in the same order (the
 // products through the same sgemm calls or the same wasm BatchMatMul kernel), so the tolerance asserted,
 // 1e-6 relative, is a margin: the test reports the largest difference seen.
-for (const mode of ['blas', 'transpose-fix'] as const) {
-  test(`fused towers (${mode}) equal the unfused layers in logits and gradients, with and without dropout, without leaks`, async (t) => {
+for (const [mode, simd] of [['blas', true], ['transpose-fix', true], ['blas', false], ['transpose-fix', false]] as const) {
+  test(`fused towers (${mode}, element-wise loops in ${simd ? 'WebAssembly SIMD' : 'JavaScript: BUYPATH_SIMD=0'}) equal the unfused layers in logits and gradients, with and without dropout, without leaks`, async (t) => {
     const { tf } = await initBackend('wasm', { quiet: true });
+    if (!simd) process.env.BUYPATH_SIMD = '0';
+    t.after(() => { delete process.env.BUYPATH_SIMD; });
     if (setWasmMatMul(tf, mode) !== mode) return t.skip('no BLAS loaded (none installed, or BUYPATH_BLAS=0)');
     assert.ok(fusedTowersActive(tf));
     const r = rng(5);
     let worst = 0;
-    for (const [B, sizes, T, rate, seeded] of [[37, [11, 16, 8, 1], 4, 0.3, true], [64, [20, 5, 1], 3, 0.5, false], [9, [6, 1], 2, 0, true], [200, [40, 64, 32, 1], 4, 0.1, true]] as const) {
+    for (const [B, sizes, T, rate, seeded] of [[37, [11, 16, 8, 1], 4, 0.3, true], [64, [20, 5, 1], 3, 0.5, false], [9, [6, 1], 2, 0, true], [200, [40, 64, 32, 1], 4, 0.1, true], [50, [13, 6, 1], 2, 0.2, true]] as const) {
       const x = Float32Array.from({ length: B * sizes[0] }, () => r.normal());
       const params = Array.from({ length: T }, () => sizes.slice(1).map((o, l) => ({
         w: Float32Array.from({ length: sizes[l] * o }, () => r.normal() / Math.sqrt(sizes[l])), b: Float32Array.from({ length: o }, () => r.normal() * 0.1),

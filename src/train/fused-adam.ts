@@ -5,16 +5,19 @@
  * `BuypathAdam` does the same arithmetic in one pass over the variable, its gradient and its two
  * moments, on the wasm heap (wasm) or the typed arrays (cpu), in the same float32 operations in the
  * same order as tfjs's Adam, so the numbers are tfjs's (test/train/fused-adam.test.ts checks them bit for
- * bit against tf.train.adam); variables over FUSED_ADAM_MAX_SIZE values keep tfjs's kernels. The optimizer is a tf.AdamOptimizer: its weights, checkpoints and
+ * bit against tf.train.adam). On wasm the pass runs in WebAssembly SIMD on the heap (simd-kernels.ts), for
+ * variables of every size; without SIMD (or with BUYPATH_SIMD=0) it runs in JavaScript, and variables over
+ * FUSED_ADAM_MAX_SIZE values keep tfjs's kernels. The optimizer is a tf.AdamOptimizer: its weights, checkpoints and
  * resume are unchanged. tfjs-node keeps tf.train.adam; `BUYPATH_FUSED_ADAM=0` turns it off.
  */
 import type * as TF from '@tensorflow/tfjs';
+import { simdKernels, type SimdKernels, type WasmMemory } from '../simd-kernels';
 
 /** Name of the fused Adam kernel registered on the wasm and cpu backends. */
 export const ADAM_KERNEL = 'BuypathAdam';
 
 /**
- * Variables with more values than this take tfjs's element-wise kernels instead (same numbers): measured on the
+ * Without SIMD, variables with more values than this take tfjs's element-wise kernels instead (same numbers): measured on the
  * 2-core machine, one fused pass is 3× faster on the `fast` preset's variables and 10% slower on the `paper`
  * preset's 3.7M values, where SIMD beats the saved dispatches.
  */
@@ -53,7 +56,14 @@ export function adamStep(x: ArrayLike<number>, g: ArrayLike<number>, m: ArrayLik
 }
 
 interface TensorInfo { dataId: object; shape: number[]; dtype: string }
-interface WasmBackend { typedArrayFromHeap(t: TensorInfo): Float32Array; makeOutput(shape: number[], dtype: string): TensorInfo }
+interface WasmBackend { typedArrayFromHeap(t: TensorInfo): Float32Array; makeOutput(shape: number[], dtype: string): TensorInfo;
+  wasm?: { asm?: { memory: WasmMemory } }; dataIdMap: { get(id: object): { memoryOffset: number } } }
+
+/** The SIMD Adam on the wasm heap (simd-kernels.ts), or null where WebAssembly SIMD is missing or BUYPATH_SIMD=0. */
+function wasmSimd(backend: unknown): SimdKernels | null {
+  const memory = (backend as WasmBackend).wasm?.asm?.memory;
+  return memory ? simdKernels(memory) : null;
+}
 interface CpuBackend { data: { get(id: object): { values: Float32Array } }; makeTensorInfo(shape: number[], dtype: string, values: Float32Array): TensorInfo }
 
 /** Register `BuypathAdam` (inputs x, g, m, v; outputs new x, m, v) on `backendName` ('wasm' or 'cpu'); false elsewhere. */
@@ -65,6 +75,13 @@ export function registerAdamKernel(tf: typeof TF, backendName: string): boolean 
     if (backendName === 'wasm') {
       const w = backend as WasmBackend;
       const outs = [x, m, v].map((t) => w.makeOutput(t.shape, 'float32'));
+      const simd = wasmSimd(backend);
+      if (simd) {
+        const p = (t: TensorInfo) => w.dataIdMap.get(t.dataId).memoryOffset, a = attrs;
+        simd.adam(p(x), p(g), p(m), p(v), p(outs[0]), p(outs[1]), p(outs[2]), x.shape.reduce((s, d) => s * d, 1),
+          f(a.beta1), f(a.beta2), f(1 - a.beta1), f(1 - a.beta2), f(a.oneMinusAccBeta1), f(a.oneMinusAccBeta2), f(a.epsilon), f(-a.learningRate));
+        return outs;
+      }
       const [xo, mo, vo] = outs.map((t) => w.typedArrayFromHeap(t));
       const [xi, gi, mi, vi] = [x, g, m, v].map((t) => w.typedArrayFromHeap(t));
       adamStep(xi, gi, mi, vi, attrs, xo, mo, vo);
@@ -97,6 +114,7 @@ function fusedAdamClass(tf: typeof TF): new (lr: number) => TF.Optimizer {
       const acc1 = s.accBeta1.dataSync()[0], acc2 = s.accBeta2.dataSync()[0];
       const attrs: AdamStepAttrs = { beta1: s.beta1, beta2: s.beta2, oneMinusAccBeta1: 1 - acc1, oneMinusAccBeta2: 1 - acc2, learningRate: s.learningRate, epsilon: s.epsilon };
       const vars = tf.engine().registeredVariables;
+      const simd = tf.getBackend() === 'wasm' && wasmSimd(tf.backend());
       tf.tidy(() => {
         let oneMinusAccBeta1: TF.Tensor | undefined, oneMinusAccBeta2: TF.Tensor | undefined;
         names.forEach((name, i) => {
@@ -106,7 +124,7 @@ function fusedAdamClass(tf: typeof TF): new (lr: number) => TF.Optimizer {
           const g = Array.isArray(grads) ? grads[i].tensor : grads[name];
           if (g == null) return;
           const m = s.accumulatedFirstMoment[i].variable, v = s.accumulatedSecondMoment[i].variable;
-          if (value.size > FUSED_ADAM_MAX_SIZE) {
+          if (value.size > FUSED_ADAM_MAX_SIZE && !simd) {
             // tfjs's own composition (its SIMD kernels beat one scalar JavaScript pass on large variables); same numbers.
             const m1 = tf.add(tf.mul(m, s.beta1), tf.mul(g, 1 - s.beta1)), v1 = tf.add(tf.mul(v, s.beta2), tf.mul(tf.square(g), 1 - s.beta2));
             m.assign(m1); v.assign(v1);

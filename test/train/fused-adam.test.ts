@@ -20,16 +20,17 @@ test('adamStep equals Adam written out in float64 within float32 rounding', () =
   }
 });
 
-for (const backend of ['wasm', 'cpu'] as const) {
-  test(`fused Adam on ${backend} equals tf.train.adam bit for bit over 6 steps (weights, moments, powers), without leaks`, async () => {
+for (const [backend, simd] of [['wasm', true], ['wasm', false], ['cpu', false]] as const) {
+  test(`fused Adam on ${backend}${backend === 'wasm' ? (simd ? ' (WebAssembly SIMD)' : ' (BUYPATH_SIMD=0: JavaScript)') : ''} equals tf.train.adam bit for bit over 6 steps (weights, moments, powers), without leaks`, async () => {
     const { tf } = await initBackend(backend, { quiet: true });
+    if (!simd) process.env.BUYPATH_SIMD = '0';
     const r = rng(11);
-    const shapes = [[37, 8], [8], [64, 1], [1], [300, 220]]; // the last over FUSED_ADAM_MAX_SIZE: tfjs kernels inside the fused optimizer
+    const shapes = [[37, 8], [8], [64, 1], [1], [300, 220]]; // the last over FUSED_ADAM_MAX_SIZE: tfjs kernels inside the fused optimizer without SIMD
     const init = shapes.map((s) => Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, () => r.normal()));
     const grads = Array.from({ length: 6 }, () => init.map((a) => Float32Array.from(a, () => r.normal() * (r.uniform() < 0.2 ? 0 : 1))));
     const before = tf.memory().numTensors;
     const run = (fused: boolean) => {
-      const vars = shapes.map((s, i) => tf.tidy(() => tf.variable(tf.tensor(init[i], s), true, `fa_${backend}_${fused}_${i}`)));
+      const vars = shapes.map((s, i) => tf.tidy(() => tf.variable(tf.tensor(init[i], s), true, `fa_${backend}_${simd}_${fused}_${i}`)));
       process.env.BUYPATH_FUSED_ADAM = fused ? '1' : '0';
       const opt = adamFor(tf, 2e-3);
       delete process.env.BUYPATH_FUSED_ADAM;
@@ -54,6 +55,7 @@ for (const backend of ['wasm', 'cpu'] as const) {
     assert.ok(fused.out.some((a, i) => a.some((x, k) => x !== init[i][k])), 'the weights moved');
     assert.equal(tf.memory().numTensors, before);
     assert.ok(tf.getKernel(ADAM_KERNEL, backend));
+    delete process.env.BUYPATH_SIMD;
   });
 }
 
