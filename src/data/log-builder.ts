@@ -166,9 +166,10 @@ export class LogBuilder {
     const nulls = this.src.format !== 'csv' && this.src.format !== 'tsv';
     const U = rawVector(raw, 2, rows, 16, nulls), I = rawVector(raw, 3, rows, 16, nulls), E = rawVector(raw, 4, rows, 16, nulls);
     const iso = this.isoTs !== null;
-    const T = rawVector(raw, 5, rows, iso ? 16 : 8);
+    // Epoch values arrive as numbers only when over 12 bytes (most are read from tr): that vector is read when a row needs it.
+    let T: RawVector | null = iso ? rawVector(raw, 5, rows, 16) : null;
+    let tsv: Float64Array | null = null;
     const TR = iso ? null : rawVector(raw, 6, rows, 16, nulls); // the text of ts: short values are read from its bytes
-    const tsv = iso ? null : new Float64Array(T.data.buffer, T.data.byteOffset, rows);
     const div = this.src.tsFormat === 'epoch_ms' ? 1e3 : this.src.tsFormat === 'epoch_us' ? 1e6 : 1;
     let col = 7;
     const Pimp = L.impression >= 0 ? rawVector(raw, col++, rows, 16, nulls) : null;
@@ -218,15 +219,19 @@ export class LogBuilder {
       // The event and the timestamp are both checked, so one problem class never hides another.
       if (ev < 0) P.add('unknown_event', line, re >= 0 ? `event "${this.rawEvents.get(re)}" is not in the vocabulary` : 'event is blank');
       let t: number;
-      if (iso) t = this.isoSeconds(T, r);
+      if (iso) t = this.isoSeconds(T!, r);
       else {
         // Up to 12 bytes (epoch seconds): read here from the inline bytes; longer: DuckDB's cast.
         const len = isValid(TR!, r) ? TR!.words[r * 4] : -1;
-        t = (len < 0 ? NaN : len <= 12 ? inlineNumber(TR!.data, r, len) : isValid(T, r) ? tsv![r] : NaN) / div;
+        if (len > 12 && !tsv) {
+          T = rawVector(raw, 5, rows, 8);
+          tsv = new Float64Array(T.data.buffer, T.data.byteOffset, rows);
+        }
+        t = (len < 0 ? NaN : len <= 12 ? inlineNumber(TR!.data, r, len) : isValid(T!, r) ? tsv![r] : NaN) / div;
         if (!(t >= TS_MIN && t < TS_MAX)) t = NaN;
       }
       if (Number.isNaN(t)) {
-        const rawTs = stringAt(iso ? T : rawVector(raw, 6, rows, 16), r);
+        const rawTs = stringAt(iso ? T! : rawVector(raw, 6, rows, 16), r);
         P.add('bad_timestamp', line, `ts "${rawTs}" is not ${this.src.tsFormat} between 1990 and 2100`);
         continue;
       }

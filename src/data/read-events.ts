@@ -122,10 +122,13 @@ export async function readEvents(path: string, options: ReadOptions = {}): Promi
     if (drop) ({ log, groups } = dropRows(log, groups, drop));
   }
   log.groups = groups;
-  // Dictionaries of the kept rows only, in order of first appearance (as the table's columns have them).
-  log.users = compactCodes(log.user, log.users);
-  log.items = compactCodes(log.item, log.items);
-  for (const f of log.features) f.dict = compactCodes(f.codes!, f.dict!);
+  // Dictionaries of the kept rows only, in order of first appearance (as the table's columns have them):
+  // already so when every row read was kept (codes are given in order of first appearance).
+  if (log.n < b.rowsRead) {
+    log.users = compactCodes(log.user, log.users);
+    log.items = compactCodes(log.item, log.items);
+    for (const f of log.features) f.dict = compactCodes(f.codes!, f.dict!);
+  }
   const types: Record<string, 'categorical' | 'numeric'> = {};
   log.features = log.features.map((f) => {
     const values = f.dict!.values();
