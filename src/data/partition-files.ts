@@ -59,32 +59,35 @@ export class PartitionFiles {
     if (!n) return;
     const part = new Int32Array(n), start = new Int32Array(P + 1);
     const kw = this.by === 'impression' ? b.impressionWords : null;
-    for (let i = 0; i < n; i++) {
-      let p: number;
-      const len = kw ? kw.words[4 * i] : -1;
-      if (len < 0) p = partitionOf(b.user.data[i], P);
-      else {
-        const w = kw!.words, o = 4 * i;
-        p = ((len <= 12 ? hashInline(len, w[o + 1], w[o + 2], w[o + 3]) : hashBytes(kw!.long.subarray(w[o + 1], w[o + 1] + len))) >>> 0) % P;
+    const user = b.user.data;
+    if (kw) {
+      const w = kw.words, long = kw.long;
+      for (let i = 0, o = 0; i < n; i++, o += 4) {
+        const len = w[o];
+        const p = len < 0 ? partitionOf(user[i], P)
+          : ((len <= 12 ? hashInline(len, w[o + 1], w[o + 2], w[o + 3]) : hashBytes(long.subarray(w[o + 1], w[o + 1] + len))) >>> 0) % P;
+        part[i] = p;
+        start[p + 1]++;
       }
-      start[(part[i] = p) + 1]++;
+    } else {
+      for (let i = 0; i < n; i++) start[(part[i] = partitionOf(user[i], P)) + 1]++;
     }
     for (let p = 0; p < P; p++) start[p + 1] += start[p];
-    const fill = start.slice(0, P), order = new Int32Array(n);
-    for (let i = 0; i < n; i++) order[fill[part[i]]++] = i;
-    const put = <T extends Int32Array | Float64Array | Uint8Array>(c: ColumnName, src: T, width = 1) => {
-      const out = new (src.constructor as new (k: number) => T)(n * width);
-      for (let k = 0; k < n; k++) for (let w = 0; w < width; w++) out[k * width + w] = src[order[k] * width + w];
+    // Each row's place among its partition's: columns are scattered there in one sequential read (a gather
+    // would sweep the whole batch once per partition), one loop per element type, then written per partition.
+    const fill = start.slice(0, P), to = new Int32Array(n);
+    for (let i = 0; i < n; i++) to[i] = fill[part[i]]++;
+    const emit = (c: ColumnName, out: Int32Array | Float64Array | Uint8Array, width: number) => {
       for (let p = 0; p < P; p++) {
         const s = start[p] * width, e = start[p + 1] * width;
         if (e > s) writeSync(this.fds[p][COLUMNS.indexOf(c)], new Uint8Array(out.buffer, s * out.BYTES_PER_ELEMENT, (e - s) * out.BYTES_PER_ELEMENT));
       }
     };
-    put('user', b.user.data);
-    put('item', b.item.data);
-    put('event', b.event.data);
-    put('ts', b.ts.data);
-    put('line', b.line.data);
+    emit('user', scatterInt32(user, to, n), 1);
+    emit('item', scatterInt32(b.item.data, to, n), 1);
+    emit('event', scatterUint8(b.event.data, to, n), 1);
+    emit('ts', scatterFloat64(b.ts.data, to, n), 1);
+    emit('line', scatterInt32(b.line.data, to, n), 1);
     if (this.keys) {
       const kw = b.impressionWords!;
       // Long keys move to their partition's byte file; their offsets become offsets there.
@@ -97,7 +100,7 @@ export class PartitionFiles {
         words[4 * i + 1] = this.longSize[p];
         this.longSize[p] += len;
       }
-      put('keys', words, 4);
+      emit('keys', scatterWords4(words, to, n), 4);
     }
     for (let p = 0; p < P; p++) this.rows[p] += start[p + 1] - start[p];
   }
@@ -129,4 +132,35 @@ export class PartitionFiles {
     if (this.fds.length) this.close();
     if (existsSync(this.dir)) rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+function scatterInt32(src: Int32Array, to: Int32Array, n: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[to[i]] = src[i];
+  return out;
+}
+
+function scatterFloat64(src: Float64Array, to: Int32Array, n: number): Float64Array {
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[to[i]] = src[i];
+  return out;
+}
+
+function scatterUint8(src: Uint8Array, to: Int32Array, n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[to[i]] = src[i];
+  return out;
+}
+
+/** Rows of four words each. */
+function scatterWords4(src: Int32Array, to: Int32Array, n: number): Int32Array {
+  const out = new Int32Array(4 * n);
+  for (let i = 0, o = 0; i < n; i++, o += 4) {
+    const d = 4 * to[i];
+    out[d] = src[o];
+    out[d + 1] = src[o + 1];
+    out[d + 2] = src[o + 2];
+    out[d + 3] = src[o + 3];
+  }
+  return out;
 }
