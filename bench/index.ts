@@ -143,7 +143,7 @@ async function benchTrain(args: string[]) {
       profiles.push(prof);
       if (!json) console.log(formatProfile(prof));
     }
-    const setting = { backend: backend.name, matMul: backend.name === 'wasm' ? wasmMatMul : null, fused_adam: process.env.BUYPATH_FUSED_ADAM !== '0', fused_dense: process.env.BUYPATH_FUSED_DENSE === '1' && wasmMatMul === 'blas' };
+    const setting = { backend: backend.name, matMul: backend.name === 'wasm' ? wasmMatMul : null, fused_adam: process.env.BUYPATH_FUSED_ADAM !== '0', fused_dense: process.env.BUYPATH_FUSED_DENSE === '1' && wasmMatMul === 'blas', fused_step: backend.name === 'wasm' && process.env.BUYPATH_FUSED !== '0', simd: backend.name === 'wasm' && process.env.BUYPATH_SIMD !== '0' };
     if (json) console.log(JSON.stringify({ setting, profiles }, null, 2));
     else console.log(`setting: ${JSON.stringify(setting)}`);
     return;
