@@ -1,5 +1,6 @@
 /** One mining run, in its own process so that its peak memory is its own. Prints one JSON line. */
-import { loadEvents, minePaths, minePathsDuckDB, funnel, openDuckDB, sqlString, exploreReport } from '../src';
+// The compiled library (dist/, built by `npm run bench`): what `buypath mine` runs.
+import { loadEvents, minePaths, minePathsDuckDB, funnel, openDuckDB, sqlString, exploreReport } from '../dist';
 
 async function main() {
   const [engine, file] = process.argv.slice(2);

@@ -234,6 +234,8 @@ export const RUN_DEFAULTS = {
 
 /** Defaults of model comparisons (`compareModels`, `buypath report`). */
 export const COMPARE_DEFAULTS = {
+  /** The model every lift is relative to: the team's current model in the ESM2 paper's framing. */
+  liftReference: 'gbdt',
   /** User-bootstrap replicates behind every interval (paired for differences between models). */
   replicates: 1000,
   /** The minimum detectable difference: a two-sided test at this level … */

@@ -6,6 +6,7 @@
  */
 import type { ParseArgsConfig } from 'node:util';
 import type { LoadOptions } from '../data/load-events';
+import { parsePairs } from '../data/load-options';
 import type { LabelledFlags } from '../data/load-labelled';
 import { PRESETS } from '../data/presets';
 import { isTimeZone, timestampFormatProblem, TIMESTAMP_FORMATS, type TimestampFormat } from '../data/timestamps';
@@ -39,13 +40,7 @@ export const LOAD_FLAGS_USAGE = `Reading the log (any subcommand that reads one)
 function pairsFlag(command: string, flag: string, value: unknown, example: string): Record<string, string> | undefined {
   const items = listFlag(value);
   if (!items) return undefined;
-  const out: Record<string, string> = {};
-  for (const item of items) {
-    const eq = item.indexOf('=');
-    if (eq <= 0 || eq === item.length - 1) throw new OptionError(`buypath ${command} --${flag}: expected pairs written from=to, got "${item}". Pass e.g. --${flag} ${example}.`);
-    out[item.slice(0, eq).trim()] = item.slice(eq + 1).trim();
-  }
-  return out;
+  return parsePairs(items, (item) => new OptionError(`buypath ${command} --${flag}: expected pairs written from=to, got "${item}". Pass e.g. --${flag} ${example}.`));
 }
 
 /** The LoadOptions that the load flags of `command` ask for. */

@@ -85,3 +85,17 @@ export function looksLikeHeader(names: string[], rename: Record<string, string>)
   const canon = new Set(names.map((n) => rename[n.trim()] ?? canonicalColumn(n)));
   return REQUIRED_COLUMNS.every((c) => canon.has(c));
 }
+
+/**
+ * Pairs written `from=to` (event maps, renames typed as text: a CLI flag, a notebook parameter), trimmed.
+ * `bad` makes the error for an item that is not such a pair, in the words of where it was typed.
+ */
+export function parsePairs(items: readonly string[], bad: (item: string) => Error): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of items) {
+    const eq = item.indexOf('=');
+    if (eq <= 0 || eq === item.length - 1) throw bad(item);
+    out[item.slice(0, eq).trim()] = item.slice(eq + 1).trim();
+  }
+  return out;
+}

@@ -17,7 +17,7 @@ import { comparisonPairs, minimumDetectableDifference, pairedComparisons, paired
 import { correlation } from '../stats/power';
 
 /** The model every lift is relative to: the team's current model in the ESM2 paper's framing. */
-export const LIFT_REFERENCE = 'gbdt';
+export const LIFT_REFERENCE = COMPARE_DEFAULTS.liftReference;
 
 /** Top-k shares of Table 4 and the suffix of their metric names. */
 export const TOP_K = [{ k: 0.001, suffix: 'top0_1' }, { k: 0.006, suffix: 'top0_6' }, { k: 0.01, suffix: 'top1' }] as const;

@@ -38,7 +38,7 @@ export const PAIRED_METRICS: Record<string, string> = { cvr_auc: 'CVR AUC (click
  * Pairs the report states: ESM2 vs ESMM and each adjacent pair of the claimed order (`claimed`, best first),
  * and every model vs the reference (GBDT).
  */
-export function comparisonPairs(models: string[], claimed: readonly string[], reference = 'gbdt'): [string, string][] {
+export function comparisonPairs(models: string[], claimed: readonly string[], reference: string = COMPARE_DEFAULTS.liftReference): [string, string][] {
   const has = (m: string) => models.includes(m);
   const chain = claimed.filter(has);
   const pairs: [string, string][] = chain.slice(0, -1).map((m, i) => [m, chain[i + 1]]);

@@ -11,7 +11,7 @@
  *
  * `npm start -- LOG [load flags]` translates its flags into these parameters.
  */
-import type { LoadOptions } from '../data/load-options';
+import { parsePairs, type LoadOptions } from '../data/load-options';
 import { validatePreset } from '../data/preset-file';
 import type { TimestampFormat } from '../data/timestamps';
 import { OptionError } from '../errors';
@@ -65,13 +65,7 @@ function listParam(key: string, v: unknown): string[] {
 /** A map given as an object or as `'a=b,c=d'`. */
 function mapParam(key: string, v: unknown): Record<string, string> {
   if (typeof v === 'string') {
-    const out: Record<string, string> = {};
-    for (const item of listParam(key, v)) {
-      const eq = item.indexOf('=');
-      if (eq <= 0 || eq === item.length - 1) throw new OptionError(`notebook parameter load.${key}: expected pairs written from=to, got "${item}". Write e.g. { '1': 'click' } or '1=click,4=buy'.`);
-      out[item.slice(0, eq).trim()] = item.slice(eq + 1).trim();
-    }
-    return out;
+    return parsePairs(listParam(key, v), (item) => new OptionError(`notebook parameter load.${key}: expected pairs written from=to, got "${item}". Write e.g. { '1': 'click' } or '1=click,4=buy'.`));
   }
   if (kind(v) !== 'an object') throw new OptionError(`notebook parameter load.${key}: expected an object mapping names to names, e.g. { '1': 'click' }, got ${kind(v)} (${JSON.stringify(v)?.slice(0, 60)}).`);
   return v as Record<string, string>;

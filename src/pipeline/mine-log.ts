@@ -50,10 +50,9 @@ export interface MinedLog {
  * typed columns, the typed-array walk mines them, in partitions when the log is larger than
  * memory); `memory` also reads the features into a table, for the views that need one.
  */
-export function chooseEngine(file: string, engine: Engine = 'auto'): 'memory' | 'duckdb' {
+export function chooseEngine(engine: Engine = 'auto'): 'memory' | 'duckdb' {
   if (engine === 'memory' || engine === 'duckdb') return engine;
   if (engine !== 'auto') throw new OptionError(`engine: expected ${ENGINES.join(', ')}, got "${engine}".`);
-  void file;
   return 'duckdb';
 }
 
@@ -64,7 +63,7 @@ export async function mineLog(file: string, options: MineLogOptions = {}): Promi
     const r = labelled.report;
     return { engine: 'memory', paths, table: labelled.table, load: { rows_read: r.rows_read, rows_kept: r.rows_kept, labelled: r }, report: analysePaths(paths, options.analyse) };
   }
-  const engine = chooseEngine(file, options.engine);
+  const engine = chooseEngine(options.engine);
   const mine = { window: MINE_DEFAULTS.window, preClick: MINE_DEFAULTS.preClick, ...options.mine };
   let paths: PathSet, table: ColumnTable | undefined, load: MinedLog['load'];
   if (engine === 'duckdb') {
