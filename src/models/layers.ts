@@ -48,7 +48,11 @@ export class Embedding implements Weighted {
   }
 }
 
-/** A tower: dense layers with ReLU and dropout, then one logit (each layer one fused kernel with BUYPATH_FUSED_DENSE=1 and matMul on BLAS: fused-dense.ts). */
+/**
+ * A tower: dense layers with ReLU and dropout, then one logit. ESM2's training step runs its towers as one fused kernel
+ * on wasm (`params()` → fused-dense.ts's towersLogits); here, each layer is one fused kernel with BUYPATH_FUSED_DENSE=1 and
+ * matMul on BLAS, else matMul + add + relu.
+ */
 export class Tower implements Weighted {
   private readonly layers: { w: TF.Variable; b: TF.Variable; wName: string; bName: string }[] = [];
   /** `scope` prefixes the tfjs variable names (unique per model instance); weight names stay stable. */

@@ -62,3 +62,30 @@ test('ESM2 trained with the fused kernels ends close to the unfused weights (dro
   t.diagnostic(`largest weight difference after 3 epochs: ${worst}`);
   assert.ok(worst < 1e-3, `largest weight difference ${worst}`);
 });
+
+// Click space (no CTR tower): the fused towers feed tfjs's sigmoid and the unfused loss, so the objective and its
+// gradients equal BUYPATH_FUSED=0's bit for bit (same weights, dropout on, same step).
+test('ESM2 in click space: the fused objective and its gradients equal the unfused ones, without leaks', async () => {
+  const { tf } = await initBackend('wasm', { quiet: true });
+  const { createModel, MODEL_CONFIGS } = await import('../../src');
+  const d = tinyTrainData(9, 120);
+  const before = tf.memory().numTensors;
+  const run = (fused: boolean) => {
+    const m = createModel('esm2', tf, { vocabSizes: [5, 4], numNumeric: 2, space: 'click' }, { config: MODEL_CONFIGS.fast, seed: 2, lossWeights: TRAIN_DEFAULTS.lossWeights, oversample: 5 });
+    const saved = process.env.BUYPATH_FUSED;
+    process.env.BUYPATH_FUSED = fused ? '1' : '0';
+    try {
+      return tf.tidy(() => {
+        const b = { cat: tf.tensor2d(d.rows.cat, [d.rows.n, 2], 'int32'), num: tf.tensor2d(d.rows.num, [d.rows.n, 2]), click: tf.tensor1d(d.click), daction: tf.tensor1d(d.daction), buy: tf.tensor1d(d.buy) };
+        const { value, grads } = tf.variableGrads(() => m.objective(b), m.weights().map((w) => w.variable));
+        return [value.dataSync()[0], ...m.weights().map((w) => Array.from(grads[w.variable.name].dataSync()))];
+      });
+    } finally {
+      if (saved === undefined) delete process.env.BUYPATH_FUSED; else process.env.BUYPATH_FUSED = saved;
+      m.dispose();
+    }
+  };
+  const plain = run(false), fused = run(true);
+  assert.deepEqual(fused, plain);
+  assert.equal(tf.memory().numTensors, before, 'tensors leaked');
+});
