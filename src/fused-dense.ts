@@ -7,8 +7,10 @@
  *   cblas_sgemm on the kernel's arrays when a BLAS is loaded (`wasmMatMul === 'blas'`), otherwise through
  *   the registered wasm BatchMatMul kernel (XNNPACK, with buypath's transpose fix); bias, ReLU, dropout masks
  *   and their gradients run in WebAssembly SIMD on the heap (simd-kernels.ts; branch-free JavaScript loops
- *   where SIMD is missing or BUYPATH_SIMD=0). Same float32 operations in the same order as the unfused layers (test/fused-dense.test.ts compares values and gradients, and the dropout masks are the
- *   same draws as `dropout` in models/layers.ts). On by default on wasm; `BUYPATH_FUSED=0` turns it off.
+ *   where SIMD is missing or BUYPATH_SIMD=0). Same float32 operations in the same order as the unfused
+ *   layers, so the same numbers bit for bit (test/fused-dense.test.ts compares values and gradients; the
+ *   dropout masks are the same draws as `dropout` in models/layers.ts). On by default on wasm;
+ *   `BUYPATH_FUSED=0` turns it off.
  *
  * - `BuypathDense` / `BuypathDenseGrad`: one layer, matMul + bias + ReLU in one kernel (BLAS only;
  *   opt-in with `BUYPATH_FUSED_DENSE=1`, kept for comparison). It used to be 10–50% slower than the
