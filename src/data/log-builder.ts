@@ -188,68 +188,81 @@ export class LogBuilder {
     this.users.encode(U, rows, skip, uc);
     this.items.encode(I, rows, skip, ic);
     this.rawEvents.encode(E, rows, skip, ec);
-    for (let r = 0; r < rows; r++) {
-      const line = ++this.lineNo;
-      const k = K[r];
-      if (line <= header) {
-        if (line < header) this.blank++;
-        continue;
-      }
-      if (k === 1) {
-        this.blank++;
-        continue;
-      }
-      this.rowsRead++;
-      if (k === 2) {
-        NF ??= rawVector(raw, 1, rows, 4).words;
-        P.add('malformed_line', line, `${NF[r]} fields where the header has ${this.src.columns.length}`);
-        continue;
-      }
-      if (k === 3) {
-        P.add('malformed_line', line, RAW ? `not a JSON object (${jsonError(RAW, r)})` : 'a quote is left open');
-        continue;
-      }
-      const u = uc[r], it = ic[r];
-      if (u < 0 || it < 0) {
-        P.add('blank_id', line, `${u < 0 ? 'user_id' : 'item_id'} is blank`);
-        continue;
-      }
-      const re = ec[r];
-      const ev = re >= 0 && re < this.canon.length && this.canon[re] !== -1 ? this.canon[re] : this.canonicalOf(re);
-      // The event and the timestamp are both checked, so one problem class never hides another.
-      if (ev < 0) P.add('unknown_event', line, re >= 0 ? `event "${this.rawEvents.get(re)}" is not in the vocabulary` : 'event is blank');
-      let t: number;
-      if (iso) t = this.isoSeconds(T!, r);
-      else {
-        // Up to 12 bytes (epoch seconds): read here from the inline bytes; longer: DuckDB's cast.
-        const len = isValid(TR!, r) ? TR!.words[r * 4] : -1;
-        if (len > 12 && !tsv) {
-          T = rawVector(raw, 5, rows, 8);
-          tsv = new Float64Array(T.data.buffer, T.data.byteOffset, rows);
+    // The row loop works on locals (typed arrays, counters), written back once per chunk.
+    const userData = this.user.data, itemData = this.item.data, eventData = this.event.data, tsData = this.ts.data, lineData = this.line.data;
+    const kg = Pimp ? this.impressions : null, kw = Pimp ? this.impressionWords : null;
+    let canon = this.canon, rawCounts = this.rawCounts;
+    let lineNo = this.lineNo, row = this.user.n;
+    try {
+      for (let r = 0; r < rows; r++) {
+        const line = ++lineNo;
+        const k = K[r];
+        if (line <= header) {
+          if (line < header) this.blank++;
+          continue;
         }
-        t = (len < 0 ? NaN : len <= 12 ? inlineNumber(TR!.data, r, len) : isValid(T!, r) ? tsv![r] : NaN) / div;
-        if (!(t >= TS_MIN && t < TS_MAX)) t = NaN;
+        if (k === 1) {
+          this.blank++;
+          continue;
+        }
+        this.rowsRead++;
+        if (k === 2) {
+          NF ??= rawVector(raw, 1, rows, 4).words;
+          P.add('malformed_line', line, `${NF[r]} fields where the header has ${this.src.columns.length}`);
+          continue;
+        }
+        if (k === 3) {
+          P.add('malformed_line', line, RAW ? `not a JSON object (${jsonError(RAW, r)})` : 'a quote is left open');
+          continue;
+        }
+        const u = uc[r], it = ic[r];
+        if (u < 0 || it < 0) {
+          P.add('blank_id', line, `${u < 0 ? 'user_id' : 'item_id'} is blank`);
+          continue;
+        }
+        const re = ec[r];
+        let ev: number;
+        if (re >= 0 && re < canon.length && canon[re] !== -1) ev = canon[re];
+        else {
+          ev = this.canonicalOf(re); // may grow the tables
+          canon = this.canon;
+          rawCounts = this.rawCounts;
+        }
+        // The event and the timestamp are both checked, so one problem class never hides another.
+        if (ev < 0) P.add('unknown_event', line, re >= 0 ? `event "${this.rawEvents.get(re)}" is not in the vocabulary` : 'event is blank');
+        let t: number;
+        if (iso) t = this.isoSeconds(T!, r);
+        else {
+          // Up to 12 bytes (epoch seconds): read here from the inline bytes; longer: DuckDB's cast.
+          const len = isValid(TR!, r) ? TR!.words[r * 4] : -1;
+          if (len > 12 && !tsv) {
+            T = rawVector(raw, 5, rows, 8);
+            tsv = new Float64Array(T.data.buffer, T.data.byteOffset, rows);
+          }
+          t = (len < 0 ? NaN : len <= 12 ? inlineNumber(TR!.data, r, len) : isValid(T!, r) ? tsv![r] : NaN) / div;
+          if (!(t >= TS_MIN && t < TS_MAX)) t = NaN;
+        }
+        if (Number.isNaN(t)) {
+          const rawTs = stringAt(iso ? T! : rawVector(raw, 6, rows, 16), r);
+          P.add('bad_timestamp', line, `ts "${rawTs}" is not ${this.src.tsFormat} between 1990 and 2100`);
+          continue;
+        }
+        if (ev < 0) continue;
+        if (rawCounts[re]++ === 0) this.rawOrder.push(re);
+        userData[row] = u;
+        itemData[row] = it;
+        eventData[row] = ev;
+        tsData[row] = t;
+        lineData[row] = line;
+        if (kg !== null) kg.add(Pimp!, r, row);
+        else if (kw !== null) kw.add(Pimp!, r, row);
+        for (let j = 0; j < X.length; j++) this.featureCodes[j].data[row] = this.featureDicts[j].code(X[j], r);
+        row++;
       }
-      if (Number.isNaN(t)) {
-        const rawTs = stringAt(iso ? T! : rawVector(raw, 6, rows, 16), r);
-        P.add('bad_timestamp', line, `ts "${rawTs}" is not ${this.src.tsFormat} between 1990 and 2100`);
-        continue;
-      }
-      if (ev < 0) continue;
-      if (this.rawCounts[re]++ === 0) this.rawOrder.push(re);
-      const row = this.user.n;
-      this.user.data[row] = u;
-      this.item.data[row] = it;
-      this.event.data[row] = ev;
-      this.ts.data[row] = t;
-      this.line.data[row] = line;
-      this.user.n = this.item.n = this.event.n = this.ts.n = this.line.n = row + 1;
-      if (Pimp) (this.impressions ?? this.impressionWords)!.add(Pimp, r, row);
-      for (let j = 0; j < X.length; j++) {
-        const g = this.featureCodes[j];
-        g.data[row] = this.featureDicts[j].code(X[j], r);
-        g.n = row + 1;
-      }
+    } finally {
+      this.lineNo = lineNo;
+      this.user.n = this.item.n = this.event.n = this.ts.n = this.line.n = row;
+      for (const g of this.featureCodes) g.n = row;
     }
   }
 }
