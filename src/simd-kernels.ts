@@ -4,8 +4,8 @@
  * place: arguments are byte offsets on its heap). Each does the float32 operations of the JavaScript loop it
  * replaces in the same order (the same numbers: test/simd-kernels.test.ts), 4 values per instruction and without
  * bounds checks: on the `fast` preset these loops were half of a fused training step in JavaScript.
- * Source: src/simd-kernels.wat. After editing it, rebuild the bytes below with
- *   npx -y -p wabt@1.0.39 wat2wasm --enable-simd src/simd-kernels.wat -o /tmp/k.wasm && base64 -w0 /tmp/k.wasm
+ * Source: src/simd-kernels.wat. After editing it, rebuild the bytes below with (wabt is a dev dependency)
+ *   npx wat2wasm --enable-simd src/simd-kernels.wat -o /tmp/k.wasm && base64 -w0 /tmp/k.wasm
  */
 
 /** The module's functions (pointers are byte offsets of float32 arrays; see src/simd-kernels.wat). */
@@ -25,7 +25,8 @@ export interface SimdKernels {
     b1: number, b2: number, c1: number, c2: number, o1: number, o2: number, eps: number, nlr: number): void;
 }
 
-const WASM = 'AGFzbQEAAAABNgVgB39/f39/f38AYAR/f39/AGADf39/AGAIf39/f39/f30AYBB/f39/f39/f319fX19fX19AAIPAQNlbnYGbWVtb3J5AgABAwcGAAECAgMEBy0GBmhpZGRlbgAABmNvbHN1bQABA211bAACA2FkZAADBG1hc2sABARhZGFtAAUKhAgGsQEDAn8EewJ/QwAAgD/9EyELQwAAAAD9EyEMIAVBAnQhDUEAIQcCQANAIAcgBE8NAUEAIQgCQANAIAggDU8NASAHIA1sIAhqIQ4gACAOav0ABAAgASAIav0ABAD95AEhCSAJIAz9RCAGBHsgAiAOav0ABAAFIAsL/U4hCiADIA5qIAr9CwQAIAAgDmogCSAK/eYBIAz95AH9CwQAIAhBEGohCAwACwsgB0EBaiEHDAALCwuRAQEEfyADQQJ0IQZBACEFAkADQCAFIAZPDQEgASAFakMAAAAA/RP9CwQAIAVBEGohBQwACwtBACEEAkADQCAEIAJPDQEgACAEIAZsaiEHQQAhBQJAA0AgBSAGTw0BIAEgBWogASAFav0ABAAgByAFav0ABAD95AH9CwQAIAVBEGohBQwACwsgBEEBaiEEDAALCwt1AQN/IAJBAnQhBCAEQXBxIQUCQANAIAMgBU8NASAAIANqIAAgA2r9AAQAIAEgA2r9AAQA/eYB/QsEACADQRBqIQMMAAsLAkADQCADIARPDQEgACADaiAAIANqKgIAIAEgA2oqAgCUOAIAIANBBGohAwwACwsLdQEDfyACQQJ0IQQgBEFwcSEFAkADQCADIAVPDQEgACADaiAAIANq/QAEACABIANq/QAEAP3kAf0LBAAgA0EQaiEDDAALCwJAA0AgAyAETw0BIAAgA2ogACADaioCACABIANqKgIAkjgCACADQQRqIQMMAAsLC2UBA38gAUECdCEKAkADQCAIIApPDQEgAiADaiAFaiEJIAVBAWohBSADIANBCXZzIQIgBCAEQQN0aiEDIARBFXcgCWohBCAAIAhqIAdDAAAAACAJIAZJGzgCACAIQQRqIQgMAAsLC+kCAwN/C3sDfSAI/RMhFiAJ/RMhFyAK/RMhGCAL/RMhGSAM/RMhGiAN/RMhGyAO/RMhHCAP/RMhHSAHQQJ0IREgEUFwcSESAkADQCAQIBJPDQEgASAQav0ABAAhEyACIBBq/QAEACAW/eYBIBMgGP3mAf3kASEUIAMgEGr9AAQAIBf95gEgEyAT/eYBIBn95gH95AEhFSAFIBBqIBT9CwQAIAYgEGogFf0LBAAgBCAQaiAUIBr95wEgFSAb/ecB/eMBIBz95AH95wEgHf3mASAAIBBq/QAEAP3kAf0LBAAgEEEQaiEQDAALCwJAA0AgECARTw0BIAEgEGoqAgAhHiACIBBqKgIAIAiUIB4gCpSSIR8gAyAQaioCACAJlCAeIB6UIAuUkiEgIAUgEGogHzgCACAGIBBqICA4AgAgBCAQaiAfIAyVICAgDZWRIA6SlSAPlCAAIBBqKgIAkjgCACAQQQRqIRAMAAsLCw==';
+/** The module's bytes, base64: src/simd-kernels.wat compiled (test/simd-kernels.test.ts checks that they match). */
+export const SIMD_KERNELS_WASM = 'AGFzbQEAAAABNgVgB39/f39/f38AYAR/f39/AGADf39/AGAIf39/f39/f30AYBB/f39/f39/f319fX19fX19AAIPAQNlbnYGbWVtb3J5AgABAwcGAAECAgMEBy0GBmhpZGRlbgAABmNvbHN1bQABA211bAACA2FkZAADBG1hc2sABARhZGFtAAUKhAgGsQEDAn8EewJ/QwAAgD/9EyELQwAAAAD9EyEMIAVBAnQhDUEAIQcCQANAIAcgBE8NAUEAIQgCQANAIAggDU8NASAHIA1sIAhqIQ4gACAOav0ABAAgASAIav0ABAD95AEhCSAJIAz9RCAGBHsgAiAOav0ABAAFIAsL/U4hCiADIA5qIAr9CwQAIAAgDmogCSAK/eYBIAz95AH9CwQAIAhBEGohCAwACwsgB0EBaiEHDAALCwuRAQEEfyADQQJ0IQZBACEFAkADQCAFIAZPDQEgASAFakMAAAAA/RP9CwQAIAVBEGohBQwACwtBACEEAkADQCAEIAJPDQEgACAEIAZsaiEHQQAhBQJAA0AgBSAGTw0BIAEgBWogASAFav0ABAAgByAFav0ABAD95AH9CwQAIAVBEGohBQwACwsgBEEBaiEEDAALCwt1AQN/IAJBAnQhBCAEQXBxIQUCQANAIAMgBU8NASAAIANqIAAgA2r9AAQAIAEgA2r9AAQA/eYB/QsEACADQRBqIQMMAAsLAkADQCADIARPDQEgACADaiAAIANqKgIAIAEgA2oqAgCUOAIAIANBBGohAwwACwsLdQEDfyACQQJ0IQQgBEFwcSEFAkADQCADIAVPDQEgACADaiAAIANq/QAEACABIANq/QAEAP3kAf0LBAAgA0EQaiEDDAALCwJAA0AgAyAETw0BIAAgA2ogACADaioCACABIANqKgIAkjgCACADQQRqIQMMAAsLC2UBA38gAUECdCEKAkADQCAIIApPDQEgAiADaiAFaiEJIAVBAWohBSADIANBCXZzIQIgBCAEQQN0aiEDIARBFXcgCWohBCAAIAhqIAdDAAAAACAJIAZJGzgCACAIQQRqIQgMAAsLC+kCAwN/C3sDfSAI/RMhFiAJ/RMhFyAK/RMhGCAL/RMhGSAM/RMhGiAN/RMhGyAO/RMhHCAP/RMhHSAHQQJ0IREgEUFwcSESAkADQCAQIBJPDQEgASAQav0ABAAhEyACIBBq/QAEACAW/eYBIBMgGP3mAf3kASEUIAMgEGr9AAQAIBf95gEgEyAT/eYBIBn95gH95AEhFSAFIBBqIBT9CwQAIAYgEGogFf0LBAAgBCAQaiAUIBr95wEgFSAb/ecB/eMBIBz95AH95wEgHf3mASAAIBBq/QAEAP3kAf0LBAAgEEEQaiEQDAALCwJAA0AgECARTw0BIAEgEGoqAgAhHiACIBBqKgIAIAiUIB4gCpSSIR8gAyAQaioCACAJlCAeIB6UIAuUkiEgIAUgEGogHzgCACAGIBBqICA4AgAgBCAQaiAfIAyVICAgDZWRIA6SlSAPlCAAIBBqKgIAkjgCACAQQQRqIRAMAAsLCw==';
 
 /** A WebAssembly.Memory (this project's TypeScript settings carry no WebAssembly types). */
 export type WasmMemory = { readonly buffer: ArrayBuffer; grow(pages: number): number };
@@ -39,7 +40,7 @@ export function simdKernels(memory: WasmMemory): SimdKernels | null {
   if (instances.has(memory)) return instances.get(memory)!;
   let k: SimdKernels | null = null;
   try {
-    const module = new WA.Module(Buffer.from(WASM, 'base64'));
+    const module = new WA.Module(Buffer.from(SIMD_KERNELS_WASM, 'base64'));
     k = new WA.Instance(module, { env: { memory } }).exports as unknown as SimdKernels;
   } catch {
     k = null;

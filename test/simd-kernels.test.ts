@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { initBackend, rng } from '../src';
-import { simdKernels, type WasmMemory } from '../src/simd-kernels';
+import { SIMD_KERNELS_WASM, simdKernels, type WasmMemory } from '../src/simd-kernels';
 import { dropoutMask } from '../src/fused-dense';
 import { adamStep } from '../src/train/fused-adam';
 
@@ -78,4 +78,15 @@ test('BUYPATH_SIMD=0 turns the SIMD kernels off', async () => {
   } finally {
     delete process.env.BUYPATH_SIMD;
   }
+});
+
+test('the embedded module is src/simd-kernels.wat compiled (wabt): the source in the repository is what runs', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const wabt = await (require('wabt') as () => Promise<{ parseWat(name: string, text: string, features: object): { toBinary(o: object): { buffer: Uint8Array }; destroy(): void } }>)();
+  const file = join(__dirname, '..', 'src', 'simd-kernels.wat');
+  const mod = wabt.parseWat(file, readFileSync(file, 'utf8'), { simd: true });
+  const bytes = Buffer.from(mod.toBinary({}).buffer);
+  mod.destroy();
+  assert.equal(SIMD_KERNELS_WASM, bytes.toString('base64'), 'rebuild the bytes in src/simd-kernels.ts with the command in its header');
 });
