@@ -60,6 +60,8 @@ export async function streamLog(
   const db = await DuckDBInstance.create(':memory:');
   const con = await db.connect();
   let src: Source, b: LogBuilder;
+  // The chunk being fetched: a read that stops early (a strict-mode error) waits for it before closing DuckDB.
+  let pending: Promise<unknown> | null = null;
   try {
     if (options.memoryLimit) await con.run(`SET memory_limit=${sqlString(options.memoryLimit)}`);
     // Let DuckDB's threads read ahead while JavaScript encodes the chunks it has.
@@ -71,12 +73,13 @@ export async function streamLog(
       const result = await con.stream(src.sql);
       // The next chunk is asked for before this one is encoded: DuckDB's fetch runs while JavaScript works.
       let next = result.fetchChunk();
-      next.catch(() => undefined); // handled below; a chunk left pending by an error must not crash the process
+      pending = next.catch(() => undefined); // awaited below, or in finally when an error stops the read
       for (;;) {
         const chunk = await next;
+        pending = null;
         if (!chunk || chunk.rowCount === 0) break;
         next = result.fetchChunk();
-        next.catch(() => undefined);
+        pending = next.catch(() => undefined);
         b.add(chunk);
         if (how.flush && b.n >= how.flush.rows) {
           how.flush.write(b);
@@ -88,6 +91,7 @@ export async function streamLog(
       throw new LoadError(`${path}: expected a readable ${src.format} file, got an error from DuckDB's reader: ${(e as Error).message.split('\n')[0]}. Check the file's encoding (UTF-8) and line lengths, or convert it to CSV or Parquet.`);
     }
   } finally {
+    if (pending) await pending;
     con.closeSync();
     db.closeSync();
   }

@@ -52,6 +52,16 @@ describe('readEvents: typed columns', () => {
     }
   });
 
+  test('a strict read that stops in its first chunk of many (a chunk still being fetched) fails cleanly, and the next read works', async () => {
+    const rows = Array.from({ length: 20_000 }, (_, k) => `u${k % 50},i${k % 70},click,${1511544070 + k}`);
+    rows[2] = 'u1,i1,click,yesterday';
+    const path = writeTmp('strict-early.csv', ['user_id,item_id,event,ts', ...rows].join('\n') + '\n');
+    await assert.rejects(readEvents(path, { strict: true }), /line 4/);
+    const { report } = await readEvents(path);
+    assert.equal(report.rows_read, 20_000);
+    assert.equal(report.problems.bad_timestamp.count, 1);
+  });
+
   test('without features, rows that differ only in a feature are not duplicates; rows that agree on it are', async () => {
     const path = writeTmp('f.csv', [
       'user_id,item_id,event,ts,price',
