@@ -4,8 +4,9 @@
  * place: arguments are byte offsets on its heap). Each does the float32 operations of the JavaScript loop it
  * replaces in the same order (the same numbers: test/simd-kernels.test.ts), 4 values per instruction and without
  * bounds checks: on the `fast` preset these loops were half of a fused training step in JavaScript.
- * Source: src/simd-kernels.wat. After editing it, rebuild the bytes below with (wabt is a dev dependency)
- *   npx wat2wasm --enable-simd src/simd-kernels.wat -o /tmp/k.wasm && base64 -w0 /tmp/k.wasm
+ * Source: src/simd-kernels.wat. After editing it, paste the output of this command (wabt is a dev dependency;
+ * SIMD is on by default in its wat2wasm) as the bytes below:
+ *   npx wat2wasm src/simd-kernels.wat --output=- | base64 -w0
  */
 
 /** The module's functions (pointers are byte offsets of float32 arrays; see src/simd-kernels.wat). */
