@@ -243,7 +243,7 @@ export class LogBuilder {
           if (!(t >= TS_MIN && t < TS_MAX)) t = NaN;
         }
         if (Number.isNaN(t)) {
-          const rawTs = stringAt(iso ? T! : rawVector(raw, 6, rows, 16), r);
+          const rawTs = stringAt(iso ? T! : TR!, r);
           P.add('bad_timestamp', line, `ts "${rawTs}" is not ${this.src.tsFormat} between 1990 and 2100`);
           continue;
         }

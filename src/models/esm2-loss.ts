@@ -4,7 +4,7 @@
  * by one multiplication in the backward pass:
  *   y_t = sigmoid(logit_t); pCTR = y1, pCTAVR = y1·y2, pCVR = y2·y3 + (1−y2)·y4, pCTCVR = y1·pCVR;
  *   loss = w_ctr·BCE(pCTR, click) + w_ctavr·BCE(pCTAVR, daction) + w_ctcvr·BCE(pCTCVR, buy),
- * with BCE as `bce` in layers.ts (probabilities clipped to [1e-7, 1 − 1e-7], no gradient outside the clip).
+ * with BCE as `bce` in layers.ts (probabilities clipped to [BCE_CLIP, 1 − BCE_CLIP], no gradient outside the clip).
  * It replaces about 40 kernels forward and 60 backward. The products are float32 as in the unfused
  * composition; sigmoid and log run in double precision and are rounded to float32 (tfjs's wasm kernels use
  * float32 approximations), so values differ from the unfused composition by a few float32 ulps
@@ -12,6 +12,7 @@
  */
 import type * as TF from '@tensorflow/tfjs';
 import type { Batch } from './model';
+import { BCE_CLIP } from './layers';
 
 export const ESM2_LOSS_KERNEL = 'BuypathEsm2Loss';
 
@@ -21,7 +22,7 @@ type Weights = { ctr: number; ctavr: number; ctcvr: number };
 type Args = { inputs: Record<string, TensorInfo>; backend: unknown; attrs: Weights };
 
 const f = Math.fround;
-const LO = f(1e-7), HI = f(1 - 1e-7);
+const LO = f(BCE_CLIP), HI = f(1 - BCE_CLIP);
 
 /** Loss and its gradient to the logits (written to `grad`, [4, B]); see the module comment. */
 export function esm2Loss(logits: Float32Array, click: ArrayLike<number>, daction: ArrayLike<number>, buy: ArrayLike<number>, w: Weights, grad: Float32Array): number {

@@ -105,14 +105,15 @@ export function dropout<T extends TF.Tensor>(tf: Tf, x: T, rate: number, seed: n
   return tf.mul(x, tf.tensor(dropoutMask(x.size, rate, seed), x.shape)) as T;
 }
 
-const EPS = 1e-7;
+/** BCE clips probabilities to [BCE_CLIP, 1 − BCE_CLIP] (the fused loss, esm2-loss.ts, clips the same). */
+export const BCE_CLIP = 1e-7;
 
 /**
  * Mean binary cross-entropy of probabilities `p` against labels `y`, with
  * optional per-row weights (rows with weight 0 are left out of the mean).
  */
 export function bce(tf: Tf, p: TF.Tensor1D, y: TF.Tensor1D, weight?: TF.Tensor1D): TF.Scalar {
-  const q = tf.clipByValue(p, EPS, 1 - EPS);
+  const q = tf.clipByValue(p, BCE_CLIP, 1 - BCE_CLIP);
   const ll = tf.add(tf.mul(y, tf.log(q)), tf.mul(tf.sub(1, y), tf.log(tf.sub(1, q))));
   if (!weight) return tf.neg(tf.mean(ll)) as TF.Scalar;
   return tf.div(tf.neg(tf.sum(tf.mul(ll, weight))), tf.maximum(tf.sum(weight), 1)) as TF.Scalar;
