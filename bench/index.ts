@@ -15,7 +15,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { profileStep, formatProfile } from './train-profile';
-import { SIMULATOR_VERSION, parseFeatureOptions, preTransform, csvField, describeFeatures, setWasmMatMul, wasmMatMul, blasPath, auc, rowsWhere, oracleScores, fitModel, scoreModel, fitGbdt, gbdtData, type ModelName, writeSimulation, ensureDefaultData, prepareLog, type Prepared, initBackend, createModel, train, MODEL_CONFIGS, TRAIN_DEFAULTS, type TrainData } from '../src';
+import { towersThreadStats, SIMULATOR_VERSION, parseFeatureOptions, preTransform, csvField, describeFeatures, setWasmMatMul, wasmMatMul, blasPath, auc, rowsWhere, oracleScores, fitModel, scoreModel, fitGbdt, gbdtData, type ModelName, writeSimulation, ensureDefaultData, prepareLog, type Prepared, initBackend, createModel, train, MODEL_CONFIGS, TRAIN_DEFAULTS, type TrainData } from '../src';
 
 const ROOT = resolve(__dirname, '..');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -146,7 +146,7 @@ async function benchTrain(args: string[]) {
       profiles.push(prof);
       if (!json) console.log(formatProfile(prof));
     }
-    const setting = { backend: backend.name, matMul: backend.name === 'wasm' ? wasmMatMul : null, fused_adam: process.env.BUYPATH_FUSED_ADAM !== '0', fused_dense: process.env.BUYPATH_FUSED_DENSE === '1' && wasmMatMul === 'blas', fused_step: backend.name === 'wasm' && process.env.BUYPATH_FUSED !== '0', simd: backend.name === 'wasm' && process.env.BUYPATH_SIMD !== '0' };
+    const setting = { backend: backend.name, matMul: backend.name === 'wasm' ? wasmMatMul : null, fused_adam: process.env.BUYPATH_FUSED_ADAM !== '0', fused_dense: process.env.BUYPATH_FUSED_DENSE === '1' && wasmMatMul === 'blas', fused_step: backend.name === 'wasm' && process.env.BUYPATH_FUSED !== '0', simd: backend.name === 'wasm' && process.env.BUYPATH_SIMD !== '0', towers_thread: towersThreadStats() };
     if (json) console.log(JSON.stringify({ setting, profiles }, null, 2));
     else console.log(`setting: ${JSON.stringify(setting)}`);
     return;

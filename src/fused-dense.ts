@@ -23,6 +23,7 @@ import { batchedSgemm, loadSgemm, sgemm1, type Sgemm } from './native-blas';
 import { wasmMatMul } from './backend-kernels';
 import { Rng } from './random';
 import { simdKernels, type SimdKernels, type WasmMemory } from './simd-kernels';
+import { towersThread, dropTowersThread } from './towers-thread';
 
 /** Names of the fused kernels registered on wasm. */
 export const DENSE_KERNEL = 'BuypathDense';
@@ -189,9 +190,10 @@ function towersForward(ops: HeapOps, x: number, params: number[], logits: number
 /**
  * Backward of `towersForward`: from dlogits [T, B], the gradients of every weight and bias (dW = hᵀ·dz,
  * db = column sums of dz in row order, dh = dz·Wᵀ, dz = dh·g) and dx, the towers' dx summed from the last
- * tower to the first (the order tfjs's tape accumulates them). Arguments are heap offsets.
+ * tower to the first (the order tfjs's tape accumulates them). Arguments are heap offsets. With `parts`, tower t's dx
+ * goes to parts[t] instead (the caller sums them).
  */
-function towersBackward(ops: HeapOps, dlogits: number, x: number, acts: number, params: number[], dx: number, grads: number[], B: number, a: TowersAttrs): void {
+function towersBackward(ops: HeapOps, dlogits: number, x: number, acts: number, params: number[], dx: number, grads: number[], B: number, a: TowersAttrs, parts?: number[]): void {
   const L = a.sizes.length - 1, D = a.sizes[0];
   const per = B * actsPerRow(a.sizes);
   const offsets: number[] = [];
@@ -208,7 +210,8 @@ function towersBackward(ops: HeapOps, dlogits: number, x: number, acts: number, 
       ops.gemm(inp, dz, dw, I, O, B, true, false);
       ops.colsum(dz, db, B, O);
       if (l === 0) {
-        if (t === a.towers - 1) ops.gemm(dz, w, dx, B, D, O, false, true);
+        if (parts) ops.gemm(dz, w, parts[t], B, D, O, false, true);
+        else if (t === a.towers - 1) ops.gemm(dz, w, dx, B, D, O, false, true);
         else {
           ops.gemm(dz, w, part, B, D, O, false, true);
           ops.add(dx, part, B * D);
@@ -223,28 +226,120 @@ function towersBackward(ops: HeapOps, dlogits: number, x: number, acts: number, 
   }
 }
 
+function sizeOf(t: TensorInfo): number {
+  return t.shape.reduce((s, n) => s * n, 1);
+}
+
+/** A tensor's values on the heap (a fresh view: views go stale when the heap grows). */
+function heapView(ops: HeapOps, t: TensorInfo): Float32Array {
+  return ops.f32(ops.ptr(t), sizeOf(t));
+}
+
+/** The attributes of towers [from, to). */
+function someTowers(a: TowersAttrs, from: number, to: number): TowersAttrs {
+  return { ...a, towers: to - from, seeds: a.seeds.slice(from, to) };
+}
+
+/** Multiply-adds of one tower per row. */
+function towerMacs(sizes: number[]): number {
+  let m = 0;
+  for (let l = 0; l + 1 < sizes.length; l++) m += sizes[l] * sizes[l + 1];
+  return m;
+}
+
+/**
+ * Run a job of towers-thread.ts on this thread's wasm heap (the worker's side): `forward` takes x and the
+ * towers' parameters and gives logits and activations; `backward` takes dlogits, x, activations and parameters
+ * and gives dx and the parameters' gradients, as the towers kernels do.
+ */
+export function runTowersJob(tf: typeof TF, op: string, attrs: object, inputs: Float32Array[], outputs: Float32Array[]): void {
+  const a = attrs as TowersAttrs, be = tf.backend() as unknown as Heap, ops = new HeapOps(tf, be);
+  try {
+    const B = op === 'forward' ? inputs[0].length / a.sizes[0] : inputs[1].length / a.sizes[0];
+    const ins = inputs.map((v) => {
+      const p = ops.temp(v.length);
+      ops.f32(p, v.length).set(v);
+      return p;
+    });
+    const outs = outputs.map((v) => ops.temp(v.length));
+    if (op === 'forward') towersForward(ops, ins[0], ins.slice(1), outs[0], outs[1], B, a);
+    else if (op === 'backward') towersBackward(ops, ins[0], ins[1], ins[2], ins.slice(3), outs[0], outs.slice(1), B, a);
+    else throw new Error(`runTowersJob: expected op forward or backward, got ${op}`);
+    outputs.forEach((v, i) => v.set(ops.f32(outs[i], v.length)));
+  } finally {
+    ops.free();
+  }
+}
+
+/**
+ * The towers kernels over `T` towers: the upper half on the towers thread (towers-thread.ts) where one runs,
+ * the lower half here meanwhile; all here otherwise, or when the thread fails (it is then dropped).
+ */
 function registerTowers(tf: typeof TF): void {
   if (tf.getKernel(TOWERS_KERNEL, 'wasm')) return;
   const paramList = (inputs: Record<string, TensorInfo>, a: TowersAttrs) =>
     Array.from({ length: 2 * a.towers * (a.sizes.length - 1) }, (_, i) => inputs[`p${i}`]);
+  /** Towers [0, split) run here, [split, T) on the thread (split = T: no thread). */
+  const splitOf = (a: TowersAttrs, B: number) => {
+    const T = a.towers, half = T >> 1;
+    if (T < 2) return { split: T, thread: null };
+    const thread = towersThread(wasmMatMul, (T - half) * B * towerMacs(a.sizes));
+    return { split: thread ? half : T, thread };
+  };
   const forward = ({ inputs, backend, attrs }: Args<TowersAttrs>) => {
-    const be = backend as Heap, x = inputs.x, B = x.shape[0];
+    const be = backend as Heap, x = inputs.x, B = x.shape[0], L = attrs.sizes.length - 1, T = attrs.towers;
     const ops = new HeapOps(tf, be);
-    const outs = [be.makeOutput([attrs.towers, B], 'float32'), be.makeOutput([attrs.towers, B * actsPerRow(attrs.sizes)], 'float32')];
+    const per = B * actsPerRow(attrs.sizes);
+    const outs = [be.makeOutput([T, B], 'float32'), be.makeOutput([T, per], 'float32')];
     try {
-      towersForward(ops, ops.ptr(x), paramList(inputs, attrs).map((p) => ops.ptr(p)), ops.ptr(outs[0]), ops.ptr(outs[1]), B, attrs);
+      const ps = paramList(inputs, attrs), pp = ps.map((p) => ops.ptr(p)), px = ops.ptr(x), logits = ops.ptr(outs[0]), acts = ops.ptr(outs[1]);
+      const { split, thread } = splitOf(attrs, B);
+      const upper = someTowers(attrs, split, T), upperParams = pp.slice(2 * split * L);
+      thread?.start('forward', upper, [heapView(ops, x), ...ps.slice(2 * split * L).map((p) => heapView(ops, p))], [(T - split) * B, (T - split) * per]);
+      towersForward(ops, px, pp.slice(0, 2 * split * L), logits, acts, B, someTowers(attrs, 0, split));
+      if (!thread) return outs;
+      try {
+        const got = thread.finish();
+        ops.f32(logits + 4 * split * B, got[0].length).set(got[0]);
+        ops.f32(acts + 4 * split * per, got[1].length).set(got[1]);
+      } catch (e) {
+        dropTowersThread(e as Error);
+        towersForward(ops, px, upperParams, logits + 4 * split * B, acts + 4 * split * per, B, upper);
+      }
     } finally {
       ops.free();
     }
     return outs;
   };
   const backward = ({ inputs, backend, attrs }: Args<TowersAttrs>) => {
-    const be = backend as Heap, { dy, x, acts } = inputs, B = x.shape[0];
+    const be = backend as Heap, { dy, x, acts } = inputs, B = x.shape[0], L = attrs.sizes.length - 1, D = attrs.sizes[0];
     const ops = new HeapOps(tf, be);
     const params = paramList(inputs, attrs);
     const outs = [x, ...params].map((t) => be.makeOutput(t.shape, 'float32'));
     try {
-      towersBackward(ops, ops.ptr(dy), ops.ptr(x), ops.ptr(acts), params.map((p) => ops.ptr(p)), ops.ptr(outs[0]), outs.slice(1).map((t) => ops.ptr(t)), B, attrs);
+      const pp = params.map((p) => ops.ptr(p)), pg = outs.slice(1).map((t) => ops.ptr(t)), px = ops.ptr(x), pdy = ops.ptr(dy), pa = ops.ptr(acts), dx = ops.ptr(outs[0]);
+      const { split, thread } = splitOf(attrs, B);
+      if (!thread) {
+        towersBackward(ops, pdy, px, pa, pp, dx, pg, B, attrs);
+        return outs;
+      }
+      const T = attrs.towers, per = B * actsPerRow(attrs.sizes), upper = someTowers(attrs, split, T);
+      const upperParams = params.slice(2 * split * L);
+      thread.start('backward', upper, [ops.f32(pdy + 4 * split * B, (T - split) * B), heapView(ops, x), ops.f32(pa + 4 * split * per, (T - split) * per), ...upperParams.map((p) => heapView(ops, p))],
+        [B * D, ...upperParams.map((p) => sizeOf(p))]);
+      // This thread's towers write their dx apart; they are added after the thread's, in the order of one thread.
+      const parts = Array.from({ length: split }, () => ops.temp(B * D));
+      towersBackward(ops, pdy, px, pa, pp.slice(0, 2 * split * L), dx, pg.slice(0, 2 * split * L), B, someTowers(attrs, 0, split), parts);
+      let got: Float32Array[];
+      try {
+        got = thread.finish();
+        ops.f32(dx, B * D).set(got[0]);
+        got.slice(1).forEach((g, i) => ops.f32(pg[2 * split * L + i], g.length).set(g));
+      } catch (e) {
+        dropTowersThread(e as Error);
+        towersBackward(ops, pdy + 4 * split * B, px, pa + 4 * split * per, pp.slice(2 * split * L), dx, pg.slice(2 * split * L), B, upper);
+      }
+      for (let t = split - 1; t >= 0; t--) ops.add(dx, parts[t], B * D);
     } finally {
       ops.free();
     }

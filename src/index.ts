@@ -10,6 +10,7 @@ export * from './backend';
 export { repoRoot } from './repo-root';
 export { registerFastKernels, scatterAdd } from './backend-kernels';
 export { wasmMatMul, setWasmMatMul } from './backend-kernels';
+export { towersThreadStats } from './towers-thread';
 export { loadSgemm, batchedSgemm, blasCandidates, blasPath } from './native-blas';
 // Statistics
 export * from './stats/intervals';

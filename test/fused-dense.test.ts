@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { initBackend, rng, setWasmMatMul } from '../src';
 import { esm2WeightsAfterTraining, tinyTrainData } from './training';
 import { denseFused, denseUnfused, fusedDenseActive, fusedTowersActive, towersLogits, towersLogitsUnfused } from '../src/fused-dense';
+import { towersThreadStats } from '../src/towers-thread';
 
 // Tolerance: 0 (bit for bit) is what the kernels are built for; the assertion allows 1e-6 relative, and the
 // test reports the largest difference seen.
@@ -109,6 +110,47 @@ for (const [mode, simd] of [['blas', true], ['transpose-fix', true], ['blas', fa
     }
     setWasmMatMul(tf, 'blas');
     t.diagnostic(`largest relative difference: ${worst}`);
+  });
+}
+
+// Two threads (towers-thread.ts): each tower runs the same operations on either thread, and the dx of the main
+// thread's towers are added after the thread's in one thread's order, so the tolerance is 0.
+for (const mode of ['transpose-fix', 'stock'] as const) {
+  test(`fused towers on two threads (${mode}) equal them on one thread bit for bit, in logits and gradients, without leaks`, async (t) => {
+    const { tf } = await initBackend('wasm', { quiet: true });
+    setWasmMatMul(tf, mode);
+    t.after(() => {
+      delete process.env.BUYPATH_TOWER_THREAD;
+      setWasmMatMul(tf, 'blas');
+    });
+    const r = rng(8);
+    for (const [B, sizes, T, rate] of [[37, [11, 16, 8, 1], 4, 0.3], [64, [20, 5, 1], 3, 0.5], [9, [6, 1], 2, 0], [120, [40, 64, 32, 1], 4, 0.5]] as const) {
+      const x = Float32Array.from({ length: B * sizes[0] }, () => r.normal());
+      const params = Array.from({ length: T }, () => sizes.slice(1).flatMap((o, l) => [
+        Float32Array.from({ length: sizes[l] * o }, () => r.normal() / Math.sqrt(sizes[l])), Float32Array.from({ length: o }, () => r.normal() * 0.1),
+      ]));
+      const up = Float32Array.from({ length: T * B }, () => r.normal());
+      const seeds = Array.from({ length: T }, (_, i) => 40 + i);
+      const run = (threads: '0' | '1') => {
+        process.env.BUYPATH_TOWER_THREAD = threads;
+        const jobs = towersThreadStats().jobs, before = tf.memory().numTensors;
+        const out = tf.tidy(() => {
+          const xt = tf.tensor2d(x, [B, sizes[0]]);
+          const ps = params.flat().map((v, i) => (i % 2 === 0 ? tf.tensor2d(v, [sizes[(i >> 1) % (sizes.length - 1)], v.length / sizes[(i >> 1) % (sizes.length - 1)]]) : tf.tensor1d(v)));
+          const towers = (xs: TF.Tensor[]) => params.map((_, ti) => sizes.slice(1).map((__, l) => ({ w: xs[2 * (ti * (sizes.length - 1) + l)] as TF.Tensor2D, b: xs[2 * (ti * (sizes.length - 1) + l) + 1] as TF.Tensor1D })));
+          const y = towersLogits(tf, xt, towers(ps), rate, seeds).dataSync().slice();
+          const grads = tf.grads((...a: TF.Tensor[]) => tf.sum(tf.mul(towersLogits(tf, a[0] as TF.Tensor2D, towers(a.slice(1)), rate, seeds), tf.tensor2d(up, [T, B]))))([xt, ...ps]);
+          return [y, ...grads.map((g) => g.dataSync().slice())];
+        });
+        assert.equal(tf.memory().numTensors, before, 'tensors leaked');
+        // The forward twice (value, then under the tape) and the backward once: three jobs on two threads, none on one.
+        assert.equal(towersThreadStats().jobs - jobs, threads === '1' ? 3 : 0, `jobs handed to the towers thread with BUYPATH_TOWER_THREAD=${threads}`);
+        return out;
+      };
+      const one = run('0'), two = run('1');
+      assert.equal(towersThreadStats().dropped, null);
+      two.forEach((arr, i) => arr.forEach((v, k) => assert.ok(Object.is(v, one[i][k]), `${i === 0 ? 'logits' : i === 1 ? 'dx' : `grad of param ${i - 2}`}[${k}] (B ${B}, sizes ${sizes}, T ${T}): ${v} on two threads, ${one[i][k]} on one`)));
+    }
   });
 }
 

@@ -1,0 +1,55 @@
+/**
+ * The worker of towers-thread.ts: a tfjs wasm backend of its own, with the main thread's product
+ * kernel, runs the towers jobs it is handed (fused-dense.ts `runTowersJob`) on the shared buffer.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type * as TF from '@tensorflow/tfjs';
+import { setWasmMatMul } from './backend-kernels';
+import { runTowersJob } from './fused-dense';
+import { DONE, FAILED, type ThreadJob } from './towers-thread';
+
+const { matMul, ctl, err } = workerData as { matMul: 'transpose-fix' | 'stock'; ctl: Int32Array; err: Uint8Array };
+
+function fail(e: unknown): void {
+  const bytes = Buffer.from(String((e as Error)?.stack ?? e), 'utf8').subarray(0, err.length);
+  err.set(bytes);
+  Atomics.store(ctl, 1, bytes.length);
+  Atomics.store(ctl, 0, FAILED);
+  Atomics.notify(ctl, 0);
+}
+
+async function main(): Promise<void> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const tf = require('@tensorflow/tfjs') as typeof TF;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('@tensorflow/tfjs-backend-wasm');
+  if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not start in the worker');
+  await tf.ready();
+  setWasmMatMul(tf, matMul);
+  // The job runs from setImmediate, not in the message callback: WebAssembly ran about half as fast there (measured
+  // on Node 20 with the towers' backward: 680 ms against 340 ms).
+  parentPort!.on('message', (job: ThreadJob) => setImmediate(run, job));
+  function run(job: ThreadJob): void {
+    try {
+      const f = new Float32Array(job.buf);
+      let o = 0;
+      const view = (n: number) => {
+        const v = f.subarray(o, o + n);
+        o += n;
+        return v;
+      };
+      const inputs = job.inputs.map(view), outputs = job.outputs.map(view);
+      runTowersJob(tf, job.op, job.attrs, inputs, outputs);
+      Atomics.store(ctl, 0, DONE);
+      Atomics.notify(ctl, 0);
+    } catch (e) {
+      fail(e);
+    }
+  }
+}
+
+main().catch((e) => {
+  // A job may already wait: fail it, and every later one.
+  fail(e);
+  parentPort!.on('message', () => fail(e));
+});
