@@ -55,7 +55,11 @@ export function dropoutMask(n: number, rate: number, seed: number, mask = new Fl
 }
 
 /** The wasm backend's internals the fused kernels use: the heap, tensors' byte offsets on it. */
-interface Heap extends WasmBackend { wasm: { asm: { memory: WasmMemory } }; dataIdMap: { get(id: object): { memoryOffset: number } } }
+interface Heap extends WasmBackend {
+  wasm: { asm: { memory: WasmMemory }; tfjs: { registerTensor(id: number, size: number, offset: number): void; disposeData(id: number): void } };
+  dataIdMap: { get(id: object): { id: number; memoryOffset: number }; set(id: object, d: { id: number; memoryOffset: number; shape: number[]; dtype: string; refCount: number }): void; delete(id: object): void };
+  dataIdNextNumber: number;
+}
 
 /**
  * The arithmetic of the towers kernels on byte offsets of the wasm heap: products (`gemm`), and the element-wise
@@ -87,18 +91,31 @@ class HeapOps {
   free(): void {
     for (const t of this.temps.splice(0)) this.be.disposeData(t.dataId);
   }
-  /** C = op(A)·op(B), C m×n: cblas_sgemm when matMul runs on BLAS, else the registered wasm BatchMatMul kernel on copies. */
+  /**
+   * C = op(A)·op(B), C m×n: cblas_sgemm when matMul runs on BLAS, else the registered wasm BatchMatMul kernel,
+   * its operands registered in place on the heap (no copies), its result copied to C.
+   */
   gemm(a: number, b: number, c: number, m: number, n: number, k: number, transposeA: boolean, transposeB: boolean): void {
     if (this.sg) return sgemm1(this.sg, this.f32(a, m * k), this.f32(b, k * n), this.f32(c, m * n), m, n, k, transposeA, transposeB);
     const be = this.be;
-    const ai = be.makeOutput(transposeA ? [k, m] : [m, k], 'float32'), bi = be.makeOutput(transposeB ? [n, k] : [k, n], 'float32');
-    const heap = this.f32(0, be.wasm.asm.memory.buffer.byteLength >> 2);
-    heap.copyWithin(this.ptr(ai) >> 2, a >> 2, (a >> 2) + m * k);
-    heap.copyWithin(this.ptr(bi) >> 2, b >> 2, (b >> 2) + k * n);
-    const ci = this.mm({ inputs: { a: ai, b: bi }, backend: be, attrs: { transposeA, transposeB } });
-    const heap2 = this.f32(0, be.wasm.asm.memory.buffer.byteLength >> 2);
-    heap2.copyWithin(c >> 2, this.ptr(ci) >> 2, (this.ptr(ci) >> 2) + m * n);
-    for (const t of [ai, bi, ci]) be.disposeData(t.dataId);
+    const ai = this.inPlace(a, transposeA ? [k, m] : [m, k]), bi = this.inPlace(b, transposeB ? [n, k] : [k, n]);
+    try {
+      const ci = this.mm({ inputs: { a: ai, b: bi }, backend: be, attrs: { transposeA, transposeB } });
+      this.f32(c, m * n).set(this.f32(this.ptr(ci), m * n));
+      be.disposeData(ci.dataId);
+    } finally {
+      for (const t of [ai, bi]) {
+        be.wasm.tfjs.disposeData(be.dataIdMap.get(t.dataId).id);
+        be.dataIdMap.delete(t.dataId);
+      }
+    }
+  }
+  /** A float32 tensor over heap bytes at `p`, registered as the backend's `move` registers one, without memory of its own (released in `gemm`). */
+  private inPlace(p: number, shape: number[]): TensorInfo {
+    const be = this.be, dataId = {}, id = be.dataIdNextNumber++;
+    be.dataIdMap.set(dataId, { id, memoryOffset: p, shape, dtype: 'float32', refCount: 1 });
+    be.wasm.tfjs.registerTensor(id, shape[0] * shape[1], p);
+    return { dataId, shape, dtype: 'float32' };
   }
   /** Hidden layer after its product: z = h + bias; g = [z > 0]·mask (or [z > 0]); h = z·g (+0 where cut). */
   hidden(h: number, bias: number, mask: number | null, g: number, rows: number, o: number): void {
@@ -271,12 +288,34 @@ export function runTowersJob(tf: typeof TF, op: string, attrs: object, inputs: F
   }
 }
 
+/** Data of the towers' activations: nothing writes them after the forward kernel. */
+const sharedActs = new WeakSet<object>();
+
+/**
+ * tfjs clones what a custom gradient saves (Identity, a copy on wasm): 30 MB of activations per `paper` step. Clones of
+ * the towers' activations share their memory instead (reference counted, as the wasm backend's Reshape shares); other
+ * tensors are copied as before.
+ */
+function shareActivations(tf: typeof TF): void {
+  const stock = tf.getKernel('Identity', 'wasm');
+  if (!stock) return;
+  const kernelFunc = (args: Args<Record<string, unknown>>) => {
+    const x = args.inputs.x;
+    if (!sharedActs.has(x.dataId)) return stock.kernelFunc(args as never);
+    (args.backend as { incRef(id: object): void }).incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  };
+  tf.unregisterKernel('Identity', 'wasm');
+  tf.registerKernel({ ...stock, kernelFunc: kernelFunc as unknown as TF.KernelFunc });
+}
+
 /**
  * The towers kernels over `T` towers: the upper half on the towers thread (towers-thread.ts) where one runs,
  * the lower half here meanwhile; all here otherwise, or when the thread fails (it is then dropped).
  */
 function registerTowers(tf: typeof TF): void {
   if (tf.getKernel(TOWERS_KERNEL, 'wasm')) return;
+  shareActivations(tf);
   const paramList = (inputs: Record<string, TensorInfo>, a: TowersAttrs) =>
     Array.from({ length: 2 * a.towers * (a.sizes.length - 1) }, (_, i) => inputs[`p${i}`]);
   /** Towers [0, split) run here, [split, T) on the thread (split = T: no thread). */
@@ -291,6 +330,7 @@ function registerTowers(tf: typeof TF): void {
     const ops = new HeapOps(tf, be);
     const per = B * actsPerRow(attrs.sizes);
     const outs = [be.makeOutput([T, B], 'float32'), be.makeOutput([T, per], 'float32')];
+    sharedActs.add(outs[1].dataId);
     try {
       const ps = paramList(inputs, attrs), pp = ps.map((p) => ops.ptr(p)), px = ops.ptr(x), logits = ops.ptr(outs[0]), acts = ops.ptr(outs[1]);
       const { split, thread } = splitOf(attrs, B);
