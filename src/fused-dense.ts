@@ -91,6 +91,10 @@ class HeapOps {
   free(): void {
     for (const t of this.temps.splice(0)) this.be.disposeData(t.dataId);
   }
+  /** Free `t` with the scratch arrays. */
+  adopt(t: TensorInfo): void {
+    this.temps.push(t);
+  }
   /**
    * C = op(A)·op(B), C m×n: cblas_sgemm when matMul runs on BLAS, else the registered wasm BatchMatMul kernel,
    * its operands registered in place on the heap (no copies), its result copied to C.
@@ -264,29 +268,68 @@ function towerMacs(sizes: number[]): number {
   return m;
 }
 
+/** Attributes of a towers thread job: `keep` (forward), the key to keep the activations under for the backward; `kept`
+ * (backward), the key they were kept under (0: they come as an input). */
+type JobAttrs = TowersAttrs & { keep?: number; kept?: number };
+
+/** On the towers thread: activations of forwards run under a gradient tape, by key, until their backward takes them. */
+const kept = new Map<number, TensorInfo>();
+/** Kept activations at most (the oldest go first; a backward that misses its own runs the forward again). */
+const MAX_KEPT = 4;
+
 /**
- * Run a job of towers-thread.ts on this thread's wasm heap (the worker's side): `forward` takes x and the
- * towers' parameters and gives logits and activations; `backward` takes dlogits, x, activations and parameters
- * and gives dx and the parameters' gradients, as the towers kernels do.
+ * Run a job of towers-thread.ts on this thread's wasm heap (the towers thread's side), as the towers kernels do:
+ * `forward` takes x and the towers' parameters and gives logits (the activations stay here under `keep`);
+ * `backward` takes dlogits, x, the activations unless kept, and the parameters, and gives dx and the parameters' gradients.
  */
 export function runTowersJob(tf: typeof TF, op: string, attrs: object, inputs: Float32Array[], outputs: Float32Array[]): void {
-  const a = attrs as TowersAttrs, be = tf.backend() as unknown as Heap, ops = new HeapOps(tf, be);
+  const a = attrs as JobAttrs, be = tf.backend() as unknown as Heap, ops = new HeapOps(tf, be), D = a.sizes[0];
   try {
-    const B = op === 'forward' ? inputs[0].length / a.sizes[0] : inputs[1].length / a.sizes[0];
     const ins = inputs.map((v) => {
       const p = ops.temp(v.length);
       ops.f32(p, v.length).set(v);
       return p;
     });
     const outs = outputs.map((v) => ops.temp(v.length));
-    if (op === 'forward') towersForward(ops, ins[0], ins.slice(1), outs[0], outs[1], B, a);
-    else if (op === 'backward') towersBackward(ops, ins[0], ins[1], ins[2], ins.slice(3), outs[0], outs.slice(1), B, a);
-    else throw new Error(`runTowersJob: expected op forward or backward, got ${op}`);
+    if (op === 'forward') {
+      const B = inputs[0].length / D, n = a.towers * B * actsPerRow(a.sizes);
+      const acts = a.keep ? be.makeOutput([n], 'float32') : null;
+      towersForward(ops, ins[0], ins.slice(1), outs[0], acts ? ops.ptr(acts) : ops.temp(n), B, a);
+      if (acts) kept.set(a.keep!, acts);
+      for (const [k, t] of kept) {
+        if (kept.size <= MAX_KEPT) break;
+        be.disposeData(t.dataId);
+        kept.delete(k);
+      }
+    } else if (op === 'backward') {
+      const B = inputs[1].length / D;
+      const acts = a.kept ? kept.get(a.kept) : undefined;
+      const params = ins.slice(a.kept ? 2 : 3);
+      let pa = a.kept ? 0 : ins[2];
+      if (acts) {
+        kept.delete(a.kept!);
+        ops.adopt(acts);
+        pa = ops.ptr(acts);
+      } else if (a.kept) {
+        // Not kept (evicted, or another thread ran the forward): the same forward again, same numbers.
+        pa = ops.temp(a.towers * B * actsPerRow(a.sizes));
+        towersForward(ops, ins[1], params, ops.temp(a.towers * B), pa, B, a);
+      }
+      towersBackward(ops, ins[0], ins[1], pa, params, outs[0], outs.slice(1), B, a);
+    } else throw new Error(`runTowersJob: expected op forward or backward, got ${op}`);
     outputs.forEach((v, i) => v.set(ops.f32(outs[i], v.length)));
   } finally {
     ops.free();
   }
 }
+
+/** Whether a gradient tape records now (tfjs's engine state: the kernels then keep what the backward needs). */
+function taping(tf: typeof TF): boolean {
+  return ((tf.engine() as unknown as { state: { gradientDepth: number } }).state.gradientDepth ?? 0) > 0;
+}
+
+/** Activations whose upper towers, from `split`, stayed on the towers thread under `key`: the data here holds only the lower ones. */
+const remoteActs = new WeakMap<object, { split: number; key: number }>();
 
 /** Data of the towers' activations: nothing writes them after the forward kernel. */
 const sharedActs = new WeakSet<object>();
@@ -335,13 +378,17 @@ function registerTowers(tf: typeof TF): void {
       const ps = paramList(inputs, attrs), pp = ps.map((p) => ops.ptr(p)), px = ops.ptr(x), logits = ops.ptr(outs[0]), acts = ops.ptr(outs[1]);
       const { split, thread } = splitOf(attrs, B);
       const upper = someTowers(attrs, split, T), upperParams = pp.slice(2 * split * L);
-      thread?.start('forward', upper, [heapView(ops, x), ...ps.slice(2 * split * L).map((p) => heapView(ops, p))], [(T - split) * B, (T - split) * per]);
+      // Under a gradient tape the thread keeps its towers' activations for the backward (no copies back and forth).
+      const keep = thread && taping(tf) ? be.dataIdMap.get(outs[1].dataId).id : 0;
+      thread?.start('forward', { ...upper, keep }, [heapView(ops, x), ...ps.slice(2 * split * L).map((p) => heapView(ops, p))], [(T - split) * B]);
       towersForward(ops, px, pp.slice(0, 2 * split * L), logits, acts, B, someTowers(attrs, 0, split));
       if (!thread) return outs;
+      // The thread's towers' rows here hold NaN, not stale numbers, while their activations stay there (this thread waits anyway).
+      if (keep) ops.f32(acts + 4 * split * per, (T - split) * per).fill(NaN);
       try {
-        const got = thread.finish();
-        ops.f32(logits + 4 * split * B, got[0].length).set(got[0]);
-        ops.f32(acts + 4 * split * per, got[1].length).set(got[1]);
+        const [got] = thread.finish();
+        ops.f32(logits + 4 * split * B, got.length).set(got);
+        if (keep) remoteActs.set(outs[1].dataId, { split, key: keep });
       } catch (e) {
         dropTowersThread(e as Error);
         towersForward(ops, px, upperParams, logits + 4 * split * B, acts + 4 * split * per, B, upper);
@@ -352,31 +399,42 @@ function registerTowers(tf: typeof TF): void {
     return outs;
   };
   const backward = ({ inputs, backend, attrs }: Args<TowersAttrs>) => {
-    const be = backend as Heap, { dy, x, acts } = inputs, B = x.shape[0], L = attrs.sizes.length - 1, D = attrs.sizes[0];
+    const be = backend as Heap, { dy, x, acts } = inputs, B = x.shape[0], L = attrs.sizes.length - 1, D = attrs.sizes[0], T = attrs.towers;
     const ops = new HeapOps(tf, be);
     const params = paramList(inputs, attrs);
     const outs = [x, ...params].map((t) => be.makeOutput(t.shape, 'float32'));
     try {
       const pp = params.map((p) => ops.ptr(p)), pg = outs.slice(1).map((t) => ops.ptr(t)), px = ops.ptr(x), pdy = ops.ptr(dy), pa = ops.ptr(acts), dx = ops.ptr(outs[0]);
+      const per = B * actsPerRow(attrs.sizes);
+      let remote = remoteActs.get(acts.dataId);
+      /** The activations of towers [from, T) here, computed again (their forward ran on the thread, which cannot give them now). */
+      const fetchRemote = () => {
+        if (!remote) return;
+        towersForward(ops, px, pp.slice(2 * remote.split * L), ops.temp((T - remote.split) * B), pa + 4 * remote.split * per, B, someTowers(attrs, remote.split, T));
+        remoteActs.delete(acts.dataId);
+        remote = undefined;
+      };
       const { split, thread } = splitOf(attrs, B);
+      if (remote && remote.split !== split) fetchRemote(); // the thread is off now (split = T), or splits otherwise
       if (!thread) {
         towersBackward(ops, pdy, px, pa, pp, dx, pg, B, attrs);
         return outs;
       }
-      const T = attrs.towers, per = B * actsPerRow(attrs.sizes), upper = someTowers(attrs, split, T);
-      const upperParams = params.slice(2 * split * L);
-      thread.start('backward', upper, [ops.f32(pdy + 4 * split * B, (T - split) * B), heapView(ops, x), ops.f32(pa + 4 * split * per, (T - split) * per), ...upperParams.map((p) => heapView(ops, p))],
-        [B * D, ...upperParams.map((p) => sizeOf(p))]);
+      const upper = someTowers(attrs, split, T), upperParams = params.slice(2 * split * L);
+      const kept = remote?.key ?? 0;
+      thread.start('backward', { ...upper, kept }, [
+        ops.f32(pdy + 4 * split * B, (T - split) * B), heapView(ops, x), ...(kept ? [] : [ops.f32(pa + 4 * split * per, (T - split) * per)]), ...upperParams.map((p) => heapView(ops, p)),
+      ], [B * D, ...upperParams.map((p) => sizeOf(p))]);
       // This thread's towers write their dx apart; they are added after the thread's, in the order of one thread.
       const parts = Array.from({ length: split }, () => ops.temp(B * D));
       towersBackward(ops, pdy, px, pa, pp.slice(0, 2 * split * L), dx, pg.slice(0, 2 * split * L), B, someTowers(attrs, 0, split), parts);
-      let got: Float32Array[];
       try {
-        got = thread.finish();
+        const got = thread.finish();
         ops.f32(dx, B * D).set(got[0]);
         got.slice(1).forEach((g, i) => ops.f32(pg[2 * split * L + i], g.length).set(g));
       } catch (e) {
         dropTowersThread(e as Error);
+        fetchRemote();
         towersBackward(ops, pdy + 4 * split * B, px, pa + 4 * split * per, pp.slice(2 * split * L), dx, pg.slice(2 * split * L), B, upper);
       }
       for (let t = split - 1; t >= 0; t--) ops.add(dx, parts[t], B * D);

@@ -131,7 +131,10 @@ for (const mode of ['transpose-fix', 'stock'] as const) {
       ]));
       const up = Float32Array.from({ length: T * B }, () => r.normal());
       const seeds = Array.from({ length: T }, (_, i) => 40 + i);
-      const run = (threads: '0' | '1') => {
+      // `plain`: one forward under the tape, one backward; `evict`: six forwards under one tape, more than the thread keeps
+      // activations for (the backward runs the forward again); `switch`: the thread is turned off between the forward and
+      // the backward (this thread computes the thread's activations again).
+      const run = (threads: '0' | '1', variant: 'plain' | 'evict' | 'switch' = 'plain') => {
         process.env.BUYPATH_TOWER_THREAD = threads;
         const jobs = towersThreadStats().jobs, before = tf.memory().numTensors;
         const out = tf.tidy(() => {
@@ -139,17 +142,26 @@ for (const mode of ['transpose-fix', 'stock'] as const) {
           const ps = params.flat().map((v, i) => (i % 2 === 0 ? tf.tensor2d(v, [sizes[(i >> 1) % (sizes.length - 1)], v.length / sizes[(i >> 1) % (sizes.length - 1)]]) : tf.tensor1d(v)));
           const towers = (xs: TF.Tensor[]) => params.map((_, ti) => sizes.slice(1).map((__, l) => ({ w: xs[2 * (ti * (sizes.length - 1) + l)] as TF.Tensor2D, b: xs[2 * (ti * (sizes.length - 1) + l) + 1] as TF.Tensor1D })));
           const y = towersLogits(tf, xt, towers(ps), rate, seeds).dataSync().slice();
-          const grads = tf.grads((...a: TF.Tensor[]) => tf.sum(tf.mul(towersLogits(tf, a[0] as TF.Tensor2D, towers(a.slice(1)), rate, seeds), tf.tensor2d(up, [T, B]))))([xt, ...ps]);
+          const grads = tf.grads((...a: TF.Tensor[]) => {
+            const logits = Array.from({ length: variant === 'evict' ? 6 : 1 }, (_, k) => tf.mul(towersLogits(tf, a[0] as TF.Tensor2D, towers(a.slice(1)), rate, seeds), k + 1));
+            if (variant === 'switch') process.env.BUYPATH_TOWER_THREAD = '0';
+            return tf.sum(tf.mul(tf.addN(logits), tf.tensor2d(up, [T, B])));
+          })([xt, ...ps]);
+          process.env.BUYPATH_TOWER_THREAD = threads;
           return [y, ...grads.map((g) => g.dataSync().slice())];
         });
         assert.equal(tf.memory().numTensors, before, 'tensors leaked');
-        // The forward twice (value, then under the tape) and the backward once: three jobs on two threads, none on one.
-        assert.equal(towersThreadStats().jobs - jobs, threads === '1' ? 3 : 0, `jobs handed to the towers thread with BUYPATH_TOWER_THREAD=${threads}`);
+        // Forwards (the value, then under the tape) and backwards: each a job on two threads (the backward not after
+        // `switch`), none on one.
+        const expected = threads === '0' ? 0 : variant === 'evict' ? 13 : variant === 'switch' ? 2 : 3;
+        assert.equal(towersThreadStats().jobs - jobs, expected, `jobs handed to the towers thread with BUYPATH_TOWER_THREAD=${threads} (${variant})`);
         return out;
       };
-      const one = run('0'), two = run('1');
-      assert.equal(towersThreadStats().dropped, null);
-      two.forEach((arr, i) => arr.forEach((v, k) => assert.ok(Object.is(v, one[i][k]), `${i === 0 ? 'logits' : i === 1 ? 'dx' : `grad of param ${i - 2}`}[${k}] (B ${B}, sizes ${sizes}, T ${T}): ${v} on two threads, ${one[i][k]} on one`)));
+      for (const variant of ['plain', 'evict', 'switch'] as const) {
+        const one = run('0', variant), two = run('1', variant);
+        assert.equal(towersThreadStats().dropped, null);
+        two.forEach((arr, i) => arr.forEach((v, k) => assert.ok(Object.is(v, one[i][k]), `${variant}: ${i === 0 ? 'logits' : i === 1 ? 'dx' : `grad of param ${i - 2}`}[${k}] (B ${B}, sizes ${sizes}, T ${T}): ${v} on two threads, ${one[i][k]} on one`)));
+      }
     }
   });
 }
