@@ -166,6 +166,23 @@ for (const mode of ['transpose-fix', 'stock'] as const) {
   });
 }
 
+test('ESM2 trained with its towers on two threads (no BLAS) ends with the one-thread weights, bit for bit (dropout on, 3 epochs)', async () => {
+  const { tf } = await initBackend('wasm', { quiet: true });
+  setWasmMatMul(tf, 'transpose-fix');
+  try {
+    const d = tinyTrainData(7);
+    const before = tf.memory().numTensors, jobs = towersThreadStats().jobs;
+    const one = await esm2WeightsAfterTraining(tf, d, { BUYPATH_TOWER_THREAD: '0' });
+    assert.equal(towersThreadStats().jobs, jobs, 'the towers thread ran with BUYPATH_TOWER_THREAD=0');
+    const two = await esm2WeightsAfterTraining(tf, d, { BUYPATH_TOWER_THREAD: '1' });
+    assert.ok(towersThreadStats().jobs > jobs, 'the towers thread never ran with BUYPATH_TOWER_THREAD=1');
+    assert.deepEqual(two, one);
+    assert.equal(tf.memory().numTensors, before, 'tensors leaked');
+  } finally {
+    setWasmMatMul(tf, 'blas');
+  }
+});
+
 test('fused towers are off with BUYPATH_FUSED=0 and off the wasm backend', async () => {
   const { tf } = await initBackend('wasm', { quiet: true });
   process.env.BUYPATH_FUSED = '0';
