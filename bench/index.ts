@@ -151,8 +151,8 @@ async function benchTrain(args: string[]) {
     else console.log(`setting: ${JSON.stringify(setting)}`);
     return;
   }
-  const modes: { label: string; set?: 'blas' | 'transpose-fix' | 'stock' }[] = backend.name === 'wasm'
-    ? [{ label: 'wasm+blas', set: 'blas' }, { label: 'wasm+transpose-fix', set: 'transpose-fix' }, { label: 'wasm (stock)', set: 'stock' }]
+  const modes: { label: string; set?: 'blas' | 'fma' | 'transpose-fix' | 'stock' }[] = backend.name === 'wasm'
+    ? [{ label: 'wasm+blas', set: 'blas' }, { label: 'wasm+fma', set: 'fma' }, { label: 'wasm+transpose-fix', set: 'transpose-fix' }, { label: 'wasm (stock)', set: 'stock' }]
     : [{ label: backend.name }];
   const results: Record<string, unknown>[] = [];
   const v = p.data.validation, c = v.click.findIndex((x) => x === 1);
@@ -167,7 +167,7 @@ async function benchTrain(args: string[]) {
     const whyNone = best ? null : Object.values(refs[preset]).map((v) => ('missing' in v ? v.missing : '')).find(Boolean) ?? 'no reference';
     for (const mode of modes) {
       if (mode.set) setWasmMatMul(tf, mode.set);
-      if (mode.set === 'blas' && wasmMatMul !== 'blas') continue; // no BLAS installed
+      if ((mode.set === 'blas' || mode.set === 'fma') && wasmMatMul !== mode.set) continue; // no BLAS installed, or no relaxed SIMD
       const rows = preset === 'fast' ? 60_000 : mode.set === 'stock' ? 2_000 : 8_000;
       const d = head(p.data.train, rows);
       const m = createModel('esm2', tf, p.spec, { config, seed: 1, lossWeights: TRAIN_DEFAULTS.lossWeights, oversample: 5 });

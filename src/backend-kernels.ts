@@ -21,9 +21,14 @@
  */
 import type * as TF from '@tensorflow/tfjs';
 import { batchedSgemm, loadSgemm } from './native-blas';
+import { fmaGemm, fmaProduct, fmaScratch } from './fma-gemm';
+import type { WasmMemory } from './simd-kernels';
 
 interface TensorInfo { dataId: object; shape: number[]; dtype: string }
-interface WasmBackend { typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array; makeOutput(shape: number[], dtype: string): TensorInfo; disposeData(id: object): void }
+interface WasmBackend {
+  typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array; makeOutput(shape: number[], dtype: string): TensorInfo; disposeData(id: object): void;
+  wasm: { asm: { memory: WasmMemory } }; dataIdMap: { get(id: object): { memoryOffset: number } };
+}
 interface CpuBackend { data: { get(id: object): { values: Float32Array | Int32Array } }; makeTensorInfo(shape: number[], dtype: string, values: Float32Array): TensorInfo }
 
 /** out[ids[i], :] += x[i, :] for ids in [0, numSegments); other ids are skipped, as in TensorFlow. */
@@ -43,17 +48,19 @@ function outShape(x: TensorInfo, numSegments: number): number[] {
 
 const registered = new Set<string>();
 
-/** Which matrix-product kernel runs on wasm: `blas`, `transpose-fix` or `stock`. */
-export let wasmMatMul: 'blas' | 'transpose-fix' | 'stock' = 'stock';
+/** Which matrix-product kernel runs on wasm: `blas`, `fma`, `transpose-fix` or `stock`. */
+export let wasmMatMul: 'blas' | 'fma' | 'transpose-fix' | 'stock' = 'stock';
 
 let stockConfig: TF.KernelConfig | undefined;
 
 /**
  * Choose the wasm BatchMatMul kernel: `blas` (native BLAS, when one is
- * installed), `transpose-fix` (explicit transposes, then XNNPACK's fast path)
- * or `stock` (tfjs as shipped). Returns the mode now registered.
+ * installed; else as `fma`), `fma` (buypath's WebAssembly product with fused
+ * multiply-adds, fma-gemm.ts, where relaxed SIMD runs; else as
+ * `transpose-fix`), `transpose-fix` (explicit transposes, then XNNPACK's fast
+ * path) or `stock` (tfjs as shipped). Returns the mode now registered.
  */
-export function setWasmMatMul(tf: typeof TF, mode: 'blas' | 'transpose-fix' | 'stock'): typeof wasmMatMul {
+export function setWasmMatMul(tf: typeof TF, mode: 'blas' | 'fma' | 'transpose-fix' | 'stock'): typeof wasmMatMul {
   stockConfig ??= tf.getKernel('BatchMatMul', 'wasm');
   const stock = stockConfig;
   const transpose = tf.getKernel('Transpose', 'wasm');
@@ -65,9 +72,11 @@ export function setWasmMatMul(tf: typeof TF, mode: 'blas' | 'transpose-fix' | 's
   }
   const swapLast = (rank: number) => [...Array.from({ length: rank - 2 }, (_, i) => i), rank - 1, rank - 2];
   const sgemm = mode === 'blas' ? loadSgemm() : null;
+  const wasmBackend = tf.findBackend('wasm') as unknown as WasmBackend | undefined;
+  const fma = !sgemm && (mode === 'blas' || mode === 'fma') && wasmBackend ? fmaGemm(wasmBackend.wasm.asm.memory) : null;
   const kernelFunc = (args: { inputs: Record<string, TensorInfo>; backend: unknown; attrs: Record<string, unknown> }) => {
     const { transposeA, transposeB } = args.attrs;
-    if (sgemm) {
+    if (sgemm || fma) {
       const { a, b } = args.inputs;
       const w = args.backend as WasmBackend;
       const ra = a.shape.length, rb = b.shape.length;
@@ -81,7 +90,15 @@ export function setWasmMatMul(tf: typeof TF, mode: 'blas' | 'transpose-fix' | 's
         const out = w.makeOutput([...outer, m, n], 'float32');
         const [av, bv, cv] = [w.typedArrayFromHeap(a), w.typedArrayFromHeap(b), w.typedArrayFromHeap(out)] as Float32Array[];
         if (av.length === batchA * m * k && bv.length === batchB * k * n && cv.length === batch * m * n) {
-          batchedSgemm(sgemm, av, bv, cv, batchA, batchB, m, n, k, Boolean(transposeA), Boolean(transposeB));
+          if (sgemm) batchedSgemm(sgemm, av, bv, cv, batchA, batchB, m, n, k, Boolean(transposeA), Boolean(transposeB));
+          else {
+            const scratch = w.makeOutput([fmaScratch(m, n, k)], 'float32');
+            const [pa, pb, pc, ps] = [a, b, out, scratch].map((t) => w.dataIdMap.get(t.dataId).memoryOffset);
+            for (let i = 0; i < batch; i++) {
+              fmaProduct(fma!, pa + 4 * (batchA === 1 ? 0 : i) * m * k, pb + 4 * (batchB === 1 ? 0 : i) * k * n, pc + 4 * i * m * n, m, n, k, Boolean(transposeA), Boolean(transposeB), ps);
+            }
+            w.disposeData(scratch.dataId);
+          }
           return out;
         }
         w.disposeData(out.dataId);
@@ -98,7 +115,7 @@ export function setWasmMatMul(tf: typeof TF, mode: 'blas' | 'transpose-fix' | 's
     return out;
   };
   tf.registerKernel({ kernelName: 'BatchMatMul', backendName: 'wasm', kernelFunc: kernelFunc as unknown as TF.KernelFunc });
-  return (wasmMatMul = sgemm ? 'blas' : 'transpose-fix');
+  return (wasmMatMul = sgemm ? 'blas' : fma ? 'fma' : 'transpose-fix');
 }
 
 /** Register buypath's kernels for a backend ('wasm' or 'cpu'); a no-op for others and on repeat calls. */

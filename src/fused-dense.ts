@@ -23,6 +23,7 @@ import { batchedSgemm, loadSgemm, sgemm1, type Sgemm } from './native-blas';
 import { wasmMatMul } from './backend-kernels';
 import { Rng } from './random';
 import { simdKernels, type SimdKernels, type WasmMemory } from './simd-kernels';
+import { fmaGemm, fmaProduct, fmaScratch, type FmaGemm } from './fma-gemm';
 import { towersThread, dropTowersThread } from './towers-thread';
 
 /** Names of the fused kernels registered on wasm. */
@@ -69,11 +70,13 @@ interface Heap extends WasmBackend {
 class HeapOps {
   private readonly simd: SimdKernels | null;
   private readonly sg: Sgemm | null;
+  private readonly fma: FmaGemm | null;
   private readonly mm: (a: Args<Record<string, unknown>>) => TensorInfo;
   private readonly temps: TensorInfo[] = [];
   constructor(tf: typeof TF, private readonly be: Heap) {
     this.simd = simdKernels(be.wasm.asm.memory);
     this.sg = wasmMatMul === 'blas' ? loadSgemm() : null;
+    this.fma = wasmMatMul === 'fma' ? fmaGemm(be.wasm.asm.memory) : null;
     this.mm = tf.getKernel('BatchMatMul', 'wasm')!.kernelFunc as unknown as (a: Args<Record<string, unknown>>) => TensorInfo;
   }
   ptr(t: TensorInfo): number {
@@ -96,11 +99,17 @@ class HeapOps {
     this.temps.push(t);
   }
   /**
-   * C = op(A)·op(B), C m×n: cblas_sgemm when matMul runs on BLAS, else the registered wasm BatchMatMul kernel,
-   * its operands registered in place on the heap (no copies), its result copied to C.
+   * C = op(A)·op(B), C m×n: cblas_sgemm when matMul runs on BLAS, buypath's FMA product (fma-gemm.ts) when it runs
+   * on that, else the registered wasm BatchMatMul kernel, its operands registered in place on the heap (no copies),
+   * its result copied to C. The same calls as the registered kernel makes: the same numbers.
    */
   gemm(a: number, b: number, c: number, m: number, n: number, k: number, transposeA: boolean, transposeB: boolean): void {
     if (this.sg) return sgemm1(this.sg, this.f32(a, m * k), this.f32(b, k * n), this.f32(c, m * n), m, n, k, transposeA, transposeB);
+    if (this.fma) {
+      const scratch = this.be.makeOutput([fmaScratch(m, n, k)], 'float32');
+      fmaProduct(this.fma, a, b, c, m, n, k, transposeA, transposeB, this.ptr(scratch));
+      return void this.be.disposeData(scratch.dataId);
+    }
     const be = this.be;
     const ai = this.inPlace(a, transposeA ? [k, m] : [m, k]), bi = this.inPlace(b, transposeB ? [n, k] : [k, n]);
     try {

@@ -8,7 +8,7 @@ import { setWasmMatMul } from './backend-kernels';
 import { runTowersJob } from './fused-dense';
 import { DONE, FAILED, type ThreadJob } from './towers-thread';
 
-const { matMul, ctl, err } = workerData as { matMul: 'transpose-fix' | 'stock'; ctl: Int32Array; err: Uint8Array };
+const { matMul, ctl, err } = workerData as { matMul: 'fma' | 'transpose-fix' | 'stock'; ctl: Int32Array; err: Uint8Array };
 
 function fail(e: unknown): void {
   const bytes = Buffer.from(String((e as Error)?.stack ?? e), 'utf8').subarray(0, err.length);

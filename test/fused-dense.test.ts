@@ -71,7 +71,7 @@ test('ESM2 trained with fused dense layers ends with the unfused weights, bit fo
 // Whole towers (BuypathTowers): the kernels do the unfused layers' float32 operations in the same order (the
 // products through the same sgemm calls or the same wasm BatchMatMul kernel), so the tolerance asserted,
 // 1e-6 relative, is a margin: the test reports the largest difference seen.
-for (const [mode, simd] of [['blas', true], ['transpose-fix', true], ['blas', false], ['transpose-fix', false]] as const) {
+for (const [mode, simd] of [['blas', true], ['fma', true], ['transpose-fix', true], ['blas', false], ['fma', false], ['transpose-fix', false]] as const) {
   test(`fused towers (${mode}, element-wise loops in ${simd ? 'WebAssembly SIMD' : 'JavaScript: BUYPATH_SIMD=0'}) equal the unfused layers in logits and gradients, with and without dropout, without leaks`, async (t) => {
     const { tf } = await initBackend('wasm', { quiet: true });
     if (!simd) process.env.BUYPATH_SIMD = '0';
@@ -115,7 +115,7 @@ for (const [mode, simd] of [['blas', true], ['transpose-fix', true], ['blas', fa
 
 // Two threads (towers-thread.ts): each tower runs the same operations on either thread, and the dx of the main
 // thread's towers are added after the thread's in one thread's order, so the tolerance is 0.
-for (const mode of ['transpose-fix', 'stock'] as const) {
+for (const mode of ['fma', 'transpose-fix', 'stock'] as const) {
   test(`fused towers on two threads (${mode}) equal them on one thread bit for bit, in logits and gradients, without leaks`, async (t) => {
     const { tf } = await initBackend('wasm', { quiet: true });
     setWasmMatMul(tf, mode);

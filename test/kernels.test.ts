@@ -31,9 +31,10 @@ for (const backend of ['wasm', 'cpu'] as const) {
   });
 }
 
-test('wasm BatchMatMul: BLAS and transpose-fix kernels equal the stock kernel (transposes, batches, broadcast), without leaks', async () => {
+test('wasm BatchMatMul: BLAS, FMA and transpose-fix kernels equal the stock kernel (transposes, batches, broadcast), without leaks', async () => {
   const { tf } = await initBackend('wasm', { quiet: true });
   const { setWasmMatMul, blasPath } = await import('../src');
+  const { relaxedSimd } = await import('../src/fma-gemm');
   const r = rng(8);
   const cases: { a: number[]; b: number[]; ta: boolean; tb: boolean }[] = [
     { a: [7, 5], b: [5, 3], ta: false, tb: false },
@@ -58,10 +59,11 @@ test('wasm BatchMatMul: BLAS and transpose-fix kernels equal the stock kernel (t
   });
   setWasmMatMul(tf, 'stock');
   const ref = run(), refGrads = grads();
-  for (const mode of ['transpose-fix', 'blas'] as const) {
+  for (const mode of ['transpose-fix', 'fma', 'blas'] as const) {
     const got = setWasmMatMul(tf, mode);
-    if (mode === 'blas' && !blasPath) assert.equal(got, 'transpose-fix');
-    else assert.equal(got, mode);
+    // What each mode falls back to where its kernel cannot run: BLAS to FMA, FMA to the transpose fix.
+    const fallback = relaxedSimd() && process.env.BUYPATH_FMA !== '0' ? 'fma' : 'transpose-fix';
+    assert.equal(got, mode === 'transpose-fix' ? mode : mode === 'blas' && blasPath ? 'blas' : fallback);
     const before = tf.memory().numTensors;
     const out = run();
     out.forEach((v, i) => v.forEach((x, j) => assert.ok(Math.abs(x - ref[i][j]) <= 1e-5 * Math.max(1, Math.abs(ref[i][j])), `${mode} case ${i}[${j}]: ${x} vs ${ref[i][j]}`)));
