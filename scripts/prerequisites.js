@@ -58,7 +58,7 @@ const PREREQUISITES = [
     needs: ['start', 'test', 'bench', 'ci'],
   },
   {
-    name: 'openblas', what: 'fast matMul on the wasm backend (0.88× against 0.32× of PyTorch without it)',
+    name: 'openblas', what: 'fast matMul on the wasm backend (paper preset: about 1.3× the speed of PyTorch with it, 0.67× without)',
     apt: ['libopenblas0-pthread'], files: OPENBLAS_LIBS, env: 'BUYPATH_BLAS_LIB',
     elsewhere: 'brew install openblas   (macOS), or point BUYPATH_BLAS_LIB to libopenblas',
     needs: ['start', 'test', 'bench', 'ci'],

@@ -20,7 +20,7 @@ function ensurePrerequisites() {
   bp.loadSgemm();
   console.log(bp.blasPath
     ? `buypath: matMul on the wasm backend: native OpenBLAS (${bp.blasPath})`
-    : `buypath: matMul on the wasm backend: transpose-fix kernels, no OpenBLAS (${process.env.BUYPATH_BLAS === '0' ? 'BUYPATH_BLAS=0' : 'install libopenblas0-pthread for ~2.7× faster training'})`);
+    : `buypath: matMul on the wasm backend: ${bp.relaxedSimd() && process.env.BUYPATH_FMA !== '0' ? "buypath's WebAssembly FMA kernel" : 'XNNPACK with the transpose fix'}, no OpenBLAS (${process.env.BUYPATH_BLAS === '0' ? 'BUYPATH_BLAS=0' : 'install libopenblas0-pthread for faster training: about 2× on the paper preset'})`);
 }
 
 async function main() {

@@ -11,6 +11,7 @@ export { repoRoot } from './repo-root';
 export { registerFastKernels, scatterAdd } from './backend-kernels';
 export { wasmMatMul, setWasmMatMul } from './backend-kernels';
 export { towersThreadStats } from './towers-thread';
+export { relaxedSimd } from './fma-gemm';
 export { loadSgemm, batchedSgemm, blasCandidates, blasPath } from './native-blas';
 // Statistics
 export * from './stats/intervals';
