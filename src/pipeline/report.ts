@@ -16,6 +16,7 @@ import type { FeatureOptions } from '../features/samples';
 import { trainingPaths } from '../features/sample-order';
 import { ablationCandidates, type Ablation } from '../evaluate/ablation';
 import { initBackend } from '../backend';
+import { wasmMatMul } from '../backend-kernels';
 import { OptionError } from '../errors';
 import { reportPage, reportResults } from '../report/report';
 import { dactionAblation } from './ablation';
@@ -71,7 +72,7 @@ export async function runReport(logPath: string, options: ReportOptions = {}): P
   if (!paths.daction.length) throw new OptionError(`report: expected a DAction set, got none (no action of ${logPath} passes the rule on the training period). Pass the actions to model (--daction on the command line, daction in a notebook).`);
   const prepared = prepareTraining(table, mined, { daction: paths.daction, ...options.features });
   const comparison = await compareModels(prepared, { ...rest, models: options.models ?? [...COMPARE_MODELS], modelConfig });
-  const meta = { source: logPath, preset: typeof load.preset === 'string' ? load.preset : undefined, backend: backend.name };
+  const meta = { source: logPath, preset: typeof load.preset === 'string' ? load.preset : undefined, backend: backend.name, matMul: backend.name === 'wasm' ? wasmMatMul : null };
   const dactionSource = options.daction ? 'override' : ablation ? 'validation' : 'train';
   const results: Record<string, unknown> = { ...reportResults(paths, comparison, meta, ablation), daction_source: dactionSource, samples_left_out: prepared.samples.left_out };
   results.source = { ...(results.source as object), load: options.load ?? null, ...(options.labelled ? { labelled: options.labelled } : {}) };

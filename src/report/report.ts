@@ -45,9 +45,9 @@ export function orderingStatement(c: Comparison): { holds: boolean; statement: s
 }
 
 /** results.json: every number the page shows. */
-export function reportResults(paths: PathReport, c: Comparison, meta: { source: string; preset?: string; backend: string }, ablation: Ablation | null = null): Record<string, unknown> {
+export function reportResults(paths: PathReport, c: Comparison, meta: { source: string; preset?: string; backend: string; matMul?: string | null }, ablation: Ablation | null = null): Record<string, unknown> {
   return {
-    generated_by: 'buypath report', seed: c.seed, fingerprint: c.fingerprint, source: { path: meta.source, preset: meta.preset ?? null }, backend: meta.backend,
+    generated_by: 'buypath report', seed: c.seed, fingerprint: c.fingerprint, source: { path: meta.source, preset: meta.preset ?? null }, backend: meta.backend, mat_mul: meta.matMul ?? null,
     space: c.space, daction: c.daction, features: c.features, split: c.split,
     paths: { funnel: paths.funnel.rates, counts: paths.funnel.counts, recommended: paths.recommended, chosen: paths.chosen, actions: paths.actions, anomalies: Object.fromEntries(Object.entries(paths.anomalies).map(([k, v]) => [k, v.count])) },
     models: c.models, lift_over_gbdt: c.lift_over_gbdt, table3: c.table3, table4: c.table4, calibration: c.calibration,
