@@ -10,10 +10,12 @@ import { DONE, FAILED, type ThreadJob } from './towers-thread';
 
 const { matMul, ctl, err } = workerData as { matMul: 'fma' | 'transpose-fix' | 'stock'; ctl: Int32Array; err: Uint8Array };
 
-function fail(e: unknown): void {
+/** Fail the job at hand; `broken`: and every later one (the worker could not start). */
+function fail(e: unknown, broken = false): void {
   const bytes = Buffer.from(String((e as Error)?.stack ?? e), 'utf8').subarray(0, err.length);
   err.set(bytes);
   Atomics.store(ctl, 1, bytes.length);
+  if (broken) Atomics.store(ctl, 2, 1);
   Atomics.store(ctl, 0, FAILED);
   Atomics.notify(ctl, 0);
 }
@@ -25,7 +27,9 @@ async function main(): Promise<void> {
   require('@tensorflow/tfjs-backend-wasm');
   if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not start in the worker');
   await tf.ready();
-  setWasmMatMul(tf, matMul);
+  // The same products as the main thread's, or none: towers must not depend on the thread they run on.
+  const got = setWasmMatMul(tf, matMul);
+  if (got !== matMul) throw new Error(`the worker's product kernel is ${got}, not the main thread's ${matMul}`);
   // The job runs from setImmediate, not in the message callback: WebAssembly ran about half as fast there (measured
   // on Node 20 with the towers' backward: 680 ms against 340 ms).
   parentPort!.on('message', (job: ThreadJob) => setImmediate(run, job));
@@ -48,8 +52,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e) => {
-  // A job may already wait: fail it, and every later one.
-  fail(e);
-  parentPort!.on('message', () => fail(e));
-});
+main().catch((e) => fail(e, true)); // a job may already wait: it fails, and so does every later one
