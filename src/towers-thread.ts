@@ -11,8 +11,8 @@
  * it runs when the machine has two cores or more and a job is big enough to pay for its copies.
  */
 import { availableParallelism } from 'node:os';
-import { extname, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { spawnWorker } from './spawn-worker';
 
 /** What the worker runs: an operation over float32 inputs, writing outputs of the given sizes. */
 export interface ThreadJob {
@@ -24,7 +24,7 @@ export interface ThreadJob {
   buf: SharedArrayBuffer;
 }
 
-/** Job states in `ctl[0]`; `ctl[1]`: length of the error text; `ctl[2]`: 1 once the worker cannot run jobs at all. */
+/** Job states in `ctl[0]`; `ctl[1]`: length of the error text in `err`. */
 export const RUNNING = 0, DONE = 1, FAILED = 2;
 /** Multiply-adds per job below which copying and waking the worker costs more than it saves (auto mode). */
 const MIN_MACS = 2_000_000;
@@ -34,24 +34,17 @@ const TIMEOUT_MS = 600_000;
 /** The main thread's side of the worker. */
 export class TowersThread {
   private readonly worker: Worker;
-  /** [0] job state, [1] length of the error text in `err`, [2] 1 when the worker is broken. */
-  private readonly ctl = new Int32Array(new SharedArrayBuffer(12));
+  /** [0] job state, [1] length of the error text in `err`. */
+  private readonly ctl = new Int32Array(new SharedArrayBuffer(8));
+  /** [0] 1 once the worker cannot run jobs at all (it did not load or start), [1] length of the error text in `err`. */
+  private readonly broken = new Int32Array(new SharedArrayBuffer(8));
   private readonly err = new Uint8Array(new SharedArrayBuffer(4096));
   private buf = new SharedArrayBuffer(0);
   private pending: ThreadJob | null = null;
 
   constructor(matMul: string) {
-    const ext = extname(__filename), file = join(__dirname, `towers-worker${ext}`);
-    // From the TypeScript sources (tests, benchmarks run through tsx) the worker registers tsx itself: workers do not
-    // inherit it. A worker that cannot load says so through `ctl` (the main thread may already be waiting on it).
-    const boot = `const { workerData: d } = require('node:worker_threads');
-      try { ${ext === '.ts' ? "require('tsx/cjs');" : ''} require(${JSON.stringify(file)}); } catch (e) {
-        const b = Buffer.from(String((e && e.stack) || e)).subarray(0, d.err.length);
-        d.err.set(b); Atomics.store(d.ctl, 1, b.length); Atomics.store(d.ctl, 2, 1); Atomics.store(d.ctl, 0, ${FAILED}); Atomics.notify(d.ctl, 0);
-      }`;
-    this.worker = new Worker(boot, { eval: true, workerData: { matMul, ctl: this.ctl, err: this.err } });
-    this.worker.on('error', () => undefined); // failures reach the main thread through ctl (or its timeout)
-    this.worker.unref(); // never keeps the process alive
+    this.worker = spawnWorker('towers-worker', { matMul, ctl: this.ctl, broken: this.broken, err: this.err });
+    this.worker.on('error', () => undefined); // failures reach the main thread through ctl and broken (or its timeout)
   }
 
   /** Stop the worker. */
@@ -78,13 +71,14 @@ export class TowersThread {
     if (!job) throw new Error('TowersThread.finish: expected a job started with start(), got none.');
     this.pending = null;
     const t0 = Date.now();
-    while (Atomics.load(this.ctl, 0) === RUNNING && Atomics.load(this.ctl, 2) === 0) {
+    while (Atomics.load(this.ctl, 0) === RUNNING && Atomics.load(this.broken, 0) === 0) {
       if (Atomics.wait(this.ctl, 0, RUNNING, 1000) === 'timed-out' && Date.now() - t0 > TIMEOUT_MS) {
         throw new Error(`towers thread: expected job ${job.op} to finish within ${TIMEOUT_MS / 1000} s, got no answer. Set BUYPATH_TOWER_THREAD=0 to run the towers on one thread.`);
       }
     }
-    if (Atomics.load(this.ctl, 0) === FAILED || Atomics.load(this.ctl, 2) === 1) {
-      const text = Buffer.from(this.err.slice(0, Atomics.load(this.ctl, 1))).toString('utf8');
+    const broken = Atomics.load(this.broken, 0) === 1;
+    if (broken || Atomics.load(this.ctl, 0) === FAILED) {
+      const text = Buffer.from(this.err.slice(0, Atomics.load(broken ? this.broken : this.ctl, 1))).toString('utf8');
       throw new Error(`towers thread: job ${job.op} failed: ${text}. Set BUYPATH_TOWER_THREAD=0 to run the towers on one thread.`);
     }
     let o = job.inputs.reduce((s, n) => s + n, 0);

@@ -8,16 +8,17 @@ import { setWasmMatMul } from './backend-kernels';
 import { runTowersJob } from './fused-dense';
 import { DONE, FAILED, type ThreadJob } from './towers-thread';
 
-const { matMul, ctl, err } = workerData as { matMul: 'fma' | 'transpose-fix' | 'stock'; ctl: Int32Array; err: Uint8Array };
+const { matMul, ctl, broken, err } = workerData as { matMul: 'fma' | 'transpose-fix' | 'stock'; ctl: Int32Array; broken: Int32Array; err: Uint8Array };
 
-/** Fail the job at hand; `broken`: and every later one (the worker could not start). */
-function fail(e: unknown, broken = false): void {
+/** Fail the job at hand; `always`: and every later one (the worker could not start). */
+function fail(e: unknown, always = false): void {
   const bytes = Buffer.from(String((e as Error)?.stack ?? e), 'utf8').subarray(0, err.length);
   err.set(bytes);
-  Atomics.store(ctl, 1, bytes.length);
-  if (broken) Atomics.store(ctl, 2, 1);
-  Atomics.store(ctl, 0, FAILED);
-  Atomics.notify(ctl, 0);
+  const state = always ? broken : ctl;
+  Atomics.store(state, 1, bytes.length);
+  Atomics.store(state, 0, always ? 1 : FAILED);
+  Atomics.notify(state, 0);
+  if (always) Atomics.notify(ctl, 0);
 }
 
 async function main(): Promise<void> {

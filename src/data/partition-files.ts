@@ -42,7 +42,7 @@ export class PartitionFiles {
   readonly rows: number[];
 
   /** `by`: the path key rows are partitioned on. */
-  constructor(readonly parts: number, private readonly keys: boolean, private readonly by: 'user' | 'impression' = 'user', parent = tmpdir()) {
+  constructor(readonly parts: number, readonly keys: boolean, private readonly by: 'user' | 'impression' = 'user', parent = tmpdir()) {
     this.dir = mkdtempSync(join(parent, 'buypath-partitions-'));
     this.longSize = new Array<number>(parts).fill(0);
     this.rows = new Array<number>(parts).fill(0);
@@ -50,7 +50,7 @@ export class PartitionFiles {
   }
 
   private file(p: number, c: ColumnName): string {
-    return join(this.dir, `p${p}.${c}`);
+    return partitionFile(this.dir, p, c);
   }
 
   /** Append the builder's kept rows to their partitions (the builder is drained by the caller). */
@@ -113,18 +113,7 @@ export class PartitionFiles {
 
   /** Read partition `p` back. */
   read(p: number): PartitionRows {
-    const load = (c: ColumnName): Uint8Array => {
-      const b = readFileSync(this.file(p, c));
-      // Typed views need aligned offsets: copy when Node pooled the buffer.
-      return b.byteOffset % 8 === 0 ? new Uint8Array(b.buffer, b.byteOffset, b.length) : new Uint8Array(b);
-    };
-    const i32 = (u: Uint8Array) => new Int32Array(u.buffer, u.byteOffset, u.length >> 2);
-    const user = i32(load('user'));
-    const ts = load('ts');
-    return {
-      n: user.length, user, item: i32(load('item')), event: load('event'), ts: new Float64Array(ts.buffer, ts.byteOffset, ts.length >> 3),
-      line: i32(load('line')), keys: this.keys ? i32(load('keys')) : null, long: load('long'),
-    };
+    return readPartition(this.dir, p, this.keys);
   }
 
   /** Delete the folder. */
@@ -163,4 +152,24 @@ function scatterWords4(src: Int32Array, to: Int32Array, n: number): Int32Array {
     out[d + 3] = src[o + 3];
   }
   return out;
+}
+
+function partitionFile(dir: string, p: number, c: ColumnName): string {
+  return join(dir, `p${p}.${c}`);
+}
+
+/** Partition `p` of the column files in `dir` (`keys`: impression keys were written), read back; each array owns its memory. */
+export function readPartition(dir: string, p: number, keys: boolean): PartitionRows {
+  const load = (c: ColumnName): Uint8Array => {
+    const b = readFileSync(partitionFile(dir, p, c));
+    // Typed views need aligned offsets, and arrays handed to another thread their own memory: copy a pooled buffer.
+    return b.byteOffset % 8 === 0 && b.byteLength === b.buffer.byteLength ? new Uint8Array(b.buffer, b.byteOffset, b.length) : new Uint8Array(b);
+  };
+  const i32 = (u: Uint8Array) => new Int32Array(u.buffer, u.byteOffset, u.length >> 2);
+  const user = i32(load('user'));
+  const ts = load('ts');
+  return {
+    n: user.length, user, item: i32(load('item')), event: load('event'), ts: new Float64Array(ts.buffer, ts.byteOffset, ts.length >> 3),
+    line: i32(load('line')), keys: keys ? i32(load('keys')) : null, long: load('long'),
+  };
 }

@@ -11,10 +11,9 @@ import { estimateRows, featureValues } from '../data/duck-source';
 import { adaptLog } from '../data/adapters';
 import { resolveLoadOptions, type LoadOptions } from '../data/load-options';
 import type { AdapterName } from '../data/presets';
-import type { EventLog } from '../data/event-log';
-import { KeyGroups } from '../data/key-groups';
+import type { EventLog, RowGroups } from '../data/event-log';
 import { assertRowsKept, type LoadReport } from '../data/load-report';
-import { dropRows, findDuplicates, groupRows } from '../data/log-finish';
+import { dropRows, findDuplicates } from '../data/log-finish';
 import { PartitionFiles } from '../data/partition-files';
 import { buildReport, keptStats, streamLog, type KeptStats, type ReadOptions } from '../data/read-events';
 import { isAction } from '../data/schema';
@@ -23,6 +22,7 @@ import type { LogBuilder } from '../data/log-builder';
 import { mineSettings, walkLog, type MineOptions } from './mine-paths';
 import type { PathSet } from './path-set';
 import { PathSetBuilder } from './path-set';
+import { PartitionLoader, type LoadedPartition, type PartitionJob } from './partition-load';
 
 /**
  * Events a file holds, as partitioning counts them: estimated from its size, or, for a log read through an
@@ -39,17 +39,12 @@ export async function partitionsFor(path: string, options: LoadOptions = {}): Pr
   return rows <= PARTITION_DEFAULTS.wholeRows ? 1 : Math.ceil(rows / PARTITION_DEFAULTS.rows);
 }
 
-/** The typed log of one partition (codes shared with the whole log's dictionaries). */
-function partitionLog(rows: ReturnType<PartitionFiles['read']>, users: EventLog['users'], items: EventLog['items'], events: string[]): EventLog {
-  let impression: Int32Array | null = null;
-  if (rows.keys) {
-    const groups = new KeyGroups(rows.n);
-    impression = new Int32Array(rows.n).fill(-1);
-    const k = rows.keys;
-    for (let i = 0; i < rows.n; i++) if (k[4 * i] >= 0) groups.addWords(k[4 * i], k[4 * i + 1], k[4 * i + 2], k[4 * i + 3], i, rows.long);
-    groups.finish(impression, false);
-  }
-  return { n: rows.n, user: rows.user, users, item: rows.item, items, event: rows.event, events, ts: rows.ts, impression, impressions: null, line: rows.line, features: [] };
+/** The typed log of a loaded partition (codes shared with the whole log's dictionaries), its row groups and duplicate pairs. */
+function partitionLog(l: LoadedPartition, users: EventLog['users'], items: EventLog['items'], events: string[]): { log: EventLog; groups: RowGroups; pairs: [number, number][] } {
+  const log: EventLog = { n: l.n, user: l.user, users, item: l.item, items, event: l.event, events, ts: l.ts, impression: l.impression, impressions: null, line: l.line, features: [] };
+  const pairs: [number, number][] = [];
+  for (let k = 0; k < l.pairs.length; k += 2) pairs.push([l.pairs[k], l.pairs[k + 1]]);
+  return { log, groups: l.groups, pairs };
 }
 
 /** Mine a log file in `parts` user partitions. */
@@ -87,7 +82,7 @@ export async function minePartitions(path: string, parts: number, options: ReadO
     const users = b.users, items = b.items, events = b.events;
     let kept: KeptStats | undefined, walked = 0, end = -Infinity;
     const duplicates: [number, number][] = [];
-    const mine = (log: EventLog, groups: ReturnType<typeof groupRows>, pairs: [number, number][]) => {
+    const mine = (log: EventLog, groups: RowGroups, pairs: [number, number][]) => {
       for (const [i, j] of pairs) duplicates.push([log.line[i], log.line[j]]);
       if (pairs.length) {
         const drop = new Uint8Array(log.n);
@@ -102,28 +97,33 @@ export async function minePartitions(path: string, parts: number, options: ReadO
     };
     const deferred: number[] = [];
     const candidateLines: number[] = [];
-    const load = (p: number) => {
-      const log = partitionLog(files!.read(p), users, items, events);
-      return { log, groups: groupRows(log, log.impression ? 'impression' : 'user-item') };
-    };
-    for (let p = 0; p < parts; p++) {
-      const { log, groups } = load(p);
-      const pairs = o.dedupe ? findDuplicates(log, groups) : [];
-      if (pairs.length && src.layout.features.length) {
-        // Rows that agree on everything read: their features decide, after one more pass over the file.
-        deferred.push(p);
-        for (const [i, j] of pairs) candidateLines.push(log.line[i], log.line[j]);
-        continue;
+    // Partition p + 1 is read back, grouped and checked for duplicates on a worker thread while this one walks partition p.
+    const loader = new PartitionLoader();
+    const job = (p: number, dedupe: boolean): PartitionJob => ({ dir: files!.dir, p, keys: files!.keys, dedupe, events, users: users.size, items: items.size });
+    try {
+      let next = loader.load(job(0, o.dedupe));
+      for (let p = 0; p < parts; p++) {
+        const { log, groups, pairs } = partitionLog(await next, users, items, events);
+        if (p + 1 < parts) next = loader.load(job(p + 1, o.dedupe));
+        void next.catch(() => undefined); // awaited next round; an error here must not leave it unhandled
+        if (pairs.length && src.layout.features.length) {
+          // Rows that agree on everything read: their features decide, after one more pass over the file.
+          deferred.push(p);
+          for (const [i, j] of pairs) candidateLines.push(log.line[i], log.line[j]);
+          continue;
+        }
+        mine(log, groups, pairs);
       }
-      mine(log, groups, pairs);
-    }
-    if (deferred.length) {
-      const values = await featureValues(path, src, candidateLines);
-      const text = (line: number) => JSON.stringify(values.get(line));
-      for (const p of deferred) {
-        const { log, groups } = load(p);
-        mine(log, groups, findDuplicates(log, groups, (a, c) => text(log.line[a]) === text(log.line[c])));
+      if (deferred.length) {
+        const values = await featureValues(path, src, candidateLines);
+        const text = (line: number) => JSON.stringify(values.get(line));
+        for (const p of deferred) {
+          const { log, groups } = partitionLog(await loader.load(job(p, false)), users, items, events);
+          mine(log, groups, findDuplicates(log, groups, (a, c) => text(log.line[a]) === text(log.line[c])));
+        }
       }
+    } finally {
+      loader.close();
     }
     duplicates.sort((x, y) => x[0] - y[0]);
     for (const [line, first] of duplicates) problems.add('duplicate', line, `exact duplicate of line ${first}`);

@@ -4,6 +4,7 @@ import {
   parseTimestamp, readEvents, loadEvents, eventTable, minePaths, minePathsDuckDB, analysePaths, writeSimulation, PARTITION_DEFAULTS, type PathSet,
 } from '../../src';
 import { writeTmp, tmp, taobaoPath, needs } from '../helpers';
+import { partitionLoads } from '../../src/paths/partition-load';
 
 /** A path set as sorted text lines (partitions mine paths in another order). */
 function pathLines(p: PathSet): string[] {
@@ -84,8 +85,11 @@ describe('minePathsDuckDB in partitions mines what it mines in one piece', () =>
     const { files } = await writeSimulation(tmp(), { impressions: 20_000, seed: 5 });
     for (const mode of ['impression', 'user-item'] as const) {
       const whole = await minePathsDuckDB(files.events, { preset: 'buypath', mode, partitions: 1 });
+      const before = partitionLoads();
       const parts = await minePathsDuckDB(files.events, { preset: 'buypath', mode, partitions: 3 });
       assert.equal(parts.load.partitions, 3);
+      // Each partition was read back and grouped on the worker thread (paths/partition-load.ts), none on the main thread.
+      assert.deepEqual(partitionLoads(), { worker: before.worker + 3, here: before.here });
       assert.deepEqual(pathLines(parts.paths), pathLines(whole.paths), mode);
       assert.equal(counts(analysePaths(parts.paths, { bootstrap: 20 })), counts(analysePaths(whole.paths, { bootstrap: 20 })));
       assert.deepEqual({ ...parts.load.report, seconds: 0 }, { ...whole.load.report, seconds: 0 });
