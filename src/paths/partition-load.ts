@@ -9,7 +9,7 @@ import type { Worker } from 'node:worker_threads';
 import type { Dictionary, EventLog, RowGroups } from '../data/event-log';
 import { KeyGroups } from '../data/key-groups';
 import { findDuplicates, groupRows } from '../data/log-finish';
-import { readPartition } from '../data/partition-files';
+import { readPartition, type PartitionRows } from '../data/partition-files';
 import { spawnWorker } from '../spawn-worker';
 
 /** What loading a partition needs: where its files are and what the whole log's dictionaries hold. */
@@ -25,14 +25,8 @@ export interface PartitionJob {
   items: number;
 }
 
-/** A partition ready to walk: its typed columns, its row groups, and its duplicate pairs [row, first occurrence] flattened. */
-export interface LoadedPartition {
-  n: number;
-  user: Int32Array;
-  item: Int32Array;
-  event: Uint8Array;
-  ts: Float64Array;
-  line: Int32Array;
+/** A partition ready to walk: its typed columns, impression codes, row groups, and duplicate pairs [row, first occurrence] flattened. */
+export interface LoadedPartition extends Omit<PartitionRows, 'keys' | 'long'> {
   impression: Int32Array | null;
   groups: RowGroups;
   pairs: Int32Array;
