@@ -13,7 +13,7 @@
  * `BUYPATH_FMA=0` turns the kernel off (then products run on XNNPACK).
  */
 import { setFlagsFromString } from 'node:v8';
-import type { WasmMemory } from './simd-kernels';
+import { moduleOnMemory, type WasmMemory } from './simd-kernels';
 
 /** The module's functions (byte offsets of float32 arrays; see src/fma-gemm.wat). */
 export interface FmaGemm {
@@ -25,7 +25,7 @@ export interface FmaGemm {
 /** The module's bytes, base64: src/fma-gemm.wat compiled (test/fma-gemm.test.ts checks that they match). */
 export const FMA_GEMM_WASM = 'AGFzbQEAAAABEwJgBX9/f39/AGAHf39/f39/fwACDwEDZW52Bm1lbW9yeQIAAQMEAwAAAQcaAwZwYWNrX2EAAAZwYWNrX2IAAQRnZW1tAAIKpQgDnwEBBn8gAkEDakECdiEGIAEhCgJAA0AgBSAGTw0BQQAhBwJAA0AgByADTw0BQQAhCAJAA0AgCEEETw0BIAVBAnQgCGohCSAKIAkgAkkEfSAAIAQEfyAHIAJsIAlqBSAJIANsIAdqC0ECdGoqAgAFQwAAAAALOAIAIApBBGohCiAIQQFqIQgMAAsLIAdBAWohBwwACwsgBUEBaiEFDAALCwvkAQEGfyACQQdqQQN2IQYgASEKAkADQCAFIAZPDQFBACEHAkADQCAHIANPDQEgBEUgBUEBakEDdCACTXEEQCAAIAcgAmwgBUEDdGpBAnRqIQkgCiAJ/QAEAP0LBAAgCiAJ/QAEEP0LBBAgCkEgaiEKBUEAIQgCQANAIAhBCE8NASAFQQN0IAhqIQkgCiAJIAJJBH0gACAEBH8gCSADbCAHagUgByACbCAJagtBAnRqKgIABUMAAAAACzgCACAKQQRqIQogCEEBaiEIDAALCwsgB0EBaiEHDAALCyAFQQFqIQUMAAsLC5sFAwd/DHsHfyADQQNqQQJ2IQkgBEEHakEDdiEKIARBAnQhGv0MAAAAAAAAAAAAAAAAAAAAACERAkADQCAHIAlPDQFBACEIAkADQCAIIApPDQEgESESIBEhEyARIRQgESEVIBEhFiARIRcgESEYIBEhGSAAIAcgBUEEdGxqIQsgASAIIAVBBXRsaiEMIAUhDQJAA0AgDUUNASAM/QAEACEPIAz9AAQQIRAgC/0JAgAhDiAOIA8gEv2FAiESIA4gECAT/YUCIRMgC/0JAgQhDiAOIA8gFP2FAiEUIA4gECAV/YUCIRUgC/0JAgghDiAOIA8gFv2FAiEWIA4gECAX/YUCIRcgC/0JAgwhDiAOIA8gGP2FAiEYIA4gECAZ/YUCIRkgC0EQaiELIAxBIGohDCANQQFrIQ0MAAsLIAIgB0ECdCAabCAIQQV0amohGyAHQQFqQQJ0IANNIAhBAWpBA3QgBE1xBEAgG0EAIBpsaiEcIBwgEv0LBAAgHCAT/QsEECAbQQEgGmxqIRwgHCAU/QsEACAcIBX9CwQQIBtBAiAabGohHCAcIBb9CwQAIBwgF/0LBBAgG0EDIBpsaiEcIBwgGP0LBAAgHCAZ/QsEEAUgBiAS/QsEACAGIBP9CwQQIAYgFP0LBCAgBiAV/QsEMCAGIBb9CwRAIAYgF/0LBFAgBiAY/QsEYCAGIBn9CwRwQQAhHQJAA0AgB0ECdCAdaiEfIB1BBE8gHyADT3INAUEAIR4CQANAIAhBA3QgHmohICAeQQhPICAgBE9yDQEgAiAfIARsICBqQQJ0aiAGIB1BA3QgHmpBAnRqKgIAOAIAIB5BAWohHgwACwsgHUEBaiEdDAALCwsgCEEBaiEIDAALCyAHQQFqIQcMAAsLCw==';
 
-const WA = (globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean; Module: new (b: Uint8Array) => object; Instance: new (m: object, i: object) => { exports: unknown } } }).WebAssembly;
+const WA = (globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } }).WebAssembly;
 
 let supported: boolean | undefined;
 
@@ -46,15 +46,7 @@ const instances = new WeakMap<WasmMemory, FmaGemm | null>();
 /** The kernel on `memory`, or null where relaxed SIMD is missing or BUYPATH_FMA=0. */
 export function fmaGemm(memory: WasmMemory): FmaGemm | null {
   if (process.env.BUYPATH_FMA === '0' || !relaxedSimd()) return null;
-  if (instances.has(memory)) return instances.get(memory)!;
-  let g: FmaGemm | null = null;
-  try {
-    g = new WA.Instance(new WA.Module(Buffer.from(FMA_GEMM_WASM, 'base64')), { env: { memory } }).exports as unknown as FmaGemm;
-  } catch {
-    g = null;
-  }
-  instances.set(memory, g);
-  return g;
+  return moduleOnMemory(FMA_GEMM_WASM, memory, instances);
 }
 
 /** Scratch floats `fmaProduct` needs for an m×n product over k: both packed operands and one 4×8 block. */

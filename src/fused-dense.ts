@@ -41,8 +41,7 @@ type Args<A> = { inputs: Record<string, TensorInfo>; backend: unknown; attrs: A 
  * seeded RNG (sfc32 over four words seeded from the stream, one 32-bit draw per unit).
  */
 export function dropoutMask(n: number, rate: number, seed: number, mask = new Float32Array(n)): Float32Array {
-  const r = new Rng(seed);
-  let a = r.nextUint32() | 0, b = r.nextUint32() | 0, c = r.nextUint32() | 0, d = r.nextUint32() | 0;
+  let [a, b, c, d] = sfc32State(seed);
   const keep = 1 - rate, scale = 1 / keep, cut = Math.floor(keep * 4294967296);
   for (let i = 0; i < n; i++) {
     const t = (((a + b) | 0) + d) | 0;
@@ -53,6 +52,12 @@ export function dropoutMask(n: number, rate: number, seed: number, mask = new Fl
     mask[i] = t >>> 0 < cut ? scale : 0;
   }
   return mask;
+}
+
+/** The four sfc32 words a dropout mask starts from: the first four 32-bit draws of buypath's RNG seeded with `seed`. */
+function sfc32State(seed: number): [number, number, number, number] {
+  const r = new Rng(seed);
+  return [r.nextUint32() | 0, r.nextUint32() | 0, r.nextUint32() | 0, r.nextUint32() | 0];
 }
 
 /** The wasm backend's internals the fused kernels use: the heap, tensors' byte offsets on it. */
@@ -167,10 +172,8 @@ class HeapOps {
       dropoutMask(n, rate, seed, this.f32(out, n));
       return;
     }
-    const r = new Rng(seed);
-    const a = r.nextUint32() | 0, b = r.nextUint32() | 0, c = r.nextUint32() | 0, d = r.nextUint32() | 0;
     const keep = 1 - rate;
-    this.simd.mask(out, n, a, b, c, d, Math.floor(keep * 4294967296) | 0, 1 / keep);
+    this.simd.mask(out, n, ...sfc32State(seed), Math.floor(keep * 4294967296) | 0, 1 / keep);
   }
 }
 

@@ -33,19 +33,26 @@ export const SIMD_KERNELS_WASM = 'AGFzbQEAAAABNgVgB39/f39/f38AYAR/f39/AGADf39/AG
 export type WasmMemory = { readonly buffer: ArrayBuffer; grow(pages: number): number };
 const WA = (globalThis as unknown as { WebAssembly: { Module: new (b: Uint8Array) => object; Instance: new (m: object, i: object) => { exports: unknown } } }).WebAssembly;
 
+/**
+ * A module of ours (base64 bytes) instantiated on `memory` (its import env.memory), once per memory and module;
+ * null where this runtime cannot compile it.
+ */
+export function moduleOnMemory<T>(bytes: string, memory: WasmMemory, cache: WeakMap<WasmMemory, T | null>): T | null {
+  if (cache.has(memory)) return cache.get(memory)!;
+  let exports: T | null = null;
+  try {
+    exports = new WA.Instance(new WA.Module(Buffer.from(bytes, 'base64')), { env: { memory } }).exports as T;
+  } catch {
+    exports = null;
+  }
+  cache.set(memory, exports);
+  return exports;
+}
+
 const instances = new WeakMap<WasmMemory, SimdKernels | null>();
 
 /** The kernels on `memory`, or null where WebAssembly SIMD is missing or BUYPATH_SIMD=0. */
 export function simdKernels(memory: WasmMemory): SimdKernels | null {
   if (process.env.BUYPATH_SIMD === '0') return null;
-  if (instances.has(memory)) return instances.get(memory)!;
-  let k: SimdKernels | null = null;
-  try {
-    const module = new WA.Module(Buffer.from(SIMD_KERNELS_WASM, 'base64'));
-    k = new WA.Instance(module, { env: { memory } }).exports as unknown as SimdKernels;
-  } catch {
-    k = null;
-  }
-  instances.set(memory, k);
-  return k;
+  return moduleOnMemory(SIMD_KERNELS_WASM, memory, instances);
 }
