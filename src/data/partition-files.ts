@@ -111,11 +111,6 @@ export class PartitionFiles {
     this.fds.length = 0;
   }
 
-  /** Read partition `p` back. */
-  read(p: number): PartitionRows {
-    return readPartition(this.dir, p, this.keys);
-  }
-
   /** Delete the folder. */
   remove(): void {
     if (this.fds.length) this.close();
