@@ -20,7 +20,7 @@ function trimmedBytes(v: RawVector, r: number): Uint8Array | null {
   return s ? Buffer.from(s, 'utf8') : null;
 }
 
-const BUCKET_BITS = 10;
+const BUCKET_BITS = 7;
 const WORDS = 5; // row, length, three inline words (long values: length, offset into `long`)
 
 /** Collects one key per row, then assigns dense codes (`finish`). */

@@ -12,7 +12,7 @@ import { eventLogOf, type EventLog } from '../data/event-log';
 import { logOfTable } from '../data/load-events';
 import { groupRows } from '../data/log-finish';
 import { isAction } from '../data/schema';
-import { PATH_FLAGS, PathSetBuilder, type PathSet } from './path-set';
+import { PathSetBuilder, type PathSet } from './path-set';
 import { CODE, PathWalker } from './walk';
 
 /** Options of `minePaths`. */
@@ -121,27 +121,30 @@ export function walkLog(log: EventLog, settings: ReturnType<typeof mineSettings>
     ? () => (log.impressions ? `impression ${log.impressions.get(log.impression![curJ])}` : `impression on line ${log.line[curJ]}`)
     : () => `user ${userName(log.user[curJ])}, item ${itemName(log.item[curJ])}`;
   const walker = new PathWalker(builder, { window, preClick, hasImpressions, rows });
-  const noActs = new Float64Array(actions.length).fill(NaN);
+  // The columns as locals: the loop calls out, so property loads from `log` would be repeated on every group.
+  const user = log.user, item = log.item, ts = log.ts, impression = mode === 'impression' ? log.impression! : null;
   let events = 0, end = -Infinity;
   for (let g = 0; g + 1 < offsets.length; g++) {
     const s = offsets[g], e = offsets[g + 1];
     if (s === e) continue;
     const j = order[s];
-    if (mode === 'impression' && log.impression![j] < 0) continue;
-    if (mode === 'impression' && e - s === 1 && ev[j] === CODE.IMPRESSION) {
-      // An impression alone (most of them): an unclicked path, as walkImpression would add it.
-      builder.add(uc ? uc[log.user[j]] : log.user[j], ic ? ic[log.item[j]] : log.item[j], log.ts[j], PATH_FLAGS.IMPRESSION, 0, NaN, noActs, rows ? j : -1);
-      events++;
-      if (log.ts[j] > end) end = log.ts[j];
-      continue;
+    if (impression !== null) {
+      if (impression[j] < 0) continue;
+      if (e - s === 1 && ev[j] === CODE.IMPRESSION) {
+        // An impression alone (most of them): an unclicked path, as walkImpression would add it.
+        builder.addImpression(uc ? uc[user[j]] : user[j], ic ? ic[item[j]] : item[j], ts[j], rows ? j : -1);
+        events++;
+        if (ts[j] > end) end = ts[j];
+        continue;
+      }
     }
     curG = g;
     curJ = j;
-    const u = uc ? uc[log.user[j]] : log.user[j], it = ic ? ic[log.item[j]] : log.item[j];
-    if (mode === 'impression') walker.walkImpression(u, it, key, ev, log.ts, order, s, e);
-    else walker.walkUserItem(u, it, key, ev, log.ts, order, s, e);
+    const u = uc ? uc[user[j]] : user[j], it = ic ? ic[item[j]] : item[j];
+    if (impression !== null) walker.walkImpression(u, it, key, ev, ts, order, s, e);
+    else walker.walkUserItem(u, it, key, ev, ts, order, s, e);
     events += e - s;
-    for (let p = s; p < e; p++) if (log.ts[order[p]] > end) end = log.ts[order[p]];
+    for (let p = s; p < e; p++) if (ts[order[p]] > end) end = ts[order[p]];
   }
   void curG;
   return { builder, mode, window, preClick, hasImpressions, events, end };

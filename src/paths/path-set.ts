@@ -160,6 +160,21 @@ export class PathSetBuilder {
     for (let a = 0; a < this.tAction.length; a++) this.tAction[a][k] = tActs[a];
   }
 
+  /** Add an unclicked path: an impression alone (`add` with the impression flag, no actions, no purchase). */
+  addImpression(user: number, item: number, start: number, row = -1): void {
+    if (this.n === this.cap) this.grow();
+    const k = this.n++;
+    this.row[k] = row;
+    this.user[k] = user;
+    this.item[k] = item;
+    this.start[k] = start;
+    this.flags[k] = PATH_FLAGS.IMPRESSION;
+    this.mask[k] = 0;
+    this.tBuy[k] = NaN;
+    const t = this.tAction;
+    for (let a = 0; a < t.length; a++) t[a][k] = NaN;
+  }
+
   /** The path set; counts the paths whose window runs past `meta.end` (`window_past_log_end`). */
   finish(meta: Pick<PathSet, 'mode' | 'window' | 'preClick' | 'hasImpressions' | 'events' | 'end' | 'users' | 'items'>): PathSet {
     const n = this.n;
