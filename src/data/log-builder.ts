@@ -21,23 +21,34 @@ const { isTextTimestamp, parseTimestamp, TS_MAX, TS_MIN } = timestamps;
 /** Rows of a DuckDB chunk, at most. */
 const VECTOR = 2048;
 
-/** A typed array that grows. */
+type TypedArrayOf<T> = { new (n: number): T; new (buffer: ArrayBufferLike): T; BYTES_PER_ELEMENT: number };
+
+/** A typed array that grows (in shared memory when `shared`: another thread may read it without a copy). */
 export class Grow<T extends Int32Array | Float64Array | Uint8Array> {
   n = 0;
-  constructor(public data: T) {}
+  data: T;
+  constructor(private readonly type: TypedArrayOf<T>, capacity: number, private readonly shared = false) {
+    this.data = this.make(capacity);
+  }
+  private make(size: number): T {
+    return this.shared ? new this.type(new SharedArrayBuffer(size * this.type.BYTES_PER_ELEMENT)) : new this.type(size);
+  }
   push(v: number): void {
     if (this.n === this.data.length) this.reserve(this.n + 1);
     this.data[this.n++] = v;
   }
   reserve(size: number): void {
     if (size <= this.data.length) return;
-    const grown = new (this.data.constructor as new (n: number) => T)(Math.max(size, Math.ceil(this.data.length * 1.5)));
+    const grown = this.make(Math.max(size, Math.ceil(this.data.length * 1.5)));
     grown.set(this.data);
     this.data = grown;
   }
-  /** The values, without the spare capacity (copied only when most of it is spare: pages never written take no memory). */
+  /**
+   * The values, without the spare capacity (copied only when most of it is spare: pages never
+   * written take no memory; shared memory is never copied).
+   */
   view(): T {
-    if (this.n > this.data.length * 0.5) return this.data.subarray(0, this.n) as T;
+    if (this.shared || this.n > this.data.length * 0.5) return this.data.subarray(0, this.n) as T;
     return this.data.slice(0, this.n) as T;
   }
 }
@@ -52,6 +63,8 @@ export interface BuilderOptions {
   expectRows: number;
   /** Keep impression ids as words per row (for partition files) instead of grouping them. */
   keyWords?: boolean;
+  /** Hold the columns in shared memory (worker threads read them where they are). */
+  shared?: boolean;
   /** Time zone of text timestamps written without one. */
   tz?: string;
 }
@@ -99,13 +112,14 @@ export class LogBuilder {
     this.vocab = new Map(Object.entries({ ...DEFAULT_EVENT_MAP, ...lower(opts.eventMap) }));
     for (const a of opts.actions) this.vocab.set(a.toLowerCase(), a);
     const cap = Math.max(1024, opts.expectRows);
-    this.user = new Grow(new Int32Array(cap));
-    this.item = new Grow(new Int32Array(cap));
-    this.event = new Grow(new Uint8Array(cap));
-    this.ts = new Grow(new Float64Array(cap));
-    this.line = new Grow(new Int32Array(cap));
+    const sh = opts.shared ?? false;
+    this.user = new Grow(Int32Array, cap, sh);
+    this.item = new Grow(Int32Array, cap, sh);
+    this.event = new Grow(Uint8Array, cap, sh);
+    this.ts = new Grow(Float64Array, cap, sh);
+    this.line = new Grow(Int32Array, cap, sh);
     this.featureDicts = opts.features ? src.layout.features.map(() => new ByteDict()) : [];
-    this.featureCodes = opts.features ? src.layout.features.map(() => new Grow(new Int32Array(cap))) : [];
+    this.featureCodes = opts.features ? src.layout.features.map(() => new Grow(Int32Array, cap, sh)) : [];
     this.impressions = src.layout.impression >= 0 && !opts.keyWords ? new KeyGroups(cap) : null;
     this.impressionWords = src.layout.impression >= 0 && opts.keyWords ? new KeyWords(cap) : null;
     this.isoTs = isTextTimestamp(src.tsFormat) ? new ByteDict() : null;

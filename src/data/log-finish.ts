@@ -14,16 +14,22 @@ export function tieRankOf(name: string): number {
   return name === 'impression' ? 0 : name === 'click' ? 1 : name === 'buy' ? 2 : 3;
 }
 
+/** Allocates the Int32Arrays of row groups (in shared memory when another thread is to read them). */
+export type Int32Alloc = (n: number) => Int32Array;
+const plain: Int32Alloc = (n) => new Int32Array(n);
+/** Int32Arrays in shared memory. */
+export const sharedInt32: Int32Alloc = (n) => new Int32Array(new SharedArrayBuffer(4 * n));
+
 /** Counting sort of rows by `key` (0 … size-1, or -1 placed last as its own bucket); stable. */
-function bucketSort(key: Int32Array, size: number, rows: Int32Array | null, n: number): { order: Int32Array; offsets: Int32Array } {
-  const offsets = new Int32Array(size + 2);
+function bucketSort(key: Int32Array, size: number, rows: Int32Array | null, n: number, alloc = plain): { order: Int32Array; offsets: Int32Array } {
+  const offsets = alloc(size + 2);
   for (let i = 0; i < n; i++) {
     const k = key[rows ? rows[i] : i];
     offsets[(k < 0 ? size : k) + 1]++;
   }
   for (let g = 0; g <= size; g++) offsets[g + 1] += offsets[g];
   const fill = offsets.slice(0, size + 1);
-  const order = new Int32Array(n);
+  const order = alloc(n);
   for (let i = 0; i < n; i++) {
     const row = rows ? rows[i] : i;
     const k = key[row];
@@ -52,10 +58,10 @@ function sortGroup(order: Int32Array, s: number, e: number, ts: Float64Array, ra
 }
 
 /** Groups in order of their first row (rows within a group in row order on entry), as a first-appearance encoding gives them. */
-function byFirstRow(order: Int32Array, offsets: Int32Array, n: number): { order: Int32Array; offsets: Int32Array } {
+function byFirstRow(order: Int32Array, offsets: Int32Array, n: number, alloc: Int32Alloc): { order: Int32Array; offsets: Int32Array } {
   const groupOf = new Int32Array(n).fill(-1);
   for (let g = 0; g + 1 < offsets.length; g++) if (offsets[g + 1] > offsets[g]) groupOf[order[offsets[g]]] = g;
-  const out = new Int32Array(n), starts = new Int32Array(offsets.length);
+  const out = alloc(n), starts = new Int32Array(offsets.length);
   let w = 0, k = 0;
   for (let row = 0; row < n; row++) {
     const g = groupOf[row];
@@ -64,7 +70,9 @@ function byFirstRow(order: Int32Array, offsets: Int32Array, n: number): { order:
     for (let p = offsets[g]; p < offsets[g + 1]; p++) out[w++] = order[p];
   }
   starts[k] = w;
-  return { order: out, offsets: starts.slice(0, k + 1) };
+  const bounds = alloc(k + 1);
+  bounds.set(starts.subarray(0, k + 1));
+  return { order: out, offsets: bounds };
 }
 
 /**
@@ -72,10 +80,17 @@ function byFirstRow(order: Int32Array, offsets: Int32Array, n: number): { order:
  * group) or by user and item (groups in order of their first row), each group in time order.
  */
 export function groupRows(log: EventLog, by: 'impression' | 'user-item'): RowGroups {
+  const groups = formGroups(log, by);
+  sortGroups(log, groups, 0, groups.offsets.length - 1);
+  return groups;
+}
+
+/** Rows grouped as `groupRows` groups them, each group still in row order (`sortGroups` puts it in time order). */
+export function formGroups(log: EventLog, by: 'impression' | 'user-item', alloc = plain): RowGroups {
   const n = log.n;
   let order: Int32Array, offsets: Int32Array;
   if (by === 'impression') {
-    ({ order, offsets } = bucketSort(log.impression!, log.impressions?.size ?? maxCode(log.impression!) + 1, null, n));
+    ({ order, offsets } = bucketSort(log.impression!, log.impressions?.size ?? maxCode(log.impression!) + 1, null, n, alloc));
   } else {
     const byItem = bucketSort(log.item, log.items.size, null, n).order;
     const byPair = bucketSort(log.user, log.users.size, byItem, n).order;
@@ -84,13 +99,18 @@ export function groupRows(log: EventLog, by: 'impression' | 'user-item'): RowGro
     const bounds = new Int32Array(groups + 1);
     for (let p = 0, g = 0; p < n; p++) if (p === 0 || log.user[byPair[p - 1]] !== log.user[byPair[p]] || log.item[byPair[p - 1]] !== log.item[byPair[p]]) bounds[g++] = p;
     bounds[groups] = n;
-    ({ order, offsets } = byFirstRow(byPair, bounds, n));
+    ({ order, offsets } = byFirstRow(byPair, bounds, n, alloc));
   }
-  const rank = Uint8Array.from(log.events, tieRankOf);
-  const rowRank = new Uint8Array(n);
-  for (let i = 0; i < n; i++) rowRank[i] = rank[log.event[i]];
-  for (let g = 0; g + 1 < offsets.length; g++) if (offsets[g + 1] - offsets[g] > 1) sortGroup(order, offsets[g], offsets[g + 1], log.ts, rowRank);
   return { by, order, offsets };
+}
+
+/** Put groups `g0` … `g1 - 1` in time order, in place (ties: impression, click, buy, actions; then row). */
+export function sortGroups(log: EventLog, groups: RowGroups, g0: number, g1: number): void {
+  const { order, offsets } = groups;
+  const rank = Uint8Array.from(log.events, tieRankOf);
+  const rowRank = new Uint8Array(log.n);
+  for (let i = 0; i < log.n; i++) rowRank[i] = rank[log.event[i]];
+  for (let g = g0; g < g1; g++) if (offsets[g + 1] - offsets[g] > 1) sortGroup(order, offsets[g], offsets[g + 1], log.ts, rowRank);
 }
 
 function maxCode(codes: Int32Array): number {
@@ -103,8 +123,9 @@ function maxCode(codes: Int32Array): number {
  * Exact duplicates (same user, item, event, ts, impression id and features) after their first
  * occurrence: pairs [row, first occurrence], in line order. `sameRest` compares what the log does
  * not hold (features that were not read); without it, features read as codes are compared.
+ * `g0`, `g1`: only groups g0 … g1 - 1.
  */
-export function findDuplicates(log: EventLog, groups: RowGroups, sameRest?: (a: number, b: number) => boolean): [number, number][] {
+export function findDuplicates(log: EventLog, groups: RowGroups, sameRest?: (a: number, b: number) => boolean, g0 = 0, g1 = groups.offsets.length - 1): [number, number][] {
   const { order, offsets } = groups;
   const same = (a: number, b: number): boolean => {
     if (log.user[a] !== log.user[b] || log.item[a] !== log.item[b] || log.event[a] !== log.event[b]) return false;
@@ -116,7 +137,7 @@ export function findDuplicates(log: EventLog, groups: RowGroups, sameRest?: (a: 
   };
   let drop: Uint8Array | null = null;
   const found: [number, number][] = [];
-  for (let g = 0; g + 1 < offsets.length; g++) {
+  for (let g = g0; g < g1; g++) {
     const e = offsets[g + 1];
     for (let p = offsets[g] + 1; p < e; p++) {
       const i = order[p];

@@ -12,10 +12,10 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { sqlString } from './duckdb';
 import { type Source } from './duck-source';
 import { openAdapted } from './adapters';
-import { compactCodes, type EventLog, type FeatureColumn } from './event-log';
+import { compactCodes, type EventLog, type FeatureColumn, type RowGroups } from './event-log';
 import { resolveLoadOptions, type LoadOptions, type ResolvedLoadOptions } from './load-options';
 import { LogBuilder } from './log-builder';
-import { dropRows, findDuplicates, groupRows, isNumericFeature, recordDuplicates } from './log-finish';
+import { dropRows, findDuplicates, formGroups, isNumericFeature, recordDuplicates, sharedInt32, sortGroups } from './log-finish';
 import { featureValues } from './duck-source';
 import { assertRowsKept, ProblemCollector, type LoadReport } from './load-report';
 import { checkLogFile } from './check-file';
@@ -38,6 +38,15 @@ export interface ReadResult {
   report: LoadReport;
 }
 
+/**
+ * Puts row groups in time order and finds exact duplicates on more threads than this one
+ * (paths/mine-thread.ts): what `sortGroups` over every group and `findDuplicates` give.
+ */
+export interface GroupFinisher {
+  /** Sort every group in place; when `dedupe`, the exact duplicate pairs [row, first occurrence], in line order. */
+  sortAndFind(log: EventLog, groups: RowGroups, dedupe: boolean): Promise<[number, number][]>;
+}
+
 /** What `streamLog` leaves: the resolved options, the source, the builder (its rows, or the last batch's) and the problems. */
 export interface Streamed {
   o: ResolvedLoadOptions;
@@ -51,7 +60,7 @@ export interface Streamed {
  * rows whenever it holds `flush.rows` or more (reading in partitions); the last batch stays.
  */
 export async function streamLog(
-  path: string, options: ReadOptions, how: { features: boolean; keyWords?: boolean; flush?: { rows: number; write: (b: LogBuilder) => void } },
+  path: string, options: ReadOptions, how: { features: boolean; keyWords?: boolean; shared?: boolean; flush?: { rows: number; write: (b: LogBuilder) => void } },
 ): Promise<Streamed> {
   checkLogFile(path);
   const o = resolveLoadOptions(options);
@@ -68,7 +77,7 @@ export async function streamLog(
     await con.run(`SET streaming_buffer_size=${sqlString(READ_DEFAULTS.streamingBuffer)}`);
     src = await openAdapted(con, path, o, how.features); // OTTO, YOOCHOOSE: through data/adapters.ts
     const expectRows = how.flush ? how.flush.rows + 4096 : src.gzip ? 0 : Math.ceil((statSync(path).size / src.bytesPerLine) * 1.05);
-    b = new LogBuilder(src, { eventMap: o.eventMap, actions: o.actions, features: how.features, expectRows, keyWords: how.keyWords, tz: o.tz }, problems);
+    b = new LogBuilder(src, { eventMap: o.eventMap, actions: o.actions, features: how.features, expectRows, keyWords: how.keyWords, shared: how.shared, tz: o.tz }, problems);
     try {
       const result = await con.stream(src.sql);
       // The next chunk is asked for before this one is encoded: DuckDB's fetch runs while JavaScript works.
@@ -102,19 +111,26 @@ export async function streamLog(
 }
 
 /**
- * Read an event log into typed columns, with its load report.
+ * Read an event log into typed columns, with its load report. `finisher`: groups are put in time
+ * order and duplicates found on more threads (the columns are then held in shared memory).
  *
  * @example
  * const { log, report } = await readEvents('events.csv', { preset: 'buypath', features: false });
  */
-export async function readEvents(path: string, options: ReadOptions = {}): Promise<ReadResult> {
+export async function readEvents(path: string, options: ReadOptions = {}, finisher?: GroupFinisher): Promise<ReadResult> {
   const started = Date.now();
   const features = options.features ?? true;
-  const { o, src, b, problems } = await streamLog(path, options, { features });
-  let log = assemble(b, src, options.impressionValues ?? features);
-  let groups = groupRows(log, log.impression ? 'impression' : 'user-item');
+  const shared = finisher !== undefined;
+  const { o, src, b, problems } = await streamLog(path, options, { features, shared });
+  let log = assemble(b, src, options.impressionValues ?? features, shared);
+  let groups = formGroups(log, log.impression ? 'impression' : 'user-item', shared ? sharedInt32 : undefined);
+  let pairs: [number, number][] = [];
+  if (finisher) pairs = await finisher.sortAndFind(log, groups, o.dedupe);
+  else {
+    sortGroups(log, groups, 0, groups.offsets.length - 1);
+    if (o.dedupe) pairs = findDuplicates(log, groups);
+  }
   if (o.dedupe) {
-    let pairs = findDuplicates(log, groups);
     if (pairs.length && !features && src.layout.features.length) {
       // Features were not read: compare them, as text, on the rows that agree on everything else.
       const rows = [...new Set(pairs.flat())];
@@ -147,11 +163,11 @@ export async function readEvents(path: string, options: ReadOptions = {}): Promi
   return { log, report };
 }
 
-function assemble(b: LogBuilder, src: Source, impressionValues: boolean): EventLog {
+function assemble(b: LogBuilder, src: Source, impressionValues: boolean, shared: boolean): EventLog {
   const n = b.n;
   let impression: Int32Array | null = null, impressions = null;
   if (b.impressions) {
-    impression = new Int32Array(n).fill(-1);
+    impression = (shared ? sharedInt32(n) : new Int32Array(n)).fill(-1);
     impressions = b.impressions.finish(impression, impressionValues).dict;
   }
   return {

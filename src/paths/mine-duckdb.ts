@@ -12,7 +12,8 @@ import type { LoadOptions } from '../data/load-options';
 import type { LoadReport } from '../data/load-report';
 import type { TimestampFormat } from '../data/timestamps';
 import { minePaths, type MineOptions } from './mine-paths';
-import { minePartitions, partitionsFor } from './mine-partitions';
+import { eventRowsFor, minePartitions, partitionsForRows } from './mine-partitions';
+import { MineThread, minePathsOn } from './mine-thread';
 import type { PathSet } from './path-set';
 
 /** Options of `minePathsDuckDB`: how to read the file, and how to mine it. */
@@ -44,7 +45,8 @@ function summary(report: LoadReport, partitions: number, timings: DuckLoadSummar
 
 /** Mine the paths of a log file (paths point at no table row: `row` is -1). */
 export async function minePathsDuckDB(path: string, options: DuckMineOptions = {}): Promise<{ paths: PathSet; load: DuckLoadSummary }> {
-  const partitions = options.partitions ?? (await partitionsFor(path, options));
+  const rows = await eventRowsFor(path, options);
+  const partitions = options.partitions ?? partitionsForRows(rows);
   if (!Number.isInteger(partitions) || partitions < 1) {
     throw new OptionError(`partitions: expected a whole number of user partitions, at least 1, got ${partitions}. Leave it out to let the file's size decide.`);
   }
@@ -52,8 +54,14 @@ export async function minePathsDuckDB(path: string, options: DuckMineOptions = {
     const { paths, report, timings } = await minePartitions(path, partitions, options);
     return { paths, load: summary(report, partitions, timings) };
   }
-  const { log, report } = await readEvents(path, { ...options, features: false, impressionValues: false });
-  const t0 = Date.now();
-  const paths = minePaths(log, { ...options, rows: false });
-  return { paths, load: summary(report, 1, { read: report.seconds, walk: (Date.now() - t0) / 1000 }) };
+  // In one piece, a worker thread takes half of the work after the read (mine-thread.ts).
+  const thread = MineThread.start(rows);
+  try {
+    const { log, report } = await readEvents(path, { ...options, features: false, impressionValues: false }, thread ?? undefined);
+    const t0 = Date.now();
+    const paths = thread ? await minePathsOn(thread, log, { ...options, rows: false }) : minePaths(log, { ...options, rows: false });
+    return { paths, load: summary(report, 1, { read: report.seconds, walk: (Date.now() - t0) / 1000 }) };
+  } finally {
+    thread?.close();
+  }
 }

@@ -37,7 +37,11 @@ export async function eventRowsFor(path: string, options: LoadOptions = {}): Pro
 
 /** User partitions for a file: one when it fits in memory, else enough for about `PARTITION_DEFAULTS.rows` events each. */
 export async function partitionsFor(path: string, options: LoadOptions = {}): Promise<number> {
-  const rows = await eventRowsFor(path, options);
+  return partitionsForRows(await eventRowsFor(path, options));
+}
+
+/** User partitions for a log of `rows` events (see `partitionsFor`). */
+export function partitionsForRows(rows: number): number {
   return rows <= PARTITION_DEFAULTS.wholeRows ? 1 : Math.ceil(rows / PARTITION_DEFAULTS.rows);
 }
 

@@ -59,6 +59,19 @@ export interface WalkLogOptions {
   itemCode?: Int32Array;
   /** Whether table rows can be pointed at (false for partitions: rows are partition-local). */
   rows?: boolean;
+  /** Walk only groups g0 … g1 - 1 of the log's groups (default: every group). */
+  range?: [number, number];
+  /** Count the rows without an impression id (`no_impression_id`; default true): once per log when it is walked in ranges. */
+  rowAnomalies?: boolean;
+  /** The anomaly example of a group, from its first row (default `pathKeyOf`: the path key, from the log's dictionaries). */
+  keyOf?: (row: number) => string;
+}
+
+/** The key of the path group whose first row is `row`, as anomaly examples name it. */
+export function pathKeyOf(log: EventLog, mode: 'impression' | 'user-item'): (row: number) => string {
+  return mode === 'impression'
+    ? (j) => (log.impressions ? `impression ${log.impressions.get(log.impression![j])}` : `impression on line ${log.line[j]}`)
+    : (j) => `user ${log.users.get(log.user[j])}, item ${log.items.get(log.item[j])}`;
 }
 
 /** Mined paths before `finish`: the builder and what `finish` needs besides. */
@@ -103,28 +116,28 @@ export function walkLog(log: EventLog, settings: ReturnType<typeof mineSettings>
   const rows = w.rows ?? true;
   const groups = log.groups?.by === mode ? log.groups : groupRows(log, mode);
   const { order, offsets } = groups;
+  const [g0, g1] = w.range ?? [0, offsets.length - 1];
   // At most one path per impression group; in user-item mode, per click or impression.
-  let expect = offsets.length - 1;
+  let expect = g1 - g0;
   if (mode === 'user-item') {
     expect = 0;
-    for (let i = 0; i < n; i++) if (ev[i] <= CODE.CLICK) expect++;
+    for (let p = offsets[g0]; p < offsets[g1]; p++) if (ev[order[p]] <= CODE.CLICK) expect++;
   }
   const builder = w.into ?? new PathSetBuilder(actions, expect);
   const uc = w.userCode, ic = w.itemCode;
-  const userName = (u: number) => log.users.get(u), itemName = (i: number) => log.items.get(i);
-  if (mode === 'impression') {
+  if (mode === 'impression' && (w.rowAnomalies ?? true)) {
+    const userName = (u: number) => log.users.get(u), itemName = (i: number) => log.items.get(i);
     for (let i = 0; i < n; i++) if (log.impression![i] < 0) builder.anomaly('no_impression_id', () => `${userName(log.user[i])}/${itemName(log.item[i])}`);
   }
   // One key function for every group: it reads the group being walked (examples are taken during the walk).
   let curG = 0, curJ = 0;
-  const key = mode === 'impression'
-    ? () => (log.impressions ? `impression ${log.impressions.get(log.impression![curJ])}` : `impression on line ${log.line[curJ]}`)
-    : () => `user ${userName(log.user[curJ])}, item ${itemName(log.item[curJ])}`;
+  const keyOf = w.keyOf ?? pathKeyOf(log, mode);
+  const key = () => keyOf(curJ);
   const walker = new PathWalker(builder, { window, preClick, hasImpressions, rows });
   // The columns as locals: the loop calls out, so property loads from `log` would be repeated on every group.
   const user = log.user, item = log.item, ts = log.ts, impression = mode === 'impression' ? log.impression! : null;
   let events = 0, end = -Infinity;
-  for (let g = 0; g + 1 < offsets.length; g++) {
+  for (let g = g0; g < g1; g++) {
     const s = offsets[g], e = offsets[g + 1];
     if (s === e) continue;
     const j = order[s];
@@ -166,6 +179,10 @@ export function minePaths(input: ColumnTable | EventLog, options: MineOptions = 
   const log = 'numRows' in input ? (logOfTable(input) ?? eventLogOf(input)) : input;
   const settings = mineSettings(log, options);
   const { actions, hasImpressions } = logEvents(log);
-  const w = walkLog(log, settings, actions, hasImpressions, { rows: options.rows ?? true });
-  return w.builder.finish({ mode: w.mode, window: w.window, preClick: w.preClick, hasImpressions, events: w.events, end: w.end, users: log.users.values(), items: log.items.values() });
+  return finishPaths(log, walkLog(log, settings, actions, hasImpressions, { rows: options.rows ?? true }));
+}
+
+/** The path set of a walked log. */
+export function finishPaths(log: EventLog, w: WalkedLog): PathSet {
+  return w.builder.finish({ mode: w.mode, window: w.window, preClick: w.preClick, hasImpressions: w.hasImpressions, events: w.events, end: w.end, users: log.users.values(), items: log.items.values() });
 }

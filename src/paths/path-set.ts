@@ -100,6 +100,9 @@ export interface PathSet {
 
 type Column = Int32Array | Float64Array | Float32Array | Uint8Array | Uint32Array;
 
+/** The paths of a builder as columns, with its anomalies (`PathSetBuilder.columns`). */
+export type PathColumns = Pick<PathSet, 'n' | 'user' | 'item' | 'start' | 'row' | 'flags' | 'mask' | 'tBuy' | 'tAction' | 'anomalies'>;
+
 /** Accumulates paths while mining, in typed columns (no boxed numbers; grown in steps, trimmed once). */
 export class PathSetBuilder {
   /** Paths added. */
@@ -115,17 +118,35 @@ export class PathSetBuilder {
   private tAction: Float32Array[];
   anomalies = Object.fromEntries(ANOMALY_CLASSES.map((c) => [c, { count: 0, examples: [] as string[] }])) as unknown as Record<AnomalyClass, AnomalyRecord>;
 
-  /** `expect`: paths expected (sizes the columns once; they grow past it when needed). */
-  constructor(readonly actions: string[], expect = 1024) {
+  /**
+   * `expect`: paths expected (sizes the columns once; they grow past it when needed). `shared`: the
+   * columns are in shared memory, so that a worker thread can add paths into them (`into`).
+   */
+  constructor(readonly actions: string[], expect = 1024, shared = false) {
     this.cap = Math.max(16, expect);
-    this.user = new Int32Array(this.cap);
-    this.item = new Int32Array(this.cap);
-    this.start = new Float64Array(this.cap);
-    this.row = new Int32Array(this.cap);
-    this.flags = new Uint8Array(this.cap);
-    this.mask = new Uint32Array(this.cap);
-    this.tBuy = new Float32Array(this.cap);
-    this.tAction = actions.map(() => new Float32Array(this.cap));
+    const make = <T extends Column>(type: { new (n: number): T; new (b: ArrayBufferLike): T; BYTES_PER_ELEMENT: number }): T =>
+      shared ? new type(new SharedArrayBuffer(this.cap * type.BYTES_PER_ELEMENT)) : new type(this.cap);
+    this.user = make(Int32Array);
+    this.item = make(Int32Array);
+    this.start = make(Float64Array);
+    this.row = make(Int32Array);
+    this.flags = make(Uint8Array);
+    this.mask = make(Uint32Array);
+    this.tBuy = make(Float32Array);
+    this.tAction = actions.map(() => make(Float32Array));
+  }
+
+  /**
+   * A builder that adds paths into `c`'s columns from index `at` on, for up to `room` paths (past
+   * that, into columns of its own): another thread's builder writing where this one's paths go.
+   */
+  static into(actions: string[], c: PathColumns, at: number, room: number): PathSetBuilder {
+    const b = new PathSetBuilder(actions, 0);
+    const part = <T extends Column>(a: T): T => a.subarray(at, at + room) as T;
+    b.cap = room;
+    b.user = part(c.user); b.item = part(c.item); b.start = part(c.start); b.row = part(c.row);
+    b.flags = part(c.flags); b.mask = part(c.mask); b.tBuy = part(c.tBuy); b.tAction = c.tAction.map(part);
+    return b;
   }
 
   /** Count an anomaly, keeping up to five example keys. */
@@ -135,8 +156,42 @@ export class PathSetBuilder {
     if (a.examples.length < 5) a.examples.push(key());
   }
 
-  private grow(): void {
-    this.cap = Math.ceil(this.cap * 1.5);
+  /** Paths `from` … `to` - 1 (default: those added), as columns: views of the builder's memory, which another thread can be handed. */
+  columns(from = 0, to = this.n): PathColumns {
+    const k = to, f = from;
+    return {
+      n: k - f, user: this.user.subarray(f, k), item: this.item.subarray(f, k), start: this.start.subarray(f, k), row: this.row.subarray(f, k),
+      flags: this.flags.subarray(f, k), mask: this.mask.subarray(f, k), tBuy: this.tBuy.subarray(f, k), tAction: this.tAction.map((t) => t.subarray(f, k)),
+      anomalies: this.anomalies,
+    };
+  }
+
+  /**
+   * Add the paths of another builder (`columns`) after these, and its anomalies: counts added,
+   * its examples after these ones (`example` turns each of its examples into the one kept).
+   */
+  append(c: PathColumns, example: (e: string) => string = (e) => e): void {
+    if (this.cap < this.n + c.n) this.grow(this.n + c.n);
+    const k = this.n;
+    // Paths another thread wrote into these columns (`into`) move down to follow these ones, if they must.
+    const put = <T extends Column>(to: T, from: T): void => {
+      if (to.buffer !== from.buffer) return to.set(from, k);
+      const at = (from.byteOffset - to.byteOffset) / to.BYTES_PER_ELEMENT;
+      if (at !== k) to.copyWithin(k, at, at + c.n);
+    };
+    put(this.user, c.user); put(this.item, c.item); put(this.start, c.start); put(this.row, c.row);
+    put(this.flags, c.flags); put(this.mask, c.mask); put(this.tBuy, c.tBuy);
+    this.tAction.forEach((t, a) => put(t, c.tAction[a]));
+    this.n += c.n;
+    for (const cls of ANOMALY_CLASSES) {
+      const mine = this.anomalies[cls], theirs = c.anomalies[cls];
+      mine.count += theirs.count;
+      for (const e of theirs.examples) if (mine.examples.length < 5) mine.examples.push(example(e));
+    }
+  }
+
+  private grow(min = 0): void {
+    this.cap = Math.max(min, Math.ceil(this.cap * 1.5));
     const g = <T extends Column>(a: T): T => {
       const b = new (a.constructor as new (n: number) => T)(this.cap);
       b.set(a);

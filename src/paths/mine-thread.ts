@@ -1,0 +1,238 @@
+/**
+ * The second core after a log is read in one piece (mine-duckdb.ts). A worker thread (mine-worker.ts)
+ * puts the second half of the row groups in time order and finds their exact duplicates, then walks
+ * them, while this thread does the same with the first half. The log's columns and groups are in
+ * shared memory, read where they are; the worker's paths come back without copies and are appended
+ * after this thread's, so the paths, their order and the anomaly examples are those of one thread.
+ * If the worker fails, its half runs here.
+ *
+ * `BUYPATH_MINE_THREAD=0` turns it off; `=1` uses it whatever the size or core count; unset, it is used
+ * on 2+ cores for logs of `PARTITION_DEFAULTS.threadRows` events or more.
+ */
+import { availableParallelism } from 'node:os';
+import type { Worker } from 'node:worker_threads';
+import type { Dictionary, EventLog, RowGroups } from '../data/event-log';
+import { findDuplicates, formGroups, sharedInt32, sortGroups } from '../data/log-finish';
+import type { GroupFinisher } from '../data/read-events';
+import { PARTITION_DEFAULTS } from '../defaults';
+import { spawnWorker } from '../spawn-worker';
+import { finishPaths, logEvents, mineSettings, pathKeyOf, walkLog, type MineOptions, type WalkedLog } from './mine-paths';
+import type { PathSet } from './path-set';
+import { PathSetBuilder, type PathColumns } from './path-set';
+
+/** The columns of a log a job reads (in shared memory: views of the same bytes on both threads). */
+export interface ThreadLog {
+  n: number;
+  user: Int32Array;
+  item: Int32Array;
+  event: Uint8Array;
+  ts: Float64Array;
+  line: Int32Array;
+  impression: Int32Array | null;
+  events: string[];
+}
+
+/** A job for the worker: a range of groups of a log, to sort (and find duplicates in) or to walk. */
+export type MineJob =
+  | { kind: 'sort'; log: ThreadLog; groups: RowGroups; range: [number, number]; dedupe: boolean }
+  | {
+    kind: 'walk'; log: ThreadLog; groups: RowGroups; range: [number, number]; settings: ReturnType<typeof mineSettings>; actions: string[]; hasImpressions: boolean;
+    /** Where the paths go: shared columns, from index `at`, room for `room` paths. */
+    into: { columns: PathColumns; at: number; room: number };
+  };
+
+/** A dictionary known only by its size (a job needs no values). */
+function sized(size: number): Dictionary {
+  return { size, get: () => { throw new Error('a mining job has no dictionary values'); }, values: () => [] };
+}
+
+function eventLog(l: ThreadLog, groups: RowGroups): EventLog {
+  return { ...l, users: sized(0), items: sized(0), impressions: null, features: [], groups };
+}
+
+/** Sort the job's groups in place and find their exact duplicates: pairs [row, first occurrence], flattened. */
+export function sortJob(job: Extract<MineJob, { kind: 'sort' }>): Int32Array {
+  const log = eventLog(job.log, job.groups);
+  const [g0, g1] = job.range;
+  sortGroups(log, job.groups, g0, g1);
+  return Int32Array.from(job.dedupe ? findDuplicates(log, job.groups, undefined, g0, g1).flat() : []);
+}
+
+/** Walk the job's groups: the paths, with anomaly examples named by the first row of their group (`String(row)`). */
+export function walkJob(job: Extract<MineJob, { kind: 'walk' }>): PathColumns {
+  const log = eventLog(job.log, job.groups);
+  const into = PathSetBuilder.into(job.actions, job.into.columns, job.into.at, job.into.room);
+  const w = walkLog(log, job.settings, job.actions, job.hasImpressions, { into, range: job.range, rowAnomalies: false, keyOf: String, rows: false });
+  return { ...w.builder.columns(), events: w.events, end: w.end } as PathColumns & { events: number; end: number };
+}
+
+/** The memory of a job's answer handed back without copies (shared memory is never in it). */
+function buffersOf(x: Int32Array | PathColumns): ArrayBuffer[] {
+  const arrays = x instanceof Int32Array ? [x] : [x.user, x.item, x.start, x.row, x.flags, x.mask, x.tBuy, ...x.tAction];
+  return [...new Set(arrays.map((a) => a.buffer).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer))];
+}
+
+/** Answer one job (on the worker). */
+export function runMineJob(job: MineJob): { result: Int32Array | PathColumns; transfer: ArrayBuffer[] } {
+  const result = job.kind === 'sort' ? sortJob(job) : walkJob(job);
+  return { result, transfer: buffersOf(result) };
+}
+
+/** A typed array in shared memory: itself, or a copy. */
+function shared<T extends Int32Array | Float64Array | Uint8Array>(a: T): T {
+  if (a.buffer instanceof SharedArrayBuffer) return a;
+  const copy = new (a.constructor as new (b: SharedArrayBuffer) => T)(new SharedArrayBuffer(a.byteLength));
+  copy.set(a);
+  return copy;
+}
+
+/** The group where work is split in two: about as many rows plus groups on each side (both cost). */
+function middle(offsets: Int32Array): number {
+  const G = offsets.length - 1, half = (offsets[G] + G) / 2;
+  let lo = 0, hi = G;
+  while (lo < hi) {
+    const m = (lo + hi) >> 1;
+    if (offsets[m] + m < half) lo = m + 1;
+    else hi = m;
+  }
+  return lo;
+}
+
+/** Jobs run so far on the worker and on this thread in its place. */
+const stats = { worker: 0, here: 0 };
+
+/** How many halves ran on the worker thread, and how many on the main thread in its place (after a failure). */
+export function mineThreadStats(): { worker: number; here: number } {
+  return { ...stats };
+}
+
+/** A worker thread that takes half of the work after a one-piece read. */
+export class MineThread implements GroupFinisher {
+  private worker: Worker | null;
+  private readonly waiting = new Map<number, { resolve: (r: unknown) => void; reject: (e: Error) => void }>();
+  private requests = 0;
+
+  /** A thread for a log of about `rows` events, or null when the work stays on this thread (see the file comment). */
+  static start(rows: number): MineThread | null {
+    const want = process.env.BUYPATH_MINE_THREAD;
+    if (want === '0') return null;
+    if (want !== '1' && (availableParallelism() < 2 || rows < PARTITION_DEFAULTS.threadRows)) return null;
+    return new MineThread();
+  }
+
+  private constructor() {
+    this.worker = spawnWorker('paths/mine-worker', {});
+    this.worker.on('message', (m: { id: number; result?: unknown; error?: string }) => {
+      const w = this.waiting.get(m.id);
+      this.waiting.delete(m.id);
+      if (!this.waiting.size) this.worker?.unref();
+      if (m.error === undefined) w?.resolve(m.result);
+      else w?.reject(new Error(m.error));
+    });
+    this.worker.on('error', (e) => this.fail(e));
+    this.worker.on('exit', () => this.fail(new Error('the mining worker exited')));
+  }
+
+  private fail(e: Error): void {
+    this.worker = null;
+    for (const w of this.waiting.values()) w.reject(e);
+    this.waiting.clear();
+  }
+
+  /** Send a job to the worker; null when it has failed (the caller then runs the job itself). */
+  private send<T>(job: MineJob): Promise<T> | null {
+    const worker = this.worker;
+    if (!worker) return null;
+    const id = ++this.requests;
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.set(id, { resolve: resolve as (r: unknown) => void, reject });
+      worker.ref(); // a pending job keeps the process alive (the worker is unreferenced otherwise)
+      worker.postMessage({ id, job });
+    });
+  }
+
+  /** Run `job` on the worker, or here once it has failed. */
+  private async run<T>(job: MineJob, here: () => T): Promise<T> {
+    const sent = this.send<T>(job);
+    if (sent) {
+      try {
+        const r = await sent;
+        stats.worker++;
+        return r;
+      } catch {
+        this.close();
+      }
+    }
+    stats.here++;
+    return here();
+  }
+
+  /** The log's columns, in shared memory (copied when they are not, e.g. after duplicates were dropped). */
+  private static columns(log: EventLog, groups: RowGroups): { log: ThreadLog; groups: RowGroups } {
+    return {
+      log: {
+        n: log.n, user: shared(log.user), item: shared(log.item), event: shared(log.event), ts: shared(log.ts), line: shared(log.line),
+        impression: log.impression && shared(log.impression), events: log.events,
+      },
+      groups: { by: groups.by, order: shared(groups.order), offsets: shared(groups.offsets) },
+    };
+  }
+
+  async sortAndFind(log: EventLog, groups: RowGroups, dedupe: boolean): Promise<[number, number][]> {
+    const G = groups.offsets.length - 1, h = middle(groups.offsets);
+    const c = MineThread.columns(log, groups);
+    const job: MineJob = { kind: 'sort', ...c, range: [h, G], dedupe };
+    const theirs = this.run(job, () => sortJob(job));
+    // This thread's half meanwhile, on the same memory (the halves' rows are disjoint).
+    const mine = sortJob({ kind: 'sort', ...c, range: [0, h], dedupe });
+    const flat = [...mine, ...(await theirs)];
+    const pairs: [number, number][] = [];
+    for (let k = 0; k < flat.length; k += 2) pairs.push([flat[k], flat[k + 1]]);
+    return pairs.sort((a, b) => log.line[a[0]] - log.line[b[0]]);
+  }
+
+  /** Walk every group of `log` (its groups in time order), half on each thread: what `walkLog` gives on one. */
+  async walk(log: EventLog, settings: ReturnType<typeof mineSettings>, actions: string[], hasImpressions: boolean): Promise<WalkedLog> {
+    const groups = log.groups!;
+    const G = groups.offsets.length - 1, h = middle(groups.offsets);
+    const c = MineThread.columns(log, groups);
+    // Paths of each half, at most: one per impression group; in user-item mode, one per click or impression.
+    const most = (g0: number, g1: number): number => {
+      if (settings.mode === 'impression') return g1 - g0;
+      const anchor = Uint8Array.from(log.events, (e) => (e === 'click' || e === 'impression' ? 1 : 0));
+      let k = 0;
+      for (let p = groups.offsets[g0]; p < groups.offsets[g1]; p++) k += anchor[log.event[groups.order[p]]];
+      return k;
+    };
+    const mine = most(0, h), room = most(h, G);
+    // One set of columns in shared memory: this thread's paths from 0, the worker's from `mine` (moved down after).
+    const builder = new PathSetBuilder(actions, mine + room, true);
+    const job: MineJob = { kind: 'walk', ...c, range: [h, G], settings, actions, hasImpressions, into: { columns: builder.columns(0, mine + room), at: mine, room } };
+    const theirs = this.run(job, () => walkJob(job)) as Promise<PathColumns & { events: number; end: number }>;
+    const w = walkLog(log, settings, actions, hasImpressions, { into: builder, range: [0, h], rows: false });
+    const other = await theirs;
+    const keyOf = pathKeyOf(log, settings.mode);
+    builder.append(other, (e) => keyOf(Number(e)));
+    return { ...w, events: w.events + other.events, end: Math.max(w.end, other.end) };
+  }
+
+  /** Stop the worker. */
+  close(): void {
+    const w = this.worker;
+    this.worker = null;
+    if (w) void w.terminate();
+  }
+}
+
+/** `minePaths` of a read log, the work shared with `thread`: the same paths (pointing at no table row). */
+export async function minePathsOn(thread: MineThread, log: EventLog, options: MineOptions = {}): Promise<PathSet> {
+  const settings = mineSettings(log, options);
+  const { actions, hasImpressions } = logEvents(log);
+  if (log.groups?.by !== settings.mode) {
+    // Grouped for reading by another key (impression ids, mined per user and item): grouped again, as walkLog would.
+    const groups = formGroups(log, settings.mode, sharedInt32);
+    await thread.sortAndFind(log, groups, false);
+    log = { ...log, groups };
+  }
+  return finishPaths(log, await thread.walk(log, settings, actions, hasImpressions));
+}
