@@ -23,17 +23,95 @@ function trimmedBytes(v: RawVector, r: number): Uint8Array | null {
 const BUCKET_BITS = 7;
 const WORDS = 5; // row, length, three inline words (long values: length, offset into `long`)
 
+/** The keys of a `KeyGroups` as another thread reads them: buckets of rows and keys (their first `used` words), bytes of long keys. */
+export interface KeyParts {
+  buckets: Int32Array[];
+  used: Int32Array;
+  long: Uint8Array;
+}
+
+function sameLong(l: Uint8Array, x: number, y: number, len: number): boolean {
+  for (let i = 0; i < len; i++) if (l[x + i] !== l[y + i]) return false;
+  return true;
+}
+
+/**
+ * The first pass of `KeyGroups.finish` over buckets `b0` … `b1 - 1`: every row of them gets, in
+ * `codes`, the row of its group's first occurrence. Buckets hold disjoint keys and rows, so two
+ * threads can take a range each. Returns the groups found.
+ */
+export function firstRows(k: KeyParts, codes: Int32Array, b0: number, b1: number): number {
+  let groups = 0;
+  let table = new Int32Array(0);
+  const long = k.long;
+  for (let bk = b0; bk < b1; bk++) {
+    const arr = k.buckets[bk], m = k.used[bk] / WORDS;
+    if (!m) continue;
+    let cap = 16;
+    while (cap < m * 2) cap *= 2;
+    if (table.length < cap) table = new Int32Array(cap);
+    else table.fill(0, 0, cap);
+    const mask = cap - 1;
+    for (let e = 0; e < m; e++) {
+      const o = e * WORDS, len = arr[o + 1];
+      const isLong = len > 12;
+      const h = isLong ? hashBytes(long.subarray(arr[o + 2], arr[o + 2] + len)) : hashInline(len, arr[o + 2], arr[o + 3], arr[o + 4]);
+      let s = h & mask;
+      let first = -1;
+      for (;;) {
+        const t = table[s] - 1;
+        if (t < 0) break;
+        const p = t * WORDS;
+        if (arr[p + 1] === len && (isLong ? sameLong(long, arr[p + 2], arr[o + 2], len) : arr[p + 2] === arr[o + 2] && arr[p + 3] === arr[o + 3] && arr[p + 4] === arr[o + 4])) {
+          first = arr[p];
+          break;
+        }
+        s = (s + 1) & mask;
+      }
+      if (first < 0) {
+        table[s] = e + 1;
+        first = arr[o];
+        groups++;
+      }
+      codes[arr[o]] = first;
+    }
+  }
+  return groups;
+}
+
 /** Collects one key per row, then assigns dense codes (`finish`). */
 export class KeyGroups {
   private readonly buckets: Int32Array[] = [];
-  private readonly used = new Int32Array(1 << BUCKET_BITS);
-  private long = new Uint8Array(1 << 16);
+  private readonly used: Int32Array;
+  private long: Uint8Array;
   private longUsed = 0;
 
-  /** `expect`: keys expected (sizes the buckets once). */
-  constructor(expect = 0) {
+  /** `expect`: keys expected (sizes the buckets once). `shared`: keys in shared memory (another thread can take half of `finish`'s first pass: `parts`, `firstRows`). */
+  constructor(expect = 0, private readonly shared = false) {
     const per = WORDS * Math.max(64, Math.ceil((expect / (1 << BUCKET_BITS)) * 1.1));
-    for (let b = 0; b < 1 << BUCKET_BITS; b++) this.buckets.push(new Int32Array(per));
+    this.used = this.int32(1 << BUCKET_BITS);
+    this.long = new Uint8Array(1 << 16);
+    for (let b = 0; b < 1 << BUCKET_BITS; b++) this.buckets.push(this.int32(per));
+  }
+
+  private int32(n: number): Int32Array {
+    return this.shared ? new Int32Array(new SharedArrayBuffer(4 * n)) : new Int32Array(n);
+  }
+
+  /** The keys, for `firstRows` on another thread (bytes of long keys copied to shared memory when there are any). */
+  parts(): KeyParts {
+    let long = this.long.subarray(0, this.longUsed);
+    if (this.longUsed && !(long.buffer instanceof SharedArrayBuffer)) {
+      const copy = new Uint8Array(new SharedArrayBuffer(this.longUsed));
+      copy.set(long);
+      long = copy;
+    }
+    return { buckets: this.buckets, used: this.used, long };
+  }
+
+  /** Buckets of keys (`firstRows` ranges run over 0 … this - 1). */
+  get bucketCount(): number {
+    return this.buckets.length;
   }
 
   /**
@@ -88,7 +166,7 @@ export class KeyGroups {
     let arr = this.buckets[bk];
     const at = this.used[bk];
     if (at + WORDS > arr.length) {
-      const grown = new Int32Array(arr.length * 2);
+      const grown = this.int32(arr.length * 2);
       grown.set(arr);
       this.buckets[bk] = arr = grown;
     }
@@ -100,54 +178,14 @@ export class KeyGroups {
     this.used[bk] = at + WORDS;
   }
 
-  private sameLong(x: number, y: number, len: number): boolean {
-    const l = this.long;
-    for (let i = 0; i < len; i++) if (l[x + i] !== l[y + i]) return false;
-    return true;
-  }
-
   /**
    * Codes per row into `codes` (rows never added keep their value, e.g. -1 for blank),
    * and, when `values` is true, a dictionary of the values (decoded when asked for).
+   * `groups`: the first pass (`firstRows` over every bucket) was done, finding that many groups.
    * The buckets are released as they are encoded.
    */
-  finish(codes: Int32Array, values: boolean): { size: number; dict: Dictionary | null } {
-    let groups = 0;
-    let table = new Int32Array(0);
-    // Pass 1, bucket by bucket: every row gets the row of its group's first occurrence.
-    for (let bk = 0; bk < this.buckets.length; bk++) {
-      const arr = this.buckets[bk], m = this.used[bk] / WORDS;
-      if (!m) continue;
-      let cap = 16;
-      while (cap < m * 2) cap *= 2;
-      if (table.length < cap) table = new Int32Array(cap);
-      else table.fill(0, 0, cap);
-      const mask = cap - 1;
-      for (let e = 0; e < m; e++) {
-        const o = e * WORDS, len = arr[o + 1];
-        const long = len > 12;
-        const h = long ? hashBytes(this.long.subarray(arr[o + 2], arr[o + 2] + len)) : hashInline(len, arr[o + 2], arr[o + 3], arr[o + 4]);
-        let s = h & mask;
-        let first = -1;
-        for (;;) {
-          const t = table[s] - 1;
-          if (t < 0) break;
-          const p = t * WORDS;
-          if (arr[p + 1] === len && (long ? this.sameLong(arr[p + 2], arr[o + 2], len) : arr[p + 2] === arr[o + 2] && arr[p + 3] === arr[o + 3] && arr[p + 4] === arr[o + 4])) {
-            first = arr[p];
-            break;
-          }
-          s = (s + 1) & mask;
-        }
-        if (first < 0) {
-          table[s] = e + 1;
-          first = arr[o];
-          groups++;
-        }
-        codes[arr[o]] = first;
-      }
-      if (!values) this.buckets[bk] = new Int32Array(0);
-    }
+  finish(codes: Int32Array, values: boolean, groups = firstRows({ buckets: this.buckets, used: this.used, long: this.long }, codes, 0, this.buckets.length)): { size: number; dict: Dictionary | null } {
+    if (!values) this.buckets.fill(new Int32Array(0));
     // Pass 2, in row order: codes in order of first appearance (a group's first row is never far back).
     let k = 0;
     for (let row = 0; row < codes.length; row++) {

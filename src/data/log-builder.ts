@@ -100,6 +100,9 @@ export class LogBuilder {
   private readonly canonicalNames: Set<string>;
   rowsRead = 0;
   blank = 0;
+  /** Earliest and latest time of the rows kept. */
+  tsLo = Infinity;
+  tsHi = -Infinity;
   private lineNo = 0;
   /** Per chunk: lines not to encode, and the codes of users, items and raw events. */
   private readonly skip = new Uint8Array(VECTOR);
@@ -120,7 +123,7 @@ export class LogBuilder {
     this.line = new Grow(Int32Array, cap, sh);
     this.featureDicts = opts.features ? src.layout.features.map(() => new ByteDict()) : [];
     this.featureCodes = opts.features ? src.layout.features.map(() => new Grow(Int32Array, cap, sh)) : [];
-    this.impressions = src.layout.impression >= 0 && !opts.keyWords ? new KeyGroups(cap) : null;
+    this.impressions = src.layout.impression >= 0 && !opts.keyWords ? new KeyGroups(cap, sh) : null;
     this.impressionWords = src.layout.impression >= 0 && opts.keyWords ? new KeyWords(cap) : null;
     this.isoTs = isTextTimestamp(src.tsFormat) ? new ByteDict() : null;
   }
@@ -206,7 +209,7 @@ export class LogBuilder {
     const userData = this.user.data, itemData = this.item.data, eventData = this.event.data, tsData = this.ts.data, lineData = this.line.data;
     const kg = Pimp ? this.impressions : null, kw = Pimp ? this.impressionWords : null;
     let canon = this.canon, rawCounts = this.rawCounts;
-    let lineNo = this.lineNo, row = this.user.n;
+    let lineNo = this.lineNo, row = this.user.n, lo = this.tsLo, hi = this.tsHi;
     try {
       for (let r = 0; r < rows; r++) {
         const line = ++lineNo;
@@ -267,6 +270,8 @@ export class LogBuilder {
         itemData[row] = it;
         eventData[row] = ev;
         tsData[row] = t;
+        if (t < lo) lo = t;
+        if (t > hi) hi = t;
         lineData[row] = line;
         if (kg !== null) kg.add(Pimp!, r, row);
         else if (kw !== null) kw.add(Pimp!, r, row);
@@ -275,6 +280,8 @@ export class LogBuilder {
       }
     } finally {
       this.lineNo = lineNo;
+      this.tsLo = lo;
+      this.tsHi = hi;
       this.user.n = this.item.n = this.event.n = this.ts.n = this.line.n = row;
       for (const g of this.featureCodes) g.n = row;
     }

@@ -13,6 +13,7 @@ import { sqlString } from './duckdb';
 import { type Source } from './duck-source';
 import { openAdapted } from './adapters';
 import { compactCodes, type EventLog, type FeatureColumn, type RowGroups } from './event-log';
+import type { KeyParts } from './key-groups';
 import { resolveLoadOptions, type LoadOptions, type ResolvedLoadOptions } from './load-options';
 import { LogBuilder } from './log-builder';
 import { dropRows, findDuplicates, formGroups, isNumericFeature, recordDuplicates, sharedInt32, sortGroups } from './log-finish';
@@ -45,6 +46,8 @@ export interface ReadResult {
 export interface GroupFinisher {
   /** Sort every group in place; when `dedupe`, the exact duplicate pairs [row, first occurrence], in line order. */
   sortAndFind(log: EventLog, groups: RowGroups, dedupe: boolean): Promise<[number, number][]>;
+  /** The first pass of `KeyGroups.finish` (key-groups.ts `firstRows` over every bucket of `keys`): the groups found. */
+  firstRows(keys: KeyParts, codes: Int32Array): Promise<number>;
 }
 
 /** What `streamLog` leaves: the resolved options, the source, the builder (its rows, or the last batch's) and the problems. */
@@ -122,7 +125,7 @@ export async function readEvents(path: string, options: ReadOptions = {}, finish
   const features = options.features ?? true;
   const shared = finisher !== undefined;
   const { o, src, b, problems } = await streamLog(path, options, { features, shared });
-  let log = assemble(b, src, options.impressionValues ?? features, shared);
+  let log = await assemble(b, src, options.impressionValues ?? features, finisher);
   let groups = formGroups(log, log.impression ? 'impression' : 'user-item', shared ? sharedInt32 : undefined);
   let pairs: [number, number][] = [];
   if (finisher) pairs = await finisher.sortAndFind(log, groups, o.dedupe);
@@ -157,18 +160,19 @@ export async function readEvents(path: string, options: ReadOptions = {}, finish
     const num = values.map(Number);
     return { name: f.name, type: 'numeric', values: Float64Array.from(f.codes!, (c) => (c < 0 ? NaN : num[c])) } satisfies FeatureColumn;
   });
-  const report = buildReport(path, src, b, keptStats(log), types, problems, o.notes);
+  const report = buildReport(path, src, b, builderStats(b, log), types, problems, o.notes);
   report.seconds = (Date.now() - started) / 1000;
   assertRowsKept(report);
   return { log, report };
 }
 
-function assemble(b: LogBuilder, src: Source, impressionValues: boolean, shared: boolean): EventLog {
+async function assemble(b: LogBuilder, src: Source, impressionValues: boolean, finisher?: GroupFinisher): Promise<EventLog> {
   const n = b.n;
   let impression: Int32Array | null = null, impressions = null;
   if (b.impressions) {
-    impression = (shared ? sharedInt32(n) : new Int32Array(n)).fill(-1);
-    impressions = b.impressions.finish(impression, impressionValues).dict;
+    impression = (finisher ? sharedInt32(n) : new Int32Array(n)).fill(-1);
+    const groups = finisher ? await finisher.firstRows(b.impressions.parts(), impression) : undefined;
+    impressions = b.impressions.finish(impression, impressionValues, groups).dict;
   }
   return {
     n, user: b.user.view(), users: b.users, item: b.item.view(), items: b.items,
@@ -183,6 +187,17 @@ export interface KeptStats {
   perCode: Float64Array;
   lo: number;
   hi: number;
+}
+
+/**
+ * Kept-row statistics of a log read in one piece: what its builder counted while reading (no pass
+ * over the rows), unless duplicates were dropped since.
+ */
+function builderStats(b: LogBuilder, log: EventLog): KeptStats {
+  if (log.n < b.n) return keptStats(log);
+  const perCode = new Float64Array(log.events.length);
+  for (const raw of b.rawOrder) perCode[b.canonicalCode(raw)] += b.rawCounts[raw];
+  return { n: log.n, perCode, lo: b.tsLo, hi: b.tsHi };
 }
 
 /** Kept-row statistics of a log (add more logs into `into`, for partitions). */

@@ -13,6 +13,7 @@ import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { Dictionary, EventLog, RowGroups } from '../data/event-log';
 import { findDuplicates, formGroups, sharedInt32, sortGroups } from '../data/log-finish';
+import { firstRows, type KeyParts } from '../data/key-groups';
 import type { GroupFinisher } from '../data/read-events';
 import { PARTITION_DEFAULTS } from '../defaults';
 import { spawnWorker } from '../spawn-worker';
@@ -32,8 +33,9 @@ export interface ThreadLog {
   events: string[];
 }
 
-/** A job for the worker: a range of groups of a log, to sort (and find duplicates in) or to walk. */
+/** A job for the worker: a range of key buckets to find first rows in, or of groups of a log to sort (and find duplicates in) or to walk. */
 export type MineJob =
+  | { kind: 'keys'; keys: KeyParts; codes: Int32Array; range: [number, number] }
   | { kind: 'sort'; log: ThreadLog; groups: RowGroups; range: [number, number]; dedupe: boolean }
   | {
     kind: 'walk'; log: ThreadLog; groups: RowGroups; range: [number, number]; settings: ReturnType<typeof mineSettings>; actions: string[]; hasImpressions: boolean;
@@ -73,7 +75,8 @@ function buffersOf(x: Int32Array | PathColumns): ArrayBuffer[] {
 }
 
 /** Answer one job (on the worker). */
-export function runMineJob(job: MineJob): { result: Int32Array | PathColumns; transfer: ArrayBuffer[] } {
+export function runMineJob(job: MineJob): { result: number | Int32Array | PathColumns; transfer: ArrayBuffer[] } {
+  if (job.kind === 'keys') return { result: firstRows(job.keys, job.codes, ...job.range), transfer: [] };
   const result = job.kind === 'sort' ? sortJob(job) : walkJob(job);
   return { result, transfer: buffersOf(result) };
 }
@@ -176,6 +179,17 @@ export class MineThread implements GroupFinisher {
       },
       groups: { by: groups.by, order: shared(groups.order), offsets: shared(groups.offsets) },
     };
+  }
+
+  async firstRows(keys: KeyParts, codes: Int32Array): Promise<number> {
+    const B = keys.buckets.length, h = B >> 1;
+    const job: MineJob = { kind: 'keys', keys, codes: shared(codes), range: [h, B] };
+    const theirs = this.run(job, () => firstRows(keys, job.codes, h, B));
+    // Rows of different buckets are different rows: the threads write disjoint places of `codes`.
+    const mine = firstRows(keys, job.codes, 0, h);
+    const groups = mine + (await theirs);
+    if (job.codes !== codes) codes.set(job.codes);
+    return groups;
   }
 
   async sortAndFind(log: EventLog, groups: RowGroups, dedupe: boolean): Promise<[number, number][]> {
