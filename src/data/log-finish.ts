@@ -85,12 +85,53 @@ export function groupRows(log: EventLog, by: 'impression' | 'user-item'): RowGro
   return groups;
 }
 
+/** Impression groups of a log: its impression codes run over 0 … this - 1. */
+export function impressionGroups(log: EventLog): number {
+  return log.impressions?.size ?? maxCode(log.impression!) + 1;
+}
+
+/**
+ * The rows of impression codes `c0` … `c1 - 1` placed in `order` by code (in row order within a
+ * code), and those codes' group starts in `offsets` (`size + 2` entries over every code: this
+ * range's only). With `c1 = size`, the rows without a code too, as a last group, and the end.
+ * Ranges of codes are disjoint places of both arrays: threads can place one each.
+ */
+export function placeImpressions(codes: Int32Array, size: number, c0: number, c1: number, order: Int32Array, offsets: Int32Array): void {
+  const n = codes.length, last = c1 === size;
+  const m = c1 - c0 + (last ? 1 : 0); // groups placed here: codes, and the rows without one
+  const at = new Int32Array(m);
+  let before = 0; // rows of codes below c0: where this range starts
+  for (let i = 0; i < n; i++) {
+    const k = codes[i];
+    if (k >= c1) continue;
+    if (k >= c0) at[k - c0]++;
+    else if (k >= 0) before++;
+    else if (last) at[m - 1]++;
+  }
+  let w = before;
+  for (let j = 0; j < m; j++) {
+    const c = at[j];
+    offsets[c0 + j] = at[j] = w;
+    w += c;
+  }
+  if (last) offsets[size + 1] = w;
+  for (let i = 0; i < n; i++) {
+    const k = codes[i];
+    if (k >= c1) continue;
+    if (k >= c0) order[at[k - c0]++] = i;
+    else if (k < 0 && last) order[at[m - 1]++] = i;
+  }
+}
+
 /** Rows grouped as `groupRows` groups them, each group still in row order (`sortGroups` puts it in time order). */
 export function formGroups(log: EventLog, by: 'impression' | 'user-item', alloc = plain): RowGroups {
   const n = log.n;
   let order: Int32Array, offsets: Int32Array;
   if (by === 'impression') {
-    ({ order, offsets } = bucketSort(log.impression!, log.impressions?.size ?? maxCode(log.impression!) + 1, null, n, alloc));
+    const size = impressionGroups(log);
+    order = alloc(n);
+    offsets = alloc(size + 2);
+    placeImpressions(log.impression!, size, 0, size, order, offsets);
   } else {
     const byItem = bucketSort(log.item, log.items.size, null, n).order;
     const byPair = bucketSort(log.user, log.users.size, byItem, n).order;

@@ -40,12 +40,12 @@ export interface ReadResult {
 }
 
 /**
- * Puts row groups in time order and finds exact duplicates on more threads than this one
- * (paths/mine-thread.ts): what `sortGroups` over every group and `findDuplicates` give.
+ * Groups rows and finds exact duplicates on more threads than this one (paths/mine-thread.ts):
+ * what `formGroups`, `sortGroups` over every group and `findDuplicates` give.
  */
 export interface GroupFinisher {
-  /** Sort every group in place; when `dedupe`, the exact duplicate pairs [row, first occurrence], in line order. */
-  sortAndFind(log: EventLog, groups: RowGroups, dedupe: boolean): Promise<[number, number][]>;
+  /** The rows grouped `by`, each group in time order (in shared memory); when `dedupe`, the exact duplicate pairs [row, first occurrence], in line order. */
+  group(log: EventLog, by: RowGroups['by'], dedupe: boolean): Promise<{ groups: RowGroups; pairs: [number, number][] }>;
   /** The first pass of `KeyGroups.finish` (key-groups.ts `firstRows` over every bucket of `keys`): the groups found. */
   firstRows(keys: KeyParts, codes: Int32Array): Promise<number>;
 }
@@ -126,10 +126,11 @@ export async function readEvents(path: string, options: ReadOptions = {}, finish
   const shared = finisher !== undefined;
   const { o, src, b, problems } = await streamLog(path, options, { features, shared });
   let log = await assemble(b, src, options.impressionValues ?? features, finisher);
-  let groups = formGroups(log, log.impression ? 'impression' : 'user-item', shared ? sharedInt32 : undefined);
-  let pairs: [number, number][] = [];
-  if (finisher) pairs = await finisher.sortAndFind(log, groups, o.dedupe);
+  const by = log.impression ? 'impression' : 'user-item';
+  let groups: RowGroups, pairs: [number, number][] = [];
+  if (finisher) ({ groups, pairs } = await finisher.group(log, by, o.dedupe));
   else {
+    groups = formGroups(log, by);
     sortGroups(log, groups, 0, groups.offsets.length - 1);
     if (o.dedupe) pairs = findDuplicates(log, groups);
   }

@@ -12,7 +12,7 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { Dictionary, EventLog, RowGroups } from '../data/event-log';
-import { findDuplicates, formGroups, sharedInt32, sortGroups } from '../data/log-finish';
+import { findDuplicates, formGroups, impressionGroups, placeImpressions, sharedInt32, sortGroups } from '../data/log-finish';
 import { firstRows, type KeyParts } from '../data/key-groups';
 import type { GroupFinisher } from '../data/read-events';
 import { PARTITION_DEFAULTS } from '../defaults';
@@ -36,7 +36,7 @@ export interface ThreadLog {
 /** A job for the worker: a range of key buckets to find first rows in, or of groups of a log to sort (and find duplicates in) or to walk. */
 export type MineJob =
   | { kind: 'keys'; keys: KeyParts; codes: Int32Array; range: [number, number] }
-  | { kind: 'sort'; log: ThreadLog; groups: RowGroups; range: [number, number]; dedupe: boolean }
+  | { kind: 'sort'; log: ThreadLog; groups: RowGroups; range: [number, number]; dedupe: boolean; place?: { size: number; codes: [number, number] } }
   | {
     kind: 'walk'; log: ThreadLog; groups: RowGroups; range: [number, number]; settings: ReturnType<typeof mineSettings>; actions: string[]; hasImpressions: boolean;
     /** Where the paths go: shared columns, from index `at`, room for `room` paths. */
@@ -52,10 +52,14 @@ function eventLog(l: ThreadLog, groups: RowGroups): EventLog {
   return { ...l, users: sized(0), items: sized(0), impressions: null, features: [], groups };
 }
 
-/** Sort the job's groups in place and find their exact duplicates: pairs [row, first occurrence], flattened. */
+/**
+ * Sort the job's groups in place and find their exact duplicates: pairs [row, first occurrence], flattened.
+ * `place`: the groups of those impression codes are formed first (log-finish.ts `placeImpressions`).
+ */
 export function sortJob(job: Extract<MineJob, { kind: 'sort' }>): Int32Array {
   const log = eventLog(job.log, job.groups);
   const [g0, g1] = job.range;
+  if (job.place) placeImpressions(job.log.impression!, job.place.size, ...job.place.codes, job.groups.order, job.groups.offsets);
   sortGroups(log, job.groups, g0, g1);
   return Int32Array.from(job.dedupe ? findDuplicates(log, job.groups, undefined, g0, g1).flat() : []);
 }
@@ -192,17 +196,28 @@ export class MineThread implements GroupFinisher {
     return groups;
   }
 
-  async sortAndFind(log: EventLog, groups: RowGroups, dedupe: boolean): Promise<[number, number][]> {
-    const G = groups.offsets.length - 1, h = middle(groups.offsets);
+  async group(log: EventLog, by: RowGroups['by'], dedupe: boolean): Promise<{ groups: RowGroups; pairs: [number, number][] }> {
+    let groups: RowGroups, h: number, place: ((c0: number, c1: number) => { size: number; codes: [number, number] }) | undefined;
+    if (by === 'impression') {
+      // Each thread forms the groups of half of the impression codes (the second half with the rows without one), then sorts them.
+      const size = impressionGroups(log);
+      groups = { by, order: sharedInt32(log.n), offsets: sharedInt32(size + 2) };
+      h = size >> 1;
+      place = (c0, c1) => ({ size, codes: [c0, c1] });
+    } else {
+      groups = formGroups(log, by, sharedInt32);
+      h = middle(groups.offsets);
+    }
+    const G = groups.offsets.length - 1;
     const c = MineThread.columns(log, groups);
-    const job: MineJob = { kind: 'sort', ...c, range: [h, G], dedupe };
+    const job: MineJob = { kind: 'sort', ...c, range: [h, G], dedupe, place: place?.(h, G - 1) };
     const theirs = this.run(job, () => sortJob(job));
-    // This thread's half meanwhile, on the same memory (the halves' rows are disjoint).
-    const mine = sortJob({ kind: 'sort', ...c, range: [0, h], dedupe });
+    // This thread's half meanwhile, on the same memory (the halves' rows and groups are disjoint).
+    const mine = sortJob({ kind: 'sort', ...c, range: [0, h], dedupe, place: place?.(0, h) });
     const flat = [...mine, ...(await theirs)];
     const pairs: [number, number][] = [];
     for (let k = 0; k < flat.length; k += 2) pairs.push([flat[k], flat[k + 1]]);
-    return pairs.sort((a, b) => log.line[a[0]] - log.line[b[0]]);
+    return { groups: c.groups, pairs: pairs.sort((a, b) => log.line[a[0]] - log.line[b[0]]) };
   }
 
   /** Walk every group of `log` (its groups in time order), half on each thread: what `walkLog` gives on one. */
@@ -244,9 +259,7 @@ export async function minePathsOn(thread: MineThread, log: EventLog, options: Mi
   const { actions, hasImpressions } = logEvents(log);
   if (log.groups?.by !== settings.mode) {
     // Grouped for reading by another key (impression ids, mined per user and item): grouped again, as walkLog would.
-    const groups = formGroups(log, settings.mode, sharedInt32);
-    await thread.sortAndFind(log, groups, false);
-    log = { ...log, groups };
+    log = { ...log, groups: (await thread.group(log, settings.mode, false)).groups };
   }
   return finishPaths(log, await thread.walk(log, settings, actions, hasImpressions));
 }
