@@ -64,13 +64,42 @@ export function sortJob(job: Extract<MineJob, { kind: 'sort' }>): Int32Array {
   return Int32Array.from(job.dedupe ? findDuplicates(log, job.groups, undefined, g0, g1).flat() : []);
 }
 
-/** Walk the job's groups: the paths, with anomaly examples named by the first row of their group (`String(row)`). */
+/**
+ * Paths the impression groups `0` … `g1 - 1` give: one per group with an impression id and an
+ * impression or a click (walk.ts `walkImpression`: the others are orphans).
+ */
+function impressionPaths(log: ThreadLog, groups: RowGroups, g1: number): number {
+  const anchor = Uint8Array.from(log.events, (e) => (e === 'impression' || e === 'click' ? 1 : 0));
+  const { order, offsets } = groups, event = log.event, imp = log.impression!;
+  let k = 0;
+  for (let g = 0; g < g1; g++) {
+    const s = offsets[g], e = offsets[g + 1];
+    if (s === e || imp[order[s]] < 0) continue;
+    for (let p = s; p < e; p++) {
+      if (anchor[event[order[p]]]) {
+        k++;
+        break;
+      }
+    }
+  }
+  return k;
+}
+
+/**
+ * Walk the job's groups: the paths, with anomaly examples named by the first row of their group (`String(row)`).
+ * In impression mode they are written right after the paths of the groups before (counted first), so that the
+ * two halves meet without a move.
+ */
 export function walkJob(job: Extract<MineJob, { kind: 'walk' }>): PathColumns {
   const log = eventLog(job.log, job.groups);
-  const into = PathSetBuilder.into(job.actions, job.into.columns, job.into.at, job.into.room);
+  const at = job.settings.mode === 'impression' ? impressionPaths(job.log, job.groups, job.range[0]) : job.into.at;
+  const into = PathSetBuilder.into(job.actions, job.into.columns, at, job.into.room + job.into.at - at);
   const w = walkLog(log, job.settings, job.actions, job.hasImpressions, { into, range: job.range, rowAnomalies: false, keyOf: String, rows: false });
-  return { ...w.builder.columns(), events: w.events, end: w.end } as PathColumns & { events: number; end: number };
+  return { ...w.builder.columns(), events: w.events, end: w.end, at } as WalkedHalf;
 }
+
+/** A half walked on the worker: its paths (in the shared columns from `at`, unless they outgrew their room), events walked, last time. */
+type WalkedHalf = PathColumns & { events: number; end: number; at: number };
 
 /** The memory of a job's answer handed back without copies (shared memory is never in it). */
 function buffersOf(x: Int32Array | PathColumns): ArrayBuffer[] {
@@ -237,11 +266,14 @@ export class MineThread implements GroupFinisher {
     // One set of columns in shared memory: this thread's paths from 0, the worker's from `mine` (moved down after).
     const builder = new PathSetBuilder(actions, mine + room, true);
     const job: MineJob = { kind: 'walk', ...c, range: [h, G], settings, actions, hasImpressions, into: { columns: builder.columns(0, mine + room), at: mine, room } };
-    const theirs = this.run(job, () => walkJob(job)) as Promise<PathColumns & { events: number; end: number }>;
+    const theirs = this.run(job, () => walkJob(job)) as Promise<WalkedHalf>;
     const w = walkLog(log, settings, actions, hasImpressions, { into: builder, range: [0, h], rows: false });
     const other = await theirs;
     const keyOf = pathKeyOf(log, settings.mode);
-    builder.append(other, (e) => keyOf(Number(e)));
+    // Paths the worker wrote into the shared columns are seen through this thread's own views of them (the
+    // views it got back wrap the same memory in other objects): they then move only if they must.
+    const written = other.user.buffer instanceof SharedArrayBuffer ? { ...builder.columns(other.at, other.at + other.n), anomalies: other.anomalies } : other;
+    builder.append(written, (e) => keyOf(Number(e)));
     return { ...w, events: w.events + other.events, end: Math.max(w.end, other.end) };
   }
 
