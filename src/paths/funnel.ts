@@ -44,16 +44,14 @@ export interface Funnel {
 /** Log-spaced bin edges from 1 second to 30 days, four per decade. */
 export const DELAY_EDGES_S = Array.from({ length: 26 }, (_, i) => Math.round(10 ** (i / 4)));
 
-/** The delays (values not negative, nor NaN) at the given paths. */
-function delays(values: ArrayLike<number>, at: Int32Array): Float64Array {
-  let m = 0;
-  for (let i = 0; i < at.length; i++) if (values[at[i]] >= 0) m++;
-  const out = new Float64Array(m);
-  for (let i = 0, w = 0; i < at.length; i++) {
+/** The delays (values not negative, nor NaN) at the given paths, in one pass (`into` holds at least as many values as `at`). */
+function delays(values: ArrayLike<number>, at: Int32Array, into: Float64Array): Float64Array {
+  let w = 0;
+  for (let i = 0; i < at.length; i++) {
     const v = values[at[i]];
-    if (v >= 0) out[w++] = v;
+    if (v >= 0) into[w++] = v;
   }
-  return out;
+  return into.subarray(0, w);
 }
 
 function histogram(values: Float64Array, edges: number[]): number[] {
@@ -109,9 +107,9 @@ export function funnel(paths: PathSet): Funnel {
   const timing: Record<string, Timing> = {};
   const hist: Record<string, number[]> = {};
   // Delays are times from a click: each column's delays on clicked paths, once, for its timing and its histogram.
-  const at = clicked.subarray(0, clicks);
+  const at = clicked.subarray(0, clicks), space = new Float64Array(clicks);
   const delayed = (name: string, v: ArrayLike<number>) => {
-    const d = delays(v, at);
+    const d = delays(v, at, space);
     const { n, median, p90 } = medianP90(d);
     timing[name] = { n, median_s: median, p90_s: p90 };
     hist[name] = histogram(d, DELAY_EDGES_S);

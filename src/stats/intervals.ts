@@ -74,6 +74,9 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
 
 /** Median and 90th percentile of the finite values (NaN ignored), with their count. */
 export function medianP90(values: ArrayLike<number>): { n: number; median: number; p90: number } {
-  const v = Float64Array.from(Array.prototype.filter.call(values, (x: number) => Number.isFinite(x)) as number[]).sort();
-  return { n: v.length, median: quantileSorted(v, 0.5), p90: quantileSorted(v, 0.9) };
+  const all = new Float64Array(values.length);
+  let m = 0;
+  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i])) all[m++] = values[i];
+  const v = all.subarray(0, m).sort();
+  return { n: m, median: quantileSorted(v, 0.5), p90: quantileSorted(v, 0.9) };
 }
