@@ -116,7 +116,7 @@ function streamSql(layout: RowLayout, f: TimestampFormat, features: boolean, at:
   // Values of up to 12 bytes (epoch seconds) are read by the caller from the bytes DuckDB hands over
   // inline (duck-strings.ts inlineNumber); longer ones here (NULL for the others).
   const long = `CASE WHEN regexp_full_match(${ts}, '${NUMBER_RE}') THEN TRY_CAST(${ts} AS DOUBLE) END`;
-  cols.push(isTextTimestamp(f) ? `${ts} AS t` : `CASE WHEN length(${ts}) > 12 THEN ${long} END AS t`, `${ts} AS tr`);
+  cols.push(isTextTimestamp(f) ? `${ts} AS t` : `CASE WHEN strlen(${ts}) > 12 THEN ${long} END AS t`, `${ts} AS tr`);
   if (layout.impression >= 0) cols.push(`${at(layout.impression)} AS p`);
   if (features) layout.features.forEach((x, j) => cols.push(`${at(x.index)} AS x${j}`));
   if (extra) cols.push(extra);

@@ -20,9 +20,14 @@ export function mix(h: number, w: number): number {
   return h ^ (h >>> 15);
 }
 
-/** Hash of an inline value (length and masked words). */
+/**
+ * Hash of an inline value (length and masked words): the words multiplied independently (no chain
+ * of rounds: this runs for every id of every row), then mixed so that high and low bits both vary.
+ */
 export function hashInline(len: number, a: number, b: number, c: number): number {
-  return mix(mix(mix(mix(0x2f1a3b9d, len), a), b), c);
+  let h = (Math.imul(a, 0x9e3779b1) + Math.imul(b, 0x85ebca77) + Math.imul(c ^ len, 0xc2b2ae3d)) | 0;
+  h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
+  return h ^ (h >>> 13);
 }
 
 /** Hash of a value's bytes (long values). */
