@@ -39,8 +39,8 @@ function bucketSort(key: Int32Array, size: number, rows: Int32Array | null, n: n
 }
 
 /** Sort `order[s..e)` by (ts, rank, row): insertion sort when short or nearly sorted, else a full sort. */
-function sortGroup(order: Int32Array, s: number, e: number, ts: Float64Array, rank: Uint8Array): void {
-  const before = (a: number, b: number) => ts[a] < ts[b] || (ts[a] === ts[b] && (rank[a] < rank[b] || (rank[a] === rank[b] && a < b)));
+function sortGroup(order: Int32Array, s: number, e: number, ts: Float64Array, event: Uint8Array, rank: Uint8Array): void {
+  const before = (a: number, b: number) => ts[a] < ts[b] || (ts[a] === ts[b] && (rank[event[a]] < rank[event[b]] || (rank[event[a]] === rank[event[b]] && a < b)));
   let inversions = 0;
   for (let p = s + 1; p < e; p++) if (before(order[p], order[p - 1])) inversions++;
   if (!inversions) return;
@@ -92,34 +92,34 @@ export function impressionGroups(log: EventLog): number {
 
 /**
  * The rows of impression codes `c0` … `c1 - 1` placed in `order` by code (in row order within a
- * code), and those codes' group starts in `offsets` (`size + 2` entries over every code: this
- * range's only). With `c1 = size`, the rows without a code too, as a last group, and the end.
- * Ranges of codes are disjoint places of both arrays: threads can place one each.
+ * code), and those codes' group ends in `offsets` (`size + 2` entries over every code: group g
+ * holds order[offsets[g] … offsets[g + 1])). With `c1 = size`, the rows without a code too, as a
+ * last group. A range writes offsets[c0 + 1 … c1] (and [size + 1]; the range from 0 writes [0]):
+ * ranges of codes are disjoint places of both arrays, so threads can place one each.
  */
 export function placeImpressions(codes: Int32Array, size: number, c0: number, c1: number, order: Int32Array, offsets: Int32Array): void {
-  const n = codes.length, last = c1 === size;
-  const m = c1 - c0 + (last ? 1 : 0); // groups placed here: codes, and the rows without one
-  const at = new Int32Array(m);
+  const n = codes.length, last = c1 === size, top = last ? size + 1 : c1;
+  // Group k's count, then its start, then (as its rows are placed) its end, is kept in offsets[k + 1]; the rows without a code are group `size`.
+  offsets.fill(0, c0 + 1, top + 1);
   let before = 0; // rows of codes below c0: where this range starts
   for (let i = 0; i < n; i++) {
     const k = codes[i];
     if (k >= c1) continue;
-    if (k >= c0) at[k - c0]++;
+    if (k >= c0) offsets[k + 1]++;
     else if (k >= 0) before++;
-    else if (last) at[m - 1]++;
+    else if (last) offsets[size + 1]++;
   }
-  let w = before;
-  for (let j = 0; j < m; j++) {
-    const c = at[j];
-    offsets[c0 + j] = at[j] = w;
+  if (c0 === 0) offsets[0] = 0;
+  for (let j = c0 + 1, w = before; j <= top; j++) {
+    const c = offsets[j];
+    offsets[j] = w;
     w += c;
   }
-  if (last) offsets[size + 1] = w;
   for (let i = 0; i < n; i++) {
     const k = codes[i];
     if (k >= c1) continue;
-    if (k >= c0) order[at[k - c0]++] = i;
-    else if (k < 0 && last) order[at[m - 1]++] = i;
+    if (k >= c0) order[offsets[k + 1]++] = i;
+    else if (k < 0 && last) order[offsets[size + 1]++] = i;
   }
 }
 
@@ -149,9 +149,7 @@ export function formGroups(log: EventLog, by: 'impression' | 'user-item', alloc 
 export function sortGroups(log: EventLog, groups: RowGroups, g0: number, g1: number): void {
   const { order, offsets } = groups;
   const rank = Uint8Array.from(log.events, tieRankOf);
-  const rowRank = new Uint8Array(log.n);
-  for (let i = 0; i < log.n; i++) rowRank[i] = rank[log.event[i]];
-  for (let g = g0; g < g1; g++) if (offsets[g + 1] - offsets[g] > 1) sortGroup(order, offsets[g], offsets[g + 1], log.ts, rowRank);
+  for (let g = g0; g < g1; g++) if (offsets[g + 1] - offsets[g] > 1) sortGroup(order, offsets[g], offsets[g + 1], log.ts, log.event, rank);
 }
 
 function maxCode(codes: Int32Array): number {
