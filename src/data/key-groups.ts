@@ -134,6 +134,35 @@ export class KeyGroups {
   }
 
   /**
+   * Add values `rs[0 … m - 1]` of a VARCHAR vector as the keys of log rows `rows[0 … m - 1]`
+   * (as `add` does each; one tight loop per chunk).
+   */
+  addRows(v: RawVector, rs: Int32Array, rows: Int32Array, m: number): void {
+    const words = v.words, data = v.data, valid = v.valid, buckets = this.buckets, used = this.used;
+    for (let j = 0; j < m; j++) {
+      const r = rs[j], w = r * 4, len = words[w];
+      if (len > 12 || len === 0 || (valid !== null && (valid[r >> 3] & (1 << (r & 7))) === 0) || inlineNeedsTrim(data, r, len)) {
+        this.add(v, r, rows[j]);
+        continue;
+      }
+      const a = words[w + 1] & MASK_A[len], b = words[w + 2] & MASK_B[len], c = words[w + 3] & MASK_C[len];
+      const bk = hashInline(len, a, b, c) >>> (32 - BUCKET_BITS);
+      let arr = buckets[bk];
+      const at = used[bk];
+      if (at + WORDS > arr.length) {
+        this.push(0, rows[j], len, a, b, c, bk); // grows the bucket
+        continue;
+      }
+      arr[at] = rows[j];
+      arr[at + 1] = len;
+      arr[at + 2] = a;
+      arr[at + 3] = b;
+      arr[at + 4] = c;
+      used[bk] = at + WORDS;
+    }
+  }
+
+  /**
    * Add a key as stored by `KeyWords` (length, three inline words; long values: length and an
    * offset into `long`) for log row `row`.
    */
@@ -161,8 +190,9 @@ export class KeyGroups {
     this.longUsed += len;
   }
 
-  private push(h: number, row: number, len: number, a: number, b: number, c: number): void {
-    const bk = h >>> (32 - BUCKET_BITS);
+  /** Append a key with hash `h` (or to bucket `bucket`) to its bucket. */
+  private push(h: number, row: number, len: number, a: number, b: number, c: number, bucket = h >>> (32 - BUCKET_BITS)): void {
+    const bk = bucket;
     let arr = this.buckets[bk];
     const at = this.used[bk];
     if (at + WORDS > arr.length) {

@@ -109,6 +109,9 @@ export class LogBuilder {
   private readonly uc = new Int32Array(VECTOR);
   private readonly ic = new Int32Array(VECTOR);
   private readonly ec = new Int32Array(VECTOR);
+  /** Per chunk: the rows of the chunk kept, and their rows in the log (impression keys are added after the row loop). */
+  private readonly keptR = new Int32Array(VECTOR);
+  private readonly keptRow = new Int32Array(VECTOR);
 
   constructor(private readonly src: Source, private readonly opts: BuilderOptions, private readonly problems: ProblemCollector) {
     this.canonicalNames = new Set<string>([...FUNNEL_EVENTS, ...KNOWN_ACTIONS, ...opts.actions]);
@@ -209,7 +212,8 @@ export class LogBuilder {
     const userData = this.user.data, itemData = this.item.data, eventData = this.event.data, tsData = this.ts.data, lineData = this.line.data;
     const kg = Pimp ? this.impressions : null, kw = Pimp ? this.impressionWords : null;
     let canon = this.canon, rawCounts = this.rawCounts;
-    let lineNo = this.lineNo, row = this.user.n, lo = this.tsLo, hi = this.tsHi;
+    let lineNo = this.lineNo, row = this.user.n, lo = this.tsLo, hi = this.tsHi, kept = 0;
+    const keptR = this.keptR, keptRow = this.keptRow;
     try {
       for (let r = 0; r < rows; r++) {
         const line = ++lineNo;
@@ -273,12 +277,15 @@ export class LogBuilder {
         if (t < lo) lo = t;
         if (t > hi) hi = t;
         lineData[row] = line;
-        if (kg !== null) kg.add(Pimp!, r, row);
-        else if (kw !== null) kw.add(Pimp!, r, row);
+        if (kg !== null) {
+          keptR[kept] = r;
+          keptRow[kept++] = row;
+        } else if (kw !== null) kw.add(Pimp!, r, row);
         for (let j = 0; j < X.length; j++) this.featureCodes[j].data[row] = this.featureDicts[j].code(X[j], r);
         row++;
       }
     } finally {
+      if (kg !== null) kg.addRows(Pimp!, keptR, keptRow, kept); // the keys of the rows kept
       this.lineNo = lineNo;
       this.tsLo = lo;
       this.tsHi = hi;

@@ -14,17 +14,19 @@ function oddLog(): string {
   const t0 = 1_700_000_000;
   for (let i = 0; i < 4000; i++) {
     const u = `u${Math.floor(rnd() * 300)}`, p = `p${Math.floor(rnd() * 80)}`, t = t0 + i * 7;
-    rows.push(`i${i},${u},${p},impression,${t},${i % 9}`);
-    if (rnd() < 0.3) {
-      rows.push(`i${i},${u},${p},click,${t + 5},${i % 9}`);
-      if (rnd() < 0.3) rows.push(`i${i},${u},${p},cart,${t + 60},${i % 9}`);
-      if (rnd() < 0.1) rows.push(`i${i},${u},${p},wish,${t + 5},${i % 9}`); // same second as the click
-      if (rnd() < 0.1) rows.push(`i${i},${u},${p},buy,${t + 400},${i % 9}`);
-      if (rnd() < 0.02) rows.push(`i${i},${u},${p},cart,${t + 40 * 86400},${i % 9}`); // after the window
-      if (i >= 3600 && rnd() < 0.1) rows.push(`i${i},${u},${p},buy,${t + 500},${i % 9}`, `i${i},${u},${p},buy,${t + 900},${i % 9}`); // bought twice: late groups only
+    // Some impression ids longer than 12 bytes, some written with spaces around them on the click.
+    const id = i % 97 === 0 ? `impression-id-longer-than-twelve-bytes-${i}` : `i${i}`, clickId = i % 89 === 0 ? ` ${id} ` : id;
+    rows.push(`${id},${u},${p},impression,${t},${i % 9}`);
+    if (rnd() < 0.3 || i % 89 === 0) {
+      rows.push(`${clickId},${u},${p},click,${t + 5},${i % 9}`);
+      if (rnd() < 0.3) rows.push(`${id},${u},${p},cart,${t + 60},${i % 9}`);
+      if (rnd() < 0.1) rows.push(`${id},${u},${p},wish,${t + 5},${i % 9}`); // same second as the click
+      if (rnd() < 0.1) rows.push(`${id},${u},${p},buy,${t + 400},${i % 9}`);
+      if (rnd() < 0.02) rows.push(`${id},${u},${p},cart,${t + 40 * 86400},${i % 9}`); // after the window
+      if (i >= 3600 && rnd() < 0.1) rows.push(`${id},${u},${p},buy,${t + 500},${i % 9}`, `${id},${u},${p},buy,${t + 900},${i % 9}`); // bought twice: late groups only
     }
-    if (rnd() < 0.01) rows.push(`i${i},${u},${p},impression,${t},${i % 9}`); // exact duplicate
-    if (rnd() < 0.01) rows.push(`i${i},${u},${p},impression,${t},${(i % 9) + 1}`); // differs in its feature only
+    if (rnd() < 0.01) rows.push(`${id},${u},${p},impression,${t},${i % 9}`); // exact duplicate
+    if (rnd() < 0.01) rows.push(`${id},${u},${p},impression,${t},${(i % 9) + 1}`); // differs in its feature only
     if (rnd() < 0.01) rows.push(`,${u},${p},click,${t},1`); // no impression id
     if (rnd() < 0.01) rows.push(`o${i},${u},${p},buy,${t},1`); // a purchase alone
   }
@@ -67,6 +69,8 @@ describe('mining in one piece on two threads (paths/mine-thread.ts)', () => {
         assert.ok(one.paths.anomalies.repeat_buy.examples.length > 0, 'examples from the second half only (the worker\'s)');
       }
       assert.deepEqual(plain(two.paths), plain(one.paths));
+      // Long and padded impression ids are one path with the rest of their impression.
+      if (mode === 'impression') assert.equal(one.paths.n, 4000, 'one path per impression id (a purchase alone and rows without an id make none)');
       assert.deepEqual({ ...two.load.report, seconds: 0 }, { ...one.load.report, seconds: 0 });
       assert.deepEqual(two.load.problems, one.load.problems);
     });
