@@ -113,7 +113,7 @@ export const PARTITION_DEFAULTS = {
   rows: 2_500_000,
   batchRows: 1 << 20,
   /** A log mined in one piece with at least this many events (estimated) shares the work after the read with a worker thread (paths/mine-thread.ts). */
-  threadRows: 500_000,
+  threadRows: 1_000_000,
 };
 
 /** Defaults of the path analysis (funnel, action table, choice of deterministic actions). */
