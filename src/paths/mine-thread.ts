@@ -264,15 +264,18 @@ export class MineThread implements GroupFinisher {
     };
     const mine = most(0, h), room = most(h, G);
     // One set of columns in shared memory: this thread's paths from 0, the worker's from `mine` (moved down after).
-    const builder = new PathSetBuilder(actions, mine + room, true);
-    const job: MineJob = { kind: 'walk', ...c, range: [h, G], settings, actions, hasImpressions, into: { columns: builder.columns(0, mine + room), at: mine, room } };
+    const builder = new PathSetBuilder(actions, mine + room, true), all = builder.columns(0, mine + room);
+    const job: MineJob = { kind: 'walk', ...c, range: [h, G], settings, actions, hasImpressions, into: { columns: all, at: mine, room } };
     const theirs = this.run(job, () => walkJob(job)) as Promise<WalkedHalf>;
     const w = walkLog(log, settings, actions, hasImpressions, { into: builder, range: [0, h], rows: false });
     const other = await theirs;
     const keyOf = pathKeyOf(log, settings.mode);
     // Paths the worker wrote into the shared columns are seen through this thread's own views of them (the
     // views it got back wrap the same memory in other objects): they then move only if they must.
-    const written = other.user.buffer instanceof SharedArrayBuffer ? { ...builder.columns(other.at, other.at + other.n), anomalies: other.anomalies } : other;
+    const part = <T extends Int32Array | Float64Array | Float32Array | Uint8Array | Uint32Array>(a: T): T => a.subarray(other.at, other.at + other.n) as T;
+    const written: PathColumns = other.user.buffer instanceof SharedArrayBuffer
+      ? { n: other.n, user: part(all.user), item: part(all.item), start: part(all.start), row: part(all.row), flags: part(all.flags), mask: part(all.mask), tBuy: part(all.tBuy), tAction: all.tAction.map(part), anomalies: other.anomalies }
+      : other;
     builder.append(written, (e) => keyOf(Number(e)));
     return { ...w, events: w.events + other.events, end: Math.max(w.end, other.end) };
   }
