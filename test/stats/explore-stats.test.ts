@@ -126,3 +126,15 @@ print(json.dumps(out))`, [T, E]) as number[][] | undefined;
     assert.equal(compressCells(cells).t.length, 4, 'a leading cell (t=0) and the three event times');
   });
 });
+
+describe('medianP90', () => {
+  test('median and 90th percentile of the finite values, interpolated as NumPy does; NaN and infinities left out', async () => {
+    const { medianP90 } = await import('../../src/stats/intervals');
+    // NumPy: np.percentile([1, 2, 3, 4, 10], [50, 90]) = [3, 7.6]
+    const r = medianP90(Float32Array.from([4, NaN, 1, Infinity, 10, 2, -Infinity, 3]));
+    assert.equal(r.n, 5);
+    assert.equal(r.median, 3);
+    assert.ok(Math.abs(r.p90 - 7.6) < 1e-12, `p90 ${r.p90}`);
+    assert.deepEqual(medianP90([NaN]), { n: 0, median: NaN, p90: NaN });
+  });
+});
