@@ -109,11 +109,6 @@ export class KeyGroups {
     return { buckets: this.buckets, used: this.used, long };
   }
 
-  /** Buckets of keys (`firstRows` ranges run over 0 … this - 1). */
-  get bucketCount(): number {
-    return this.buckets.length;
-  }
-
   /**
    * Add value `r` of a VARCHAR vector, trimmed, as the key of log row `row`; false (nothing
    * added) when it is null or blank.
@@ -147,8 +142,7 @@ export class KeyGroups {
       }
       const a = words[w + 1] & MASK_A[len], b = words[w + 2] & MASK_B[len], c = words[w + 3] & MASK_C[len];
       const bk = hashInline(len, a, b, c) >>> (32 - BUCKET_BITS);
-      let arr = buckets[bk];
-      const at = used[bk];
+      const arr = buckets[bk], at = used[bk];
       if (at + WORDS > arr.length) {
         this.push(0, rows[j], len, a, b, c, bk); // grows the bucket
         continue;

@@ -95,7 +95,8 @@ export function impressionGroups(log: EventLog): number {
  * code), and those codes' group ends in `offsets` (`size + 2` entries over every code: group g
  * holds order[offsets[g] … offsets[g + 1])). With `c1 = size`, the rows without a code too, as a
  * last group. A range writes offsets[c0 + 1 … c1] (and [size + 1]; the range from 0 writes [0]):
- * ranges of codes are disjoint places of both arrays, so threads can place one each.
+ * ranges of codes are disjoint places of both arrays, so threads can place one each. A range's
+ * first group starts where the range before it ends: read the groups once every range is placed.
  */
 export function placeImpressions(codes: Int32Array, size: number, c0: number, c1: number, order: Int32Array, offsets: Int32Array): void {
   const n = codes.length, last = c1 === size, top = last ? size + 1 : c1;

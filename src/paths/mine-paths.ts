@@ -130,7 +130,7 @@ export function walkLog(log: EventLog, settings: ReturnType<typeof mineSettings>
     for (let i = 0; i < n; i++) if (log.impression![i] < 0) builder.anomaly('no_impression_id', () => `${userName(log.user[i])}/${itemName(log.item[i])}`);
   }
   // One key function for every group: it reads the group being walked (examples are taken during the walk).
-  let curG = 0, curJ = 0;
+  let curJ = 0;
   const keyOf = w.keyOf ?? pathKeyOf(log, mode);
   const key = () => keyOf(curJ);
   const walker = new PathWalker(builder, { window, preClick, hasImpressions, rows });
@@ -151,7 +151,6 @@ export function walkLog(log: EventLog, settings: ReturnType<typeof mineSettings>
         continue;
       }
     }
-    curG = g;
     curJ = j;
     const u = uc ? uc[user[j]] : user[j], it = ic ? ic[item[j]] : item[j];
     if (impression !== null) walker.walkImpression(u, it, key, ev, ts, order, s, e);
@@ -159,7 +158,6 @@ export function walkLog(log: EventLog, settings: ReturnType<typeof mineSettings>
     events += e - s;
     for (let p = s; p < e; p++) if (ts[order[p]] > end) end = ts[order[p]];
   }
-  void curG;
   return { builder, mode, window, preClick, hasImpressions, events, end };
 }
 

@@ -36,7 +36,8 @@ export interface ThreadLog {
 /** A job for the worker: a range of key buckets to find first rows in, or of groups of a log to sort (and find duplicates in) or to walk. */
 export type MineJob =
   | { kind: 'keys'; keys: KeyParts; codes: Int32Array; range: [number, number] }
-  | { kind: 'sort'; log: ThreadLog; groups: RowGroups; range: [number, number]; dedupe: boolean; place?: { size: number; codes: [number, number] } }
+  | { kind: 'place'; codes: Int32Array; size: number; range: [number, number]; groups: RowGroups }
+  | { kind: 'sort'; log: ThreadLog; groups: RowGroups; range: [number, number]; dedupe: boolean }
   | {
     kind: 'walk'; log: ThreadLog; groups: RowGroups; range: [number, number]; settings: ReturnType<typeof mineSettings>; actions: string[]; hasImpressions: boolean;
     /** Where the paths go: shared columns, from index `at`, room for `room` paths. */
@@ -52,14 +53,16 @@ function eventLog(l: ThreadLog, groups: RowGroups): EventLog {
   return { ...l, users: sized(0), items: sized(0), impressions: null, features: [], groups };
 }
 
-/**
- * Sort the job's groups in place and find their exact duplicates: pairs [row, first occurrence], flattened.
- * `place`: the groups of those impression codes are formed first (log-finish.ts `placeImpressions`).
- */
+/** Place the rows of the job's impression codes in their groups (log-finish.ts `placeImpressions`). */
+function placeJob(job: Extract<MineJob, { kind: 'place' }>): number {
+  placeImpressions(job.codes, job.size, ...job.range, job.groups.order, job.groups.offsets);
+  return 0;
+}
+
+/** Sort the job's groups in place and find their exact duplicates: pairs [row, first occurrence], flattened. */
 export function sortJob(job: Extract<MineJob, { kind: 'sort' }>): Int32Array {
   const log = eventLog(job.log, job.groups);
   const [g0, g1] = job.range;
-  if (job.place) placeImpressions(job.log.impression!, job.place.size, ...job.place.codes, job.groups.order, job.groups.offsets);
   sortGroups(log, job.groups, g0, g1);
   return Int32Array.from(job.dedupe ? findDuplicates(log, job.groups, undefined, g0, g1).flat() : []);
 }
@@ -110,6 +113,7 @@ function buffersOf(x: Int32Array | PathColumns): ArrayBuffer[] {
 /** Answer one job (on the worker). */
 export function runMineJob(job: MineJob): { result: number | Int32Array | PathColumns; transfer: ArrayBuffer[] } {
   if (job.kind === 'keys') return { result: firstRows(job.keys, job.codes, ...job.range), transfer: [] };
+  if (job.kind === 'place') return { result: placeJob(job), transfer: [] };
   const result = job.kind === 'sort' ? sortJob(job) : walkJob(job);
   return { result, transfer: buffersOf(result) };
 }
@@ -226,27 +230,31 @@ export class MineThread implements GroupFinisher {
   }
 
   async group(log: EventLog, by: RowGroups['by'], dedupe: boolean): Promise<{ groups: RowGroups; pairs: [number, number][] }> {
-    let groups: RowGroups, h: number, place: ((c0: number, c1: number) => { size: number; codes: [number, number] }) | undefined;
+    let groups: RowGroups, h: number;
+    const c = MineThread.columns(log, { by, order: new Int32Array(0), offsets: new Int32Array(0) });
     if (by === 'impression') {
-      // Each thread forms the groups of half of the impression codes (the second half with the rows without one), then sorts them.
+      // Each thread forms the groups of half of the impression codes (the second half with the rows without one).
+      // Both halves are placed before either is sorted: the first half's last group ends where the second's begins.
       const size = impressionGroups(log);
       groups = { by, order: sharedInt32(log.n), offsets: sharedInt32(size + 2) };
       h = size >> 1;
-      place = (c0, c1) => ({ size, codes: [c0, c1] });
+      const job: MineJob = { kind: 'place', codes: c.log.impression!, size, range: [h, size], groups };
+      const theirs = this.run(job, () => placeJob(job));
+      placeJob({ ...job, range: [0, h] });
+      await theirs;
     } else {
       groups = formGroups(log, by, sharedInt32);
       h = middle(groups.offsets);
     }
     const G = groups.offsets.length - 1;
-    const c = MineThread.columns(log, groups);
-    const job: MineJob = { kind: 'sort', ...c, range: [h, G], dedupe, place: place?.(h, G - 1) };
+    const job: MineJob = { kind: 'sort', log: c.log, groups, range: [h, G], dedupe };
     const theirs = this.run(job, () => sortJob(job));
     // This thread's half meanwhile, on the same memory (the halves' rows and groups are disjoint).
-    const mine = sortJob({ kind: 'sort', ...c, range: [0, h], dedupe, place: place?.(0, h) });
+    const mine = sortJob({ ...job, range: [0, h] });
     const flat = [...mine, ...(await theirs)];
     const pairs: [number, number][] = [];
     for (let k = 0; k < flat.length; k += 2) pairs.push([flat[k], flat[k + 1]]);
-    return { groups: c.groups, pairs: pairs.sort((a, b) => log.line[a[0]] - log.line[b[0]]) };
+    return { groups, pairs: pairs.sort((a, b) => log.line[a[0]] - log.line[b[0]]) };
   }
 
   /** Walk every group of `log` (its groups in time order), half on each thread: what `walkLog` gives on one. */

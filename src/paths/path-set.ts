@@ -191,7 +191,7 @@ export class PathSetBuilder {
   }
 
   private grow(min = 0): void {
-    this.cap = Math.max(min, Math.ceil(this.cap * 1.5));
+    this.cap = Math.max(min, Math.ceil(this.cap * 1.5), 16);
     const g = <T extends Column>(a: T): T => {
       const b = new (a.constructor as new (n: number) => T)(this.cap);
       b.set(a);
