@@ -22,16 +22,7 @@ import type { PathSet } from './path-set';
 import { PathSetBuilder, type PathColumns } from './path-set';
 
 /** The columns of a log a job reads (in shared memory: views of the same bytes on both threads). */
-export interface ThreadLog {
-  n: number;
-  user: Int32Array;
-  item: Int32Array;
-  event: Uint8Array;
-  ts: Float64Array;
-  line: Int32Array;
-  impression: Int32Array | null;
-  events: string[];
-}
+export type ThreadLog = Pick<EventLog, 'n' | 'user' | 'item' | 'event' | 'ts' | 'line' | 'impression' | 'events'>;
 
 /** A job for the worker: a range of key buckets to find first rows in, or of groups of a log to sort (and find duplicates in) or to walk. */
 export type MineJob =

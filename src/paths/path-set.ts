@@ -201,14 +201,20 @@ export class PathSetBuilder {
     this.flags = g(this.flags); this.mask = g(this.mask); this.tBuy = g(this.tBuy); this.tAction = this.tAction.map(g);
   }
 
-  /** Add one path. `tActs` holds a delay per action (NaN when absent). */
-  add(user: number, item: number, start: number, flags: number, mask: number, tBuy: number, tActs: Float64Array, row = -1): void {
+  /** A new path's index, with its user, item, start and row written. */
+  private next(user: number, item: number, start: number, row: number): number {
     if (this.n === this.cap) this.grow();
     const k = this.n++;
     this.row[k] = row;
     this.user[k] = user;
     this.item[k] = item;
     this.start[k] = start;
+    return k;
+  }
+
+  /** Add one path. `tActs` holds a delay per action (NaN when absent). */
+  add(user: number, item: number, start: number, flags: number, mask: number, tBuy: number, tActs: Float64Array, row = -1): void {
+    const k = this.next(user, item, start, row);
     this.flags[k] = flags;
     this.mask[k] = mask;
     this.tBuy[k] = tBuy;
@@ -217,12 +223,7 @@ export class PathSetBuilder {
 
   /** Add an unclicked path: an impression alone (`add` with the impression flag, no actions, no purchase). */
   addImpression(user: number, item: number, start: number, row = -1): void {
-    if (this.n === this.cap) this.grow();
-    const k = this.n++;
-    this.row[k] = row;
-    this.user[k] = user;
-    this.item[k] = item;
-    this.start[k] = start;
+    const k = this.next(user, item, start, row);
     this.flags[k] = PATH_FLAGS.IMPRESSION;
     this.mask[k] = 0;
     this.tBuy[k] = NaN;
