@@ -5,7 +5,7 @@
  * waiting on it, `workerData.broken[0]` set to 1 (notified) with the error's text in `workerData.err`.
  */
 import { extname, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { parentPort, Worker } from 'node:worker_threads';
 
 /** Start a worker on `module` (its path under src/ without extension, e.g. 'paths/partition-worker'); it never keeps the process alive. */
 export function spawnWorker(module: string, workerData: Record<string, unknown>): Worker {
@@ -21,4 +21,75 @@ export function spawnWorker(module: string, workerData: Record<string, unknown>)
   const worker = new Worker(boot, { eval: true, workerData });
   worker.unref();
   return worker;
+}
+
+/**
+ * Jobs answered on a worker thread that runs `serveJobs` (one answer per job, in any order). A job sent
+ * once the worker has failed, or whose worker fails, runs on this thread instead (`here`); `counts`
+ * tallies where jobs ran.
+ */
+export class JobWorker<J, R> {
+  private worker: Worker | null;
+  private readonly waiting = new Map<number, { resolve: (r: R) => void; reject: (e: Error) => void }>();
+  private requests = 0;
+
+  /** `module`: as for `spawnWorker`; `name`: the worker, in the error of an unexpected exit. */
+  constructor(module: string, name: string, private readonly counts: { worker: number; here: number }) {
+    this.worker = spawnWorker(module, {});
+    this.worker.on('message', (m: { id: number; result?: R; error?: string }) => {
+      const w = this.waiting.get(m.id);
+      this.waiting.delete(m.id);
+      if (!this.waiting.size) this.worker?.unref();
+      if (m.error === undefined) w?.resolve(m.result as R);
+      else w?.reject(new Error(m.error));
+    });
+    this.worker.on('error', (e) => this.fail(e));
+    this.worker.on('exit', () => this.fail(new Error(`the ${name} exited`)));
+  }
+
+  private fail(e: Error): void {
+    this.worker = null;
+    for (const w of this.waiting.values()) w.reject(e);
+    this.waiting.clear();
+  }
+
+  /** The answer to `job` from the worker, or from `here` on this thread once the worker has failed. */
+  async run(job: J, here: () => R): Promise<R> {
+    const worker = this.worker;
+    if (worker) {
+      try {
+        const id = ++this.requests;
+        const r = await new Promise<R>((resolve, reject) => {
+          this.waiting.set(id, { resolve, reject });
+          worker.ref(); // a pending job keeps the process alive (the worker is unreferenced otherwise)
+          worker.postMessage({ id, job });
+        });
+        this.counts.worker++;
+        return r;
+      } catch {
+        this.close(); // the same job, here
+      }
+    }
+    this.counts.here++;
+    return here();
+  }
+
+  /** Stop the worker. */
+  close(): void {
+    const w = this.worker;
+    this.worker = null;
+    if (w) void w.terminate();
+  }
+}
+
+/** The worker side of `JobWorker`: answer each job with `answer` (its result, and the memory to hand back without copies). */
+export function serveJobs<J, R>(answer: (job: J) => { result: R; transfer: ArrayBuffer[] }): void {
+  parentPort!.on('message', ({ id, job }: { id: number; job: J }) => {
+    try {
+      const { result, transfer } = answer(job);
+      parentPort!.postMessage({ id, result }, transfer);
+    } catch (e) {
+      parentPort!.postMessage({ id, error: String((e as Error)?.stack ?? e) });
+    }
+  });
 }

@@ -18,6 +18,11 @@ export interface Dictionary {
   values(): string[];
 }
 
+/** A dictionary known only by its size, for work on codes alone (another thread's); asking it for a value is an error naming `what`. */
+export function sizeOnlyDictionary(size: number, what: string): Dictionary {
+  return { size, get: () => { throw new Error(`${what} has no dictionary values`); }, values: () => [] };
+}
+
 /** A dictionary over a JavaScript array. */
 export class StringDict implements Dictionary {
   constructor(private readonly list: string[]) {}

@@ -8,6 +8,7 @@
 import type { Dictionary } from './event-log';
 import * as ds from './duck-strings';
 import type { RawVector } from './duck-strings';
+import { inSharedMemory, typedArray } from '../shared-memory';
 
 // Local bindings: hot loops call these millions of times (no module-namespace lookups).
 const { bytesNeedTrim, decodeBytes, hashBytes, hashInline, inlineNeedsTrim, MASK_A, MASK_B, MASK_C, valueBytes } = ds;
@@ -95,18 +96,12 @@ export class KeyGroups {
   }
 
   private int32(n: number): Int32Array {
-    return this.shared ? new Int32Array(new SharedArrayBuffer(4 * n)) : new Int32Array(n);
+    return typedArray(Int32Array, n, this.shared);
   }
 
   /** The keys, for `firstRows` on another thread (bytes of long keys copied to shared memory when there are any). */
   parts(): KeyParts {
-    let long = this.long.subarray(0, this.longUsed);
-    if (this.longUsed && !(long.buffer instanceof SharedArrayBuffer)) {
-      const copy = new Uint8Array(new SharedArrayBuffer(this.longUsed));
-      copy.set(long);
-      long = copy;
-    }
-    return { buckets: this.buckets, used: this.used, long };
+    return { buckets: this.buckets, used: this.used, long: this.longUsed ? inSharedMemory(this.long.subarray(0, this.longUsed)) : this.long.subarray(0, 0) };
   }
 
   /**

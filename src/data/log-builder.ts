@@ -12,6 +12,7 @@ import type { RawVector } from './duck-strings';
 // Local bindings: hot loops call these millions of times (no module-namespace lookups).
 const { decodeBytes, inlineNumber, isValid, rawVector, valueBytes } = ds;
 import { KeyGroups, KeyWords } from './key-groups';
+import { typedArray, type TypedArrayType } from '../shared-memory';
 import type { ProblemCollector } from './load-report';
 import { DEFAULT_EVENT_MAP, FUNNEL_EVENTS, KNOWN_ACTIONS } from './schema';
 import * as timestamps from './timestamps';
@@ -21,17 +22,15 @@ const { isTextTimestamp, parseTimestamp, TS_MAX, TS_MIN } = timestamps;
 /** Rows of a DuckDB chunk, at most. */
 const VECTOR = 2048;
 
-type TypedArrayOf<T> = { new (n: number): T; new (buffer: ArrayBufferLike): T; BYTES_PER_ELEMENT: number };
-
 /** A typed array that grows (in shared memory when `shared`: another thread may read it without a copy). */
 export class Grow<T extends Int32Array | Float64Array | Uint8Array> {
   n = 0;
   data: T;
-  constructor(private readonly type: TypedArrayOf<T>, capacity: number, private readonly shared = false) {
+  constructor(private readonly type: TypedArrayType<T>, capacity: number, private readonly shared = false) {
     this.data = this.make(capacity);
   }
   private make(size: number): T {
-    return this.shared ? new this.type(new SharedArrayBuffer(size * this.type.BYTES_PER_ELEMENT)) : new this.type(size);
+    return typedArray(this.type, size, this.shared);
   }
   push(v: number): void {
     if (this.n === this.data.length) this.reserve(this.n + 1);

@@ -6,6 +6,7 @@
  */
 import type { ProblemCollector } from './load-report';
 import type { EventLog, FeatureColumn, RowGroups } from './event-log';
+import { typedArray } from '../shared-memory';
 
 const NUMBER = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
 
@@ -18,7 +19,7 @@ export function tieRankOf(name: string): number {
 export type Int32Alloc = (n: number) => Int32Array;
 const plain: Int32Alloc = (n) => new Int32Array(n);
 /** Int32Arrays in shared memory. */
-export const sharedInt32: Int32Alloc = (n) => new Int32Array(new SharedArrayBuffer(4 * n));
+export const sharedInt32: Int32Alloc = (n) => typedArray(Int32Array, n, true);
 
 /** Counting sort of rows by `key` (0 … size-1, or -1 placed last as its own bucket); stable. */
 function bucketSort(key: Int32Array, size: number, rows: Int32Array | null, n: number, alloc = plain): { order: Int32Array; offsets: Int32Array } {

@@ -10,13 +10,13 @@
  * on 2+ cores for logs of `PARTITION_DEFAULTS.threadRows` events or more.
  */
 import { availableParallelism } from 'node:os';
-import type { Worker } from 'node:worker_threads';
-import type { Dictionary, EventLog, RowGroups } from '../data/event-log';
+import { sizeOnlyDictionary, type EventLog, type RowGroups } from '../data/event-log';
 import { findDuplicates, formGroups, impressionGroups, placeImpressions, sharedInt32, sortGroups } from '../data/log-finish';
 import { firstRows, type KeyParts } from '../data/key-groups';
 import type { GroupFinisher } from '../data/read-events';
 import { PARTITION_DEFAULTS } from '../defaults';
-import { spawnWorker } from '../spawn-worker';
+import { inSharedMemory, transferables } from '../shared-memory';
+import { JobWorker } from '../spawn-worker';
 import { finishPaths, logEvents, mineSettings, pathKeyOf, walkLog, type MineOptions, type WalkedLog } from './mine-paths';
 import type { PathSet } from './path-set';
 import { PathSetBuilder, type PathColumns } from './path-set';
@@ -35,13 +35,9 @@ export type MineJob =
     into: { columns: PathColumns; at: number; room: number };
   };
 
-/** A dictionary known only by its size (a job needs no values). */
-function sized(size: number): Dictionary {
-  return { size, get: () => { throw new Error('a mining job has no dictionary values'); }, values: () => [] };
-}
-
 function eventLog(l: ThreadLog, groups: RowGroups): EventLog {
-  return { ...l, users: sized(0), items: sized(0), impressions: null, features: [], groups };
+  const none = sizeOnlyDictionary(0, 'a mining job');
+  return { ...l, users: none, items: none, impressions: null, features: [], groups };
 }
 
 /** Place the rows of the job's impression codes in their groups (log-finish.ts `placeImpressions`). */
@@ -97,8 +93,7 @@ type WalkedHalf = PathColumns & { events: number; end: number; at: number };
 
 /** The memory of a job's answer handed back without copies (shared memory is never in it). */
 function buffersOf(x: Int32Array | PathColumns): ArrayBuffer[] {
-  const arrays = x instanceof Int32Array ? [x] : [x.user, x.item, x.start, x.row, x.flags, x.mask, x.tBuy, ...x.tAction];
-  return [...new Set(arrays.map((a) => a.buffer).filter((b): b is ArrayBuffer => b instanceof ArrayBuffer))];
+  return transferables(x instanceof Int32Array ? [x] : [x.user, x.item, x.start, x.row, x.flags, x.mask, x.tBuy, ...x.tAction]);
 }
 
 /** Answer one job (on the worker). */
@@ -107,14 +102,6 @@ export function runMineJob(job: MineJob): { result: number | Int32Array | PathCo
   if (job.kind === 'place') return { result: placeJob(job), transfer: [] };
   const result = job.kind === 'sort' ? sortJob(job) : walkJob(job);
   return { result, transfer: buffersOf(result) };
-}
-
-/** A typed array in shared memory: itself, or a copy. */
-function shared<T extends Int32Array | Float64Array | Uint8Array>(a: T): T {
-  if (a.buffer instanceof SharedArrayBuffer) return a;
-  const copy = new (a.constructor as new (b: SharedArrayBuffer) => T)(new SharedArrayBuffer(a.byteLength));
-  copy.set(a);
-  return copy;
 }
 
 /** The group where work is split in two: about as many rows plus groups on each side (both cost). */
@@ -139,9 +126,7 @@ export function mineThreadStats(): { worker: number; here: number } {
 
 /** A worker thread that takes half of the work after a one-piece read. */
 export class MineThread implements GroupFinisher {
-  private worker: Worker | null;
-  private readonly waiting = new Map<number, { resolve: (r: unknown) => void; reject: (e: Error) => void }>();
-  private requests = 0;
+  private readonly jobs = new JobWorker<MineJob, unknown>('paths/mine-worker', 'mining worker', stats);
 
   /** A thread for a log of about `rows` events, or null when the work stays on this thread (see the file comment). */
   static start(rows: number): MineThread | null {
@@ -151,67 +136,30 @@ export class MineThread implements GroupFinisher {
     return new MineThread();
   }
 
-  private constructor() {
-    this.worker = spawnWorker('paths/mine-worker', {});
-    this.worker.on('message', (m: { id: number; result?: unknown; error?: string }) => {
-      const w = this.waiting.get(m.id);
-      this.waiting.delete(m.id);
-      if (!this.waiting.size) this.worker?.unref();
-      if (m.error === undefined) w?.resolve(m.result);
-      else w?.reject(new Error(m.error));
-    });
-    this.worker.on('error', (e) => this.fail(e));
-    this.worker.on('exit', () => this.fail(new Error('the mining worker exited')));
-  }
-
-  private fail(e: Error): void {
-    this.worker = null;
-    for (const w of this.waiting.values()) w.reject(e);
-    this.waiting.clear();
-  }
-
-  /** Send a job to the worker; null when it has failed (the caller then runs the job itself). */
-  private send<T>(job: MineJob): Promise<T> | null {
-    const worker = this.worker;
-    if (!worker) return null;
-    const id = ++this.requests;
-    return new Promise<T>((resolve, reject) => {
-      this.waiting.set(id, { resolve: resolve as (r: unknown) => void, reject });
-      worker.ref(); // a pending job keeps the process alive (the worker is unreferenced otherwise)
-      worker.postMessage({ id, job });
-    });
-  }
+  private constructor() {}
 
   /** Run `job` on the worker, or here once it has failed. */
-  private async run<T>(job: MineJob, here: () => T): Promise<T> {
-    const sent = this.send<T>(job);
-    if (sent) {
-      try {
-        const r = await sent;
-        stats.worker++;
-        return r;
-      } catch {
-        this.close();
-      }
-    }
-    stats.here++;
-    return here();
+  private run<T>(job: MineJob, here: () => T): Promise<T> {
+    return this.jobs.run(job, here) as Promise<T>;
   }
 
   /** The log's columns, in shared memory (copied when they are not, e.g. after duplicates were dropped). */
-  private static columns(log: EventLog, groups: RowGroups): { log: ThreadLog; groups: RowGroups } {
+  private static columns(log: EventLog): ThreadLog {
+    const { n, user, item, event, ts, line, impression, events } = log;
     return {
-      log: {
-        n: log.n, user: shared(log.user), item: shared(log.item), event: shared(log.event), ts: shared(log.ts), line: shared(log.line),
-        impression: log.impression && shared(log.impression), events: log.events,
-      },
-      groups: { by: groups.by, order: shared(groups.order), offsets: shared(groups.offsets) },
+      n, user: inSharedMemory(user), item: inSharedMemory(item), event: inSharedMemory(event), ts: inSharedMemory(ts), line: inSharedMemory(line),
+      impression: impression && inSharedMemory(impression), events,
     };
+  }
+
+  /** Row groups in shared memory (copied when they are not). */
+  private static groups(g: RowGroups): RowGroups {
+    return { by: g.by, order: inSharedMemory(g.order), offsets: inSharedMemory(g.offsets) };
   }
 
   async firstRows(keys: KeyParts, codes: Int32Array): Promise<number> {
     const B = keys.buckets.length, h = B >> 1;
-    const job: MineJob = { kind: 'keys', keys, codes: shared(codes), range: [h, B] };
+    const job: MineJob = { kind: 'keys', keys, codes: inSharedMemory(codes), range: [h, B] };
     const theirs = this.run(job, () => firstRows(keys, job.codes, h, B));
     // Rows of different buckets are different rows: the threads write disjoint places of `codes`.
     const mine = firstRows(keys, job.codes, 0, h);
@@ -222,14 +170,14 @@ export class MineThread implements GroupFinisher {
 
   async group(log: EventLog, by: RowGroups['by'], dedupe: boolean): Promise<{ groups: RowGroups; pairs: [number, number][] }> {
     let groups: RowGroups, h: number;
-    const c = MineThread.columns(log, { by, order: new Int32Array(0), offsets: new Int32Array(0) });
+    const columns = MineThread.columns(log);
     if (by === 'impression') {
       // Each thread forms the groups of half of the impression codes (the second half with the rows without one).
       // Both halves are placed before either is sorted: the first half's last group ends where the second's begins.
       const size = impressionGroups(log);
       groups = { by, order: sharedInt32(log.n), offsets: sharedInt32(size + 2) };
       h = size >> 1;
-      const job: MineJob = { kind: 'place', codes: c.log.impression!, size, range: [h, size], groups };
+      const job: MineJob = { kind: 'place', codes: columns.impression!, size, range: [h, size], groups };
       const theirs = this.run(job, () => placeJob(job));
       placeJob({ ...job, range: [0, h] });
       await theirs;
@@ -238,7 +186,7 @@ export class MineThread implements GroupFinisher {
       h = middle(groups.offsets);
     }
     const G = groups.offsets.length - 1;
-    const job: MineJob = { kind: 'sort', log: c.log, groups, range: [h, G], dedupe };
+    const job: MineJob = { kind: 'sort', log: columns, groups, range: [h, G], dedupe };
     const theirs = this.run(job, () => sortJob(job));
     // This thread's half meanwhile, on the same memory (the halves' rows and groups are disjoint).
     const mine = sortJob({ ...job, range: [0, h] });
@@ -252,11 +200,11 @@ export class MineThread implements GroupFinisher {
   async walk(log: EventLog, settings: ReturnType<typeof mineSettings>, actions: string[], hasImpressions: boolean): Promise<WalkedLog> {
     const groups = log.groups!;
     const G = groups.offsets.length - 1, h = middle(groups.offsets);
-    const c = MineThread.columns(log, groups);
+    const c = { log: MineThread.columns(log), groups: MineThread.groups(groups) };
     // Paths of each half, at most: one per impression group; in user-item mode, one per click or impression.
+    const anchor = Uint8Array.from(log.events, (e) => (e === 'click' || e === 'impression' ? 1 : 0));
     const most = (g0: number, g1: number): number => {
       if (settings.mode === 'impression') return g1 - g0;
-      const anchor = Uint8Array.from(log.events, (e) => (e === 'click' || e === 'impression' ? 1 : 0));
       let k = 0;
       for (let p = groups.offsets[g0]; p < groups.offsets[g1]; p++) k += anchor[log.event[groups.order[p]]];
       return k;
@@ -281,9 +229,7 @@ export class MineThread implements GroupFinisher {
 
   /** Stop the worker. */
   close(): void {
-    const w = this.worker;
-    this.worker = null;
-    if (w) void w.terminate();
+    this.jobs.close();
   }
 }
 

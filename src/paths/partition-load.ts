@@ -5,12 +5,12 @@
  * thread (partition-worker.ts) meanwhile, so the two cores share the work after the read. Its results are
  * those of `loadPartition` on the main thread, which it falls back to if the worker fails.
  */
-import type { Worker } from 'node:worker_threads';
-import type { Dictionary, EventLog, RowGroups } from '../data/event-log';
+import { sizeOnlyDictionary, type EventLog, type RowGroups } from '../data/event-log';
 import { KeyGroups } from '../data/key-groups';
 import { findDuplicates, groupRows } from '../data/log-finish';
 import { readPartition, type PartitionRows } from '../data/partition-files';
-import { spawnWorker } from '../spawn-worker';
+import { transferables } from '../shared-memory';
+import { JobWorker } from '../spawn-worker';
 
 /** What loading a partition needs: where its files are and what the whole log's dictionaries hold. */
 export interface PartitionJob {
@@ -32,11 +32,6 @@ export interface LoadedPartition extends Omit<PartitionRows, 'keys' | 'long'> {
   pairs: Int32Array;
 }
 
-/** A dictionary known only by its size (grouping needs no values). */
-function sized(size: number): Dictionary {
-  return { size, get: () => { throw new Error('a partition being loaded has no dictionary values'); }, values: () => [] };
-}
-
 /** Read partition `job.p` back, give its impression ids codes, group its rows and find its exact duplicates. */
 export function loadPartition(job: PartitionJob): LoadedPartition {
   const rows = readPartition(job.dir, job.p, job.keys);
@@ -49,7 +44,7 @@ export function loadPartition(job: PartitionJob): LoadedPartition {
     groups.finish(impression, false);
   }
   const log: EventLog = {
-    n: rows.n, user: rows.user, users: sized(job.users), item: rows.item, items: sized(job.items), event: rows.event, events: job.events,
+    n: rows.n, user: rows.user, users: sizeOnlyDictionary(job.users, 'a partition being loaded'), item: rows.item, items: sizeOnlyDictionary(job.items, 'a partition being loaded'), event: rows.event, events: job.events,
     ts: rows.ts, impression, impressions: null, line: rows.line, features: [],
   };
   const groups = groupRows(log, impression ? 'impression' : 'user-item');
@@ -59,8 +54,7 @@ export function loadPartition(job: PartitionJob): LoadedPartition {
 
 /** The memory of a loaded partition's arrays (handed over between threads without copies). */
 export function partitionBuffers(l: LoadedPartition): ArrayBuffer[] {
-  const arrays = [l.user, l.item, l.event, l.ts, l.line, l.impression, l.groups.order, l.groups.offsets, l.pairs];
-  return [...new Set(arrays.flatMap((a) => (a ? [a.buffer as ArrayBuffer] : [])))];
+  return transferables([l.user, l.item, l.event, l.ts, l.line, l.impression, l.groups.order, l.groups.offsets, l.pairs]);
 }
 
 /** Partitions loaded in this process: on the worker thread, and on the main thread (after a worker failure). */
@@ -73,54 +67,15 @@ export function partitionLoads(): { worker: number; here: number } {
 
 /** Loads partitions on a worker thread, one request at a time, in the order asked; `loadPartition` here if the worker fails. */
 export class PartitionLoader {
-  private worker: Worker | null;
-  private readonly waiting = new Map<number, { resolve: (l: LoadedPartition) => void; reject: (e: Error) => void }>();
-  private requests = 0;
-
-  constructor() {
-    this.worker = spawnWorker('paths/partition-worker', {});
-    this.worker.on('message', (m: { id: number; loaded?: LoadedPartition; error?: string }) => {
-      const w = this.waiting.get(m.id);
-      this.waiting.delete(m.id);
-      if (!this.waiting.size) this.worker?.unref();
-      if (m.loaded) w?.resolve(m.loaded);
-      else w?.reject(new Error(m.error));
-    });
-    this.worker.on('error', (e) => this.fail(e));
-    this.worker.on('exit', () => this.fail(new Error('the partition worker exited')));
-  }
-
-  private fail(e: Error): void {
-    this.worker = null;
-    for (const w of this.waiting.values()) w.reject(e);
-    this.waiting.clear();
-  }
+  private readonly jobs = new JobWorker<PartitionJob, LoadedPartition>('paths/partition-worker', 'partition worker', loads);
 
   /** Partition `job.p`, loaded on the worker (or here, once the worker has failed). */
-  async load(job: PartitionJob): Promise<LoadedPartition> {
-    if (this.worker) {
-      try {
-        const worker = this.worker;
-        const id = ++this.requests;
-        const loaded = await new Promise<LoadedPartition>((resolve, reject) => {
-          this.waiting.set(id, { resolve, reject });
-          worker.ref(); // a pending request keeps the process alive (the worker is unreferenced otherwise)
-          worker.postMessage({ id, job });
-        });
-        loads.worker++;
-        return loaded;
-      } catch {
-        this.close(); // the same partition, here
-      }
-    }
-    loads.here++;
-    return loadPartition(job);
+  load(job: PartitionJob): Promise<LoadedPartition> {
+    return this.jobs.run(job, () => loadPartition(job));
   }
 
   /** Stop the worker. */
   close(): void {
-    const w = this.worker;
-    this.worker = null;
-    if (w) void w.terminate();
+    this.jobs.close();
   }
 }

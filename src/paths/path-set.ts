@@ -3,6 +3,7 @@
  * actions it holds, whether it was clicked, bought, and the delays from the
  * click to each action and to the purchase.
  */
+import { typedArray, type TypedArrayType } from '../shared-memory';
 
 /** Bit flags of a path. */
 export const PATH_FLAGS = {
@@ -124,8 +125,7 @@ export class PathSetBuilder {
    */
   constructor(readonly actions: string[], expect = 1024, shared = false) {
     this.cap = Math.max(16, expect);
-    const make = <T extends Column>(type: { new (n: number): T; new (b: ArrayBufferLike): T; BYTES_PER_ELEMENT: number }): T =>
-      shared ? new type(new SharedArrayBuffer(this.cap * type.BYTES_PER_ELEMENT)) : new type(this.cap);
+    const make = <T extends Column>(type: TypedArrayType<T>): T => typedArray(type, this.cap, shared);
     this.user = make(Int32Array);
     this.item = make(Int32Array);
     this.start = make(Float64Array);
