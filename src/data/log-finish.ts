@@ -22,15 +22,15 @@ const plain: Int32Alloc = (n) => new Int32Array(n);
 export const sharedInt32: Int32Alloc = (n) => typedArray(Int32Array, n, true);
 
 /** Counting sort of rows by `key` (0 … size-1, or -1 placed last as its own bucket); stable. */
-function bucketSort(key: Int32Array, size: number, rows: Int32Array | null, n: number, alloc = plain): { order: Int32Array; offsets: Int32Array } {
-  const offsets = alloc(size + 2);
+function bucketSort(key: Int32Array, size: number, rows: Int32Array | null, n: number): { order: Int32Array; offsets: Int32Array } {
+  const offsets = new Int32Array(size + 2);
   for (let i = 0; i < n; i++) {
     const k = key[rows ? rows[i] : i];
     offsets[(k < 0 ? size : k) + 1]++;
   }
   for (let g = 0; g <= size; g++) offsets[g + 1] += offsets[g];
   const fill = offsets.slice(0, size + 1);
-  const order = alloc(n);
+  const order = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const row = rows ? rows[i] : i;
     const k = key[row];
