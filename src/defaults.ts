@@ -112,6 +112,8 @@ export const PARTITION_DEFAULTS = {
   wholeRows: 12_000_000,
   rows: 2_500_000,
   batchRows: 1 << 20,
+  /** Most partitions a log is mined in (each holds seven open files while the log is read). */
+  maxParts: 4096,
   /** A log mined in one piece with at least this many events (estimated) shares the work after the read with a worker thread (paths/mine-thread.ts). */
   threadRows: 1_000_000,
 };

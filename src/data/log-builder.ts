@@ -276,15 +276,17 @@ export class LogBuilder {
         if (t < lo) lo = t;
         if (t > hi) hi = t;
         lineData[row] = line;
-        if (kg !== null) {
+        if (kg !== null || kw !== null) {
           keptR[kept] = r;
           keptRow[kept++] = row;
-        } else if (kw !== null) kw.add(Pimp!, r, row);
+        }
         for (let j = 0; j < X.length; j++) this.featureCodes[j].data[row] = this.featureDicts[j].code(X[j], r);
         row++;
       }
     } finally {
-      if (kg !== null) kg.addRows(Pimp!, keptR, keptRow, kept); // the keys of the rows kept
+      // The keys of the rows kept.
+      if (kg !== null) kg.addRows(Pimp!, keptR, keptRow, kept);
+      else if (kw !== null) kw.addRows(Pimp!, keptR, keptRow, kept);
       this.lineNo = lineNo;
       this.tsLo = lo;
       this.tsHi = hi;

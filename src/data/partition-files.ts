@@ -13,9 +13,14 @@ import { join } from 'node:path';
 import type { LogBuilder } from './log-builder';
 import { hashBytes, hashInline } from './duck-strings';
 
+/** Which of `parts` (fewer than 2^15) a 32-bit hash falls in: its top 16 bits scaled (integer arithmetic, no division). */
+function bucketOf(h: number, parts: number): number {
+  return Math.imul(h >>> 16, parts) >>> 16;
+}
+
 /** The partition of a user code. */
 export function partitionOf(userCode: number, parts: number): number {
-  return (Math.imul(userCode ^ (userCode >>> 16), 0x9e3779b1) >>> 0) % parts;
+  return bucketOf(Math.imul(userCode ^ (userCode >>> 16), 0x9e3779b1), parts);
 }
 
 const COLUMNS = ['user', 'item', 'event', 'ts', 'line', 'keys', 'long'] as const;
@@ -53,11 +58,25 @@ export class PartitionFiles {
     return partitionFile(this.dir, p, c);
   }
 
+  /**
+   * Work arrays of `write`, reused from batch to batch (fresh memory costs page faults on every batch, and
+   * garbage collections): partition and place of each row, and one scattered column of each element type.
+   */
+  private scratch = { part: new Int32Array(0), to: new Int32Array(0), i32: new Int32Array(0), f64: new Float64Array(0), u8: new Uint8Array(0), words: new Int32Array(0), out4: new Int32Array(0) };
+
+  private room(n: number): typeof this.scratch {
+    const s = this.scratch;
+    if (s.part.length >= n) return s;
+    const m = Math.max(n, Math.ceil(s.part.length * 1.25));
+    return (this.scratch = { part: new Int32Array(m), to: new Int32Array(m), i32: new Int32Array(m), f64: new Float64Array(m), u8: new Uint8Array(m), words: new Int32Array(this.keys ? 4 * m : 0), out4: new Int32Array(this.keys ? 4 * m : 0) });
+  }
+
   /** Append the builder's kept rows to their partitions (the builder is drained by the caller). */
   write(b: LogBuilder): void {
     const n = b.n, P = this.parts;
     if (!n) return;
-    const part = new Int32Array(n), start = new Int32Array(P + 1);
+    const { part, to, i32, f64, u8, words, out4 } = this.room(n);
+    const start = new Int32Array(P + 1);
     const kw = this.by === 'impression' ? b.impressionWords : null;
     const user = b.user.data;
     if (kw) {
@@ -65,7 +84,7 @@ export class PartitionFiles {
       for (let i = 0, o = 0; i < n; i++, o += 4) {
         const len = w[o];
         const p = len < 0 ? partitionOf(user[i], P)
-          : ((len <= 12 ? hashInline(len, w[o + 1], w[o + 2], w[o + 3]) : hashBytes(long.subarray(w[o + 1], w[o + 1] + len))) >>> 0) % P;
+          : bucketOf(len <= 12 ? hashInline(len, w[o + 1], w[o + 2], w[o + 3]) : hashBytes(long.subarray(w[o + 1], w[o + 1] + len)), P);
         part[i] = p;
         start[p + 1]++;
       }
@@ -75,7 +94,7 @@ export class PartitionFiles {
     for (let p = 0; p < P; p++) start[p + 1] += start[p];
     // Each row's place among its partition's: columns are scattered there in one sequential read (a gather
     // would sweep the whole batch once per partition), one loop per element type, then written per partition.
-    const fill = start.slice(0, P), to = new Int32Array(n);
+    const fill = start.slice(0, P);
     for (let i = 0; i < n; i++) to[i] = fill[part[i]]++;
     const emit = (c: ColumnName, out: Int32Array | Float64Array | Uint8Array, width: number) => {
       for (let p = 0; p < P; p++) {
@@ -83,15 +102,15 @@ export class PartitionFiles {
         if (e > s) writeSync(this.fds[p][COLUMNS.indexOf(c)], new Uint8Array(out.buffer, s * out.BYTES_PER_ELEMENT, (e - s) * out.BYTES_PER_ELEMENT));
       }
     };
-    emit('user', scatterInt32(user, to, n), 1);
-    emit('item', scatterInt32(b.item.data, to, n), 1);
-    emit('event', scatterUint8(b.event.data, to, n), 1);
-    emit('ts', scatterFloat64(b.ts.data, to, n), 1);
-    emit('line', scatterInt32(b.line.data, to, n), 1);
+    emit('user', scatterInt32(user, to, n, i32), 1);
+    emit('item', scatterInt32(b.item.data, to, n, i32), 1);
+    emit('event', scatterUint8(b.event.data, to, n, u8), 1);
+    emit('ts', scatterFloat64(b.ts.data, to, n, f64), 1);
+    emit('line', scatterInt32(b.line.data, to, n, i32), 1);
     if (this.keys) {
       const kw = b.impressionWords!;
       // Long keys move to their partition's byte file; their offsets become offsets there.
-      const words = kw.words.slice(0, 4 * n);
+      words.set(kw.words.subarray(0, 4 * n));
       for (let i = 0; i < n; i++) {
         const len = words[4 * i];
         if (len <= 12) continue;
@@ -100,13 +119,14 @@ export class PartitionFiles {
         words[4 * i + 1] = this.longSize[p];
         this.longSize[p] += len;
       }
-      emit('keys', scatterWords4(words, to, n), 4);
+      emit('keys', scatterWords4(words, to, n, out4), 4);
     }
     for (let p = 0; p < P; p++) this.rows[p] += start[p + 1] - start[p];
   }
 
   /** Stop writing (files stay until `remove`). */
   close(): void {
+    this.scratch = { part: new Int32Array(0), to: new Int32Array(0), i32: new Int32Array(0), f64: new Float64Array(0), u8: new Uint8Array(0), words: new Int32Array(0), out4: new Int32Array(0) };
     for (const fds of this.fds) for (const fd of fds) closeSync(fd);
     this.fds.length = 0;
   }
@@ -118,27 +138,23 @@ export class PartitionFiles {
   }
 }
 
-function scatterInt32(src: Int32Array, to: Int32Array, n: number): Int32Array {
-  const out = new Int32Array(n);
+function scatterInt32(src: Int32Array, to: Int32Array, n: number, out: Int32Array): Int32Array {
   for (let i = 0; i < n; i++) out[to[i]] = src[i];
   return out;
 }
 
-function scatterFloat64(src: Float64Array, to: Int32Array, n: number): Float64Array {
-  const out = new Float64Array(n);
+function scatterFloat64(src: Float64Array, to: Int32Array, n: number, out: Float64Array): Float64Array {
   for (let i = 0; i < n; i++) out[to[i]] = src[i];
   return out;
 }
 
-function scatterUint8(src: Uint8Array, to: Int32Array, n: number): Uint8Array {
-  const out = new Uint8Array(n);
+function scatterUint8(src: Uint8Array, to: Int32Array, n: number, out: Uint8Array): Uint8Array {
   for (let i = 0; i < n; i++) out[to[i]] = src[i];
   return out;
 }
 
 /** Rows of four words each. */
-function scatterWords4(src: Int32Array, to: Int32Array, n: number): Int32Array {
-  const out = new Int32Array(4 * n);
+function scatterWords4(src: Int32Array, to: Int32Array, n: number, out: Int32Array): Int32Array {
   for (let i = 0, o = 0; i < n; i++, o += 4) {
     const d = 4 * to[i];
     out[d] = src[o];

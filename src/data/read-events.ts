@@ -128,6 +128,7 @@ export async function readEvents(path: string, options: ReadOptions = {}, finish
   let log = await assemble(b, src, options.impressionValues ?? features, finisher);
   const by = log.impression ? 'impression' : 'user-item';
   let groups: RowGroups, pairs: [number, number][] = [];
+  let dropped: number[] = [];
   if (finisher) ({ groups, pairs } = await finisher.group(log, by, o.dedupe));
   else {
     groups = formGroups(log, by);
@@ -143,6 +144,7 @@ export async function readEvents(path: string, options: ReadOptions = {}, finish
       pairs = findDuplicates(log, groups, (a, b) => text.get(a) === text.get(b));
     }
     const drop = recordDuplicates(log, pairs, problems);
+    dropped = pairs.map(([i]) => log.event[i]);
     if (drop) ({ log, groups } = dropRows(log, groups, drop));
   }
   log.groups = groups;
@@ -161,7 +163,7 @@ export async function readEvents(path: string, options: ReadOptions = {}, finish
     const num = values.map(Number);
     return { name: f.name, type: 'numeric', values: Float64Array.from(f.codes!, (c) => (c < 0 ? NaN : num[c])) } satisfies FeatureColumn;
   });
-  const report = buildReport(path, src, b, builderStats(b, log), types, problems, o.notes);
+  const report = buildReport(path, src, b, builderStats(b, dropped), types, problems, o.notes);
   report.seconds = (Date.now() - started) / 1000;
   assertRowsKept(report);
   return { log, report };
@@ -191,32 +193,18 @@ export interface KeptStats {
 }
 
 /**
- * Kept-row statistics of a log read in one piece: what its builder counted while reading (no pass
- * over the rows), unless duplicates were dropped since.
+ * Kept-row statistics from what the builder counted while reading (no pass over the rows), less the
+ * `dropped` rows (their event codes): exact duplicates, each of which shares its time with a row kept.
  */
-function builderStats(b: LogBuilder, log: EventLog): KeptStats {
-  if (log.n < b.n) return keptStats(log);
-  const perCode = new Float64Array(log.events.length);
-  for (const raw of b.rawOrder) perCode[b.canonicalCode(raw)] += b.rawCounts[raw];
-  return { n: log.n, perCode, lo: b.tsLo, hi: b.tsHi };
-}
-
-/** Kept-row statistics of a log (add more logs into `into`, for partitions). */
-export function keptStats(log: EventLog, into?: KeptStats): KeptStats {
-  const k = into ?? { n: 0, perCode: new Float64Array(log.events.length), lo: Infinity, hi: -Infinity };
-  if (k.perCode.length < log.events.length) {
-    const grown = new Float64Array(log.events.length);
-    grown.set(k.perCode);
-    k.perCode = grown;
+export function builderStats(b: LogBuilder, dropped: ArrayLike<number> = []): KeptStats {
+  const perCode = new Float64Array(b.events.length);
+  let n = 0;
+  for (const raw of b.rawOrder) {
+    perCode[b.canonicalCode(raw)] += b.rawCounts[raw];
+    n += b.rawCounts[raw];
   }
-  for (let i = 0; i < log.n; i++) {
-    k.perCode[log.event[i]]++;
-    const t = log.ts[i];
-    if (t < k.lo) k.lo = t;
-    if (t > k.hi) k.hi = t;
-  }
-  k.n += log.n;
-  return k;
+  for (let k = 0; k < dropped.length; k++) perCode[dropped[k]]--;
+  return { n: n - dropped.length, perCode, lo: b.tsLo, hi: b.tsHi };
 }
 
 /** The load report of a read log. */

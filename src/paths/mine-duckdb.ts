@@ -7,6 +7,7 @@
  * events at a time, and the paths.
  */
 import { OptionError } from '../errors';
+import { PARTITION_DEFAULTS } from '../defaults';
 import { readEvents } from '../data/read-events';
 import type { LoadOptions } from '../data/load-options';
 import type { LoadReport } from '../data/load-report';
@@ -47,8 +48,8 @@ function summary(report: LoadReport, partitions: number, timings: DuckLoadSummar
 export async function minePathsDuckDB(path: string, options: DuckMineOptions = {}): Promise<{ paths: PathSet; load: DuckLoadSummary }> {
   const rows = await eventRowsFor(path, options);
   const partitions = options.partitions ?? partitionsForRows(rows);
-  if (!Number.isInteger(partitions) || partitions < 1) {
-    throw new OptionError(`partitions: expected a whole number of user partitions, at least 1, got ${partitions}. Leave it out to let the file's size decide.`);
+  if (!Number.isInteger(partitions) || partitions < 1 || partitions > PARTITION_DEFAULTS.maxParts) {
+    throw new OptionError(`partitions: expected a whole number of user partitions from 1 to ${PARTITION_DEFAULTS.maxParts}, got ${partitions}. Leave it out to let the file's size decide.`);
   }
   if (partitions > 1) {
     const { paths, report, timings } = await minePartitions(path, partitions, options);

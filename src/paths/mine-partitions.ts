@@ -17,7 +17,7 @@ import type { EventLog, RowGroups } from '../data/event-log';
 import { assertRowsKept, type LoadReport } from '../data/load-report';
 import { dropRows, findDuplicates } from '../data/log-finish';
 import { PartitionFiles } from '../data/partition-files';
-import { buildReport, keptStats, streamLog, type KeptStats, type ReadOptions } from '../data/read-events';
+import { buildReport, builderStats, streamLog, type ReadOptions } from '../data/read-events';
 import { isAction } from '../data/schema';
 import { MINE_DEFAULTS, PARTITION_DEFAULTS } from '../defaults';
 import type { LogBuilder } from '../data/log-builder';
@@ -86,17 +86,20 @@ export async function minePartitions(path: string, parts: number, options: ReadO
     const expect = settings.mode === 'impression' ? count('impression') + Math.ceil(count('click') / 16) : count('impression') + count('click');
     const builder = new PathSetBuilder(actions, expect);
     const users = b.users, items = b.items, events = b.events;
-    let kept: KeptStats | undefined, walked = 0, end = -Infinity;
+    const dropped: number[] = [];
+    let walked = 0, end = -Infinity;
     const duplicates: [number, number][] = [];
     const mine = (log: EventLog, groups: RowGroups, pairs: [number, number][]) => {
       for (const [i, j] of pairs) duplicates.push([log.line[i], log.line[j]]);
       if (pairs.length) {
         const drop = new Uint8Array(log.n);
-        for (const [i] of pairs) drop[i] = 1;
+        for (const [i] of pairs) {
+          drop[i] = 1;
+          dropped.push(log.event[i]);
+        }
         ({ log, groups } = dropRows(log, groups, drop));
       }
       log.groups = groups;
-      kept = keptStats(log, kept);
       const w = walkLog(log, settings, actions, hasImpressions, { into: builder, rows: false });
       walked += w.events;
       end = Math.max(end, w.end);
@@ -134,9 +137,10 @@ export async function minePartitions(path: string, parts: number, options: ReadO
     duplicates.sort((x, y) => x[0] - y[0]);
     for (const [line, first] of duplicates) problems.add('duplicate', line, `exact duplicate of line ${first}`);
     const paths = builder.finish({ mode: settings.mode, window: settings.window, preClick: settings.preClick, hasImpressions, events: walked, end, users: users.values(), items: items.values() });
-    const final = byFrequency(kept!.perCode);
+    const kept = builderStats(b, dropped);
+    const final = byFrequency(kept.perCode);
     if (final.join() !== actions.join()) reorderActions(paths, final);
-    const report = buildReport(path, src, b, kept!, {}, problems, o.notes);
+    const report = buildReport(path, src, b, kept, {}, problems, o.notes);
     assertRowsKept(report);
     report.seconds = (Date.now() - started) / 1000;
     return { paths, report, timings: { read, walk: report.seconds - read } };

@@ -111,6 +111,10 @@ describe('minePathsDuckDB in partitions mines what it mines in one piece', () =>
     assert.equal(whole.paths.n, 301);
     assert.deepEqual(pathLines(parts.paths), pathLines(whole.paths));
     assert.deepEqual(parts.load.problems, { malformed_line: 0, blank_id: 1, unknown_event: 1, bad_timestamp: 1, duplicate: 1 });
+    // The kept rows, counted by hand: the duplicate click of i3 is not among them; times from the first to the last row kept.
+    assert.deepEqual(whole.load.report.events, { impression: 301, click: 301, buy: 1 });
+    assert.equal(whole.load.rows_kept, 603);
+    assert.deepEqual([whole.load.report.ts_min, whole.load.report.ts_max], [new Date(1511544000e3).toISOString(), new Date(1511545002e3).toISOString()]);
     assert.deepEqual({ ...parts.load.report, seconds: 0 }, { ...whole.load.report, seconds: 0 });
   });
 
