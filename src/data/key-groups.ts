@@ -152,12 +152,32 @@ export class KeyGroups {
   }
 
   /**
-   * Add a key as stored by `KeyWords` (length, three inline words; long values: length and an
-   * offset into `long`) for log row `row`.
+   * Add the keys of rows `0` … `n - 1` as `KeyWords` stores them (four words per row, length -1 for none;
+   * long values: length and an offset into `long`), in one tight loop.
    */
-  addWords(len: number, a: number, b: number, c: number, row: number, long: Uint8Array): void {
-    if (len <= 12) this.push(hashInline(len, a, b, c), row, len, a, b, c);
-    else this.addBytes(long.subarray(a, a + len), row);
+  addWordRows(keys: Int32Array, long: Uint8Array, n: number): void {
+    const buckets = this.buckets, used = this.used;
+    for (let row = 0, o = 0; row < n; row++, o += 4) {
+      const len = keys[o];
+      if (len < 0) continue;
+      const a = keys[o + 1], b = keys[o + 2], c = keys[o + 3];
+      if (len > 12) {
+        this.addBytes(long.subarray(a, a + len), row);
+        continue;
+      }
+      const bk = hashInline(len, a, b, c) >>> (32 - BUCKET_BITS);
+      const arr = buckets[bk], at = used[bk];
+      if (at + WORDS > arr.length) {
+        this.push(0, row, len, a, b, c, bk); // grows the bucket
+        continue;
+      }
+      arr[at] = row;
+      arr[at + 1] = len;
+      arr[at + 2] = a;
+      arr[at + 3] = b;
+      arr[at + 4] = c;
+      used[bk] = at + WORDS;
+    }
   }
 
   private addBytes(bytes: Uint8Array, row: number): void {
@@ -237,7 +257,7 @@ class KeyDict implements Dictionary {
 
 /**
  * Keys kept as words, one row after another, for logs mined in partitions: they are written
- * to the partition files as they are and grouped per partition (`KeyGroups.addWords`).
+ * to the partition files as they are and grouped per partition (`KeyGroups.addWordRows`).
  */
 export class KeyWords {
   /** Four words per row: length, three inline words (long values: length, offset into `long`); length -1: blank. */

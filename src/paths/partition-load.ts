@@ -39,8 +39,7 @@ export function loadPartition(job: PartitionJob): LoadedPartition {
   if (rows.keys) {
     const groups = new KeyGroups(rows.n);
     impression = new Int32Array(rows.n).fill(-1);
-    const k = rows.keys;
-    for (let i = 0; i < rows.n; i++) if (k[4 * i] >= 0) groups.addWords(k[4 * i], k[4 * i + 1], k[4 * i + 2], k[4 * i + 3], i, rows.long);
+    groups.addWordRows(rows.keys, rows.long, rows.n);
     groups.finish(impression, false);
   }
   const log: EventLog = {
