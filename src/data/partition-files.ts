@@ -23,6 +23,13 @@ export function partitionOf(userCode: number, parts: number): number {
   return bucketOf(Math.imul(userCode ^ (userCode >>> 16), 0x9e3779b1), parts);
 }
 
+/** Work arrays of `PartitionFiles.write` (see there). */
+type Scratch = { part: Int32Array; to: Int32Array; i32: Int32Array; f64: Float64Array; u8: Uint8Array; words: Int32Array; out4: Int32Array };
+
+function noScratch(): Scratch {
+  return { part: new Int32Array(0), to: new Int32Array(0), i32: new Int32Array(0), f64: new Float64Array(0), u8: new Uint8Array(0), words: new Int32Array(0), out4: new Int32Array(0) };
+}
+
 const COLUMNS = ['user', 'item', 'event', 'ts', 'line', 'keys', 'long'] as const;
 type ColumnName = (typeof COLUMNS)[number];
 
@@ -62,9 +69,9 @@ export class PartitionFiles {
    * Work arrays of `write`, reused from batch to batch (fresh memory costs page faults on every batch, and
    * garbage collections): partition and place of each row, and one scattered column of each element type.
    */
-  private scratch = { part: new Int32Array(0), to: new Int32Array(0), i32: new Int32Array(0), f64: new Float64Array(0), u8: new Uint8Array(0), words: new Int32Array(0), out4: new Int32Array(0) };
+  private scratch = noScratch();
 
-  private room(n: number): typeof this.scratch {
+  private room(n: number): Scratch {
     const s = this.scratch;
     if (s.part.length >= n) return s;
     const m = Math.max(n, Math.ceil(s.part.length * 1.25));
@@ -126,7 +133,7 @@ export class PartitionFiles {
 
   /** Stop writing (files stay until `remove`). */
   close(): void {
-    this.scratch = { part: new Int32Array(0), to: new Int32Array(0), i32: new Int32Array(0), f64: new Float64Array(0), u8: new Uint8Array(0), words: new Int32Array(0), out4: new Int32Array(0) };
+    this.scratch = noScratch();
     for (const fds of this.fds) for (const fd of fds) closeSync(fd);
     this.fds.length = 0;
   }
