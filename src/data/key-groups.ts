@@ -87,8 +87,11 @@ export class KeyGroups {
   private long: Uint8Array;
   private longUsed = 0;
 
-  /** `expect`: keys expected (sizes the buckets once). `shared`: keys in shared memory (another thread can take half of `finish`'s first pass: `parts`, `firstRows`). */
-  constructor(expect = 0, private readonly shared = false) {
+  /**
+   * `expect`: keys expected (sizes the buckets once). `shared`: keys in shared memory (another thread can take half of
+   * `finish`'s first pass: `parts`, `firstRows`). `reuse`: `finish` keeps the buckets, for `reset` and another set of keys.
+   */
+  constructor(expect = 0, private readonly shared = false, private readonly reuse = false) {
     const per = WORDS * Math.max(64, Math.ceil((expect / (1 << BUCKET_BITS)) * 1.1));
     this.used = this.int32(1 << BUCKET_BITS);
     this.long = new Uint8Array(1 << 16);
@@ -97,6 +100,13 @@ export class KeyGroups {
 
   private int32(n: number): Int32Array {
     return typedArray(Int32Array, n, this.shared);
+  }
+
+  /** Forget the keys (a `reuse` set: its buckets, already in memory, take the next keys). */
+  reset(): this {
+    this.used.fill(0);
+    this.longUsed = 0;
+    return this;
   }
 
   /** The keys, for `firstRows` on another thread (bytes of long keys copied to shared memory when there are any). */
@@ -224,7 +234,7 @@ export class KeyGroups {
    * The buckets are released as they are encoded.
    */
   finish(codes: Int32Array, values: boolean, groups = firstRows({ buckets: this.buckets, used: this.used, long: this.long }, codes, 0, this.buckets.length)): { size: number; dict: Dictionary | null } {
-    if (!values) this.buckets.fill(new Int32Array(0));
+    if (!values && !this.reuse) this.buckets.fill(new Int32Array(0));
     // Pass 2, in row order: codes in order of first appearance (a group's first row is never far back).
     let k = 0;
     for (let row = 0; row < codes.length; row++) {

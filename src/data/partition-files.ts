@@ -7,20 +7,30 @@
  * user); exact duplicates share both, so a partition can be deduplicated and
  * mined alone.
  */
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync, existsSync } from 'node:fs';
+import { closeSync, fstatSync, mkdtempSync, openSync, readSync, rmSync, writeSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LogBuilder } from './log-builder';
 import { hashBytes, hashInline } from './duck-strings';
+import { typedArray } from '../shared-memory';
 
-/** Which of `parts` (fewer than 2^15) a 32-bit hash falls in: its top 16 bits scaled (integer arithmetic, no division). */
-function bucketOf(h: number, parts: number): number {
-  return Math.imul(h >>> 16, parts) >>> 16;
+/** Which of `parts` (fewer than 2^15) a 32-bit value falls in: the top 16 bits of a hash of it, scaled (integer arithmetic, no division). */
+function scaled(x: number, parts: number): number {
+  return Math.imul(Math.imul(x ^ (x >>> 16), 0x7feb352d) >>> 16, parts) >>> 16;
+}
+
+/**
+ * The partition of an impression key's hash (`hashInline`, `hashBytes`). The hash is hashed again: its
+ * top bits pick the key's bucket and its low bits its slot when a partition is grouped (key-groups.ts), so
+ * a partition picked by either would crowd its keys into a few buckets or slots.
+ */
+function keyPartition(h: number, parts: number): number {
+  return scaled(h, parts);
 }
 
 /** The partition of a user code. */
 export function partitionOf(userCode: number, parts: number): number {
-  return bucketOf(Math.imul(userCode ^ (userCode >>> 16), 0x9e3779b1), parts);
+  return scaled(userCode, parts);
 }
 
 /** Work arrays of `PartitionFiles.write` (see there). */
@@ -91,7 +101,7 @@ export class PartitionFiles {
       for (let i = 0, o = 0; i < n; i++, o += 4) {
         const len = w[o];
         const p = len < 0 ? partitionOf(user[i], P)
-          : bucketOf(len <= 12 ? hashInline(len, w[o + 1], w[o + 2], w[o + 3]) : hashBytes(long.subarray(w[o + 1], w[o + 1] + len)), P);
+          : keyPartition(len <= 12 ? hashInline(len, w[o + 1], w[o + 2], w[o + 3]) : hashBytes(long.subarray(w[o + 1], w[o + 1] + len)), P);
         part[i] = p;
         start[p + 1]++;
       }
@@ -176,18 +186,74 @@ function partitionFile(dir: string, p: number, c: ColumnName): string {
   return join(dir, `p${p}.${c}`);
 }
 
-/** Partition `p` of the column files in `dir` (`keys`: impression keys were written), read back; each array owns its memory. */
-export function readPartition(dir: string, p: number, keys: boolean): PartitionRows {
-  const load = (c: ColumnName): Uint8Array => {
-    const b = readFileSync(partitionFile(dir, p, c));
-    // Typed views need aligned offsets, and arrays handed to another thread their own memory: copy a pooled buffer.
-    return b.byteOffset % 8 === 0 && b.byteLength === b.buffer.byteLength ? new Uint8Array(b.buffer, b.byteOffset, b.length) : new Uint8Array(b);
-  };
-  const i32 = (u: Uint8Array) => new Int32Array(u.buffer, u.byteOffset, u.length >> 2);
-  const user = i32(load('user'));
-  const ts = load('ts');
+/**
+ * Memory partitions are read back into, reused from partition to partition: the columns, impression
+ * codes and row groups of one partition of up to `rows` rows, in shared memory (one thread reads a
+ * partition into it, another walks it).
+ */
+export interface PartitionSlot {
+  user: Int32Array;
+  item: Int32Array;
+  event: Uint8Array;
+  ts: Float64Array;
+  line: Int32Array;
+  impression: Int32Array;
+  order: Int32Array;
+  offsets: Int32Array;
+}
+
+/** A slot for partitions of up to `rows` rows (`keys`: with impression codes). */
+export function partitionSlot(rows: number, keys: boolean): PartitionSlot {
+  const i32 = (n: number) => typedArray(Int32Array, n, true);
   return {
-    n: user.length, user, item: i32(load('item')), event: load('event'), ts: new Float64Array(ts.buffer, ts.byteOffset, ts.length >> 3),
-    line: i32(load('line')), keys: keys ? i32(load('keys')) : null, long: load('long'),
+    user: i32(rows), item: i32(rows), event: typedArray(Uint8Array, rows, true), ts: typedArray(Float64Array, rows, true), line: i32(rows),
+    impression: i32(keys ? rows : 0), order: i32(rows), offsets: i32(rows + 2),
+  };
+}
+
+/** Buffers of one thread for the impression keys it reads back, reused from partition to partition. */
+export interface KeyBuffers {
+  keys?: Uint8Array;
+  long?: Uint8Array;
+}
+
+/** The bytes of file `f`, read into `into` when it has room (else into new memory). */
+function readInto(f: string, into?: Uint8Array): Uint8Array {
+  const fd = openSync(f, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const out = into && into.length >= size ? into.subarray(0, size) : new Uint8Array(size);
+    for (let at = 0; at < size;) {
+      const k = readSync(fd, out, at, size - at, at);
+      if (k <= 0) throw new Error(`${f}: expected ${size} bytes, read ${at} (the partition file was cut short)`);
+      at += k;
+    }
+    return out;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Partition `p` of the column files in `dir` (`keys`: impression keys were written), read back: into
+ * `slot` when given (views of it), else into memory of its own; keys into `buffers` when given.
+ */
+export function readPartition(dir: string, p: number, keys: boolean, slot?: PartitionSlot, buffers: KeyBuffers = {}): PartitionRows {
+  const bytes = (a: Int32Array | Float64Array | Uint8Array | undefined) => (a ? new Uint8Array(a.buffer, a.byteOffset, a.byteLength) : undefined);
+  const load = (c: ColumnName, into?: Uint8Array): Uint8Array => readInto(partitionFile(dir, p, c), into);
+  const i32 = (u: Uint8Array) => new Int32Array(u.buffer, u.byteOffset, u.length >> 2);
+  const user = i32(load('user', bytes(slot?.user)));
+  const ts = load('ts', bytes(slot?.ts));
+  let keyWords: Int32Array | null = null, long = new Uint8Array(0);
+  if (keys) {
+    const k = load('keys', buffers.keys);
+    if (k.buffer !== buffers.keys?.buffer) buffers.keys = k;
+    keyWords = i32(k);
+    long = load('long', buffers.long);
+    if (long.buffer !== buffers.long?.buffer) buffers.long = long;
+  }
+  return {
+    n: user.length, user, item: i32(load('item', bytes(slot?.item))), event: load('event', slot?.event), ts: new Float64Array(ts.buffer, ts.byteOffset, ts.length >> 3),
+    line: i32(load('line', bytes(slot?.line))), keys: keyWords, long,
   };
 }

@@ -16,7 +16,7 @@ import type { AdapterName } from '../data/presets';
 import type { EventLog, RowGroups } from '../data/event-log';
 import { assertRowsKept, type LoadReport } from '../data/load-report';
 import { dropRows, findDuplicates } from '../data/log-finish';
-import { PartitionFiles } from '../data/partition-files';
+import { PartitionFiles, partitionSlot } from '../data/partition-files';
 import { buildReport, builderStats, streamLog, type ReadOptions } from '../data/read-events';
 import { isAction } from '../data/schema';
 import { MINE_DEFAULTS, PARTITION_DEFAULTS } from '../defaults';
@@ -108,7 +108,9 @@ export async function minePartitions(path: string, parts: number, options: ReadO
     const candidateLines: number[] = [];
     // Partition p + 1 is read back, grouped and checked for duplicates on a worker thread while this one walks partition p.
     const loader = new PartitionLoader();
-    const job = (p: number, dedupe: boolean): PartitionJob => ({ dir: files!.dir, p, keys: files!.keys, dedupe, events, users: users.size, items: items.size });
+    // Two slots of shared memory, taken in turn: partition p + 1 is read into one while p, in the other, is walked.
+    const most = Math.max(...files.rows), slots = [partitionSlot(most, files.keys), partitionSlot(most, files.keys)];
+    const job = (p: number, dedupe: boolean): PartitionJob => ({ dir: files!.dir, p, keys: files!.keys, dedupe, events, users: users.size, items: items.size, slot: slots[p % 2] });
     try {
       let next = loader.load(job(0, o.dedupe));
       for (let p = 0; p < parts; p++) {

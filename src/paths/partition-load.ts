@@ -7,8 +7,8 @@
  */
 import { sizeOnlyDictionary, type EventLog, type RowGroups } from '../data/event-log';
 import { KeyGroups } from '../data/key-groups';
-import { findDuplicates, groupRows } from '../data/log-finish';
-import { readPartition, type PartitionRows } from '../data/partition-files';
+import { findDuplicates, groupRows, placeImpressions, sortGroups } from '../data/log-finish';
+import { readPartition, type KeyBuffers, type PartitionRows, type PartitionSlot } from '../data/partition-files';
 import { transferables } from '../shared-memory';
 import { JobWorker } from '../spawn-worker';
 
@@ -23,6 +23,13 @@ export interface PartitionJob {
   events: string[];
   users: number;
   items: number;
+  /** Where the partition goes (shared memory, reused: the partition before the last one is done with it); without it, into memory of its own. */
+  slot?: PartitionSlot;
+}
+
+/** What one thread keeps from partition to partition it loads: buffers for the impression keys and buckets to group them in. */
+export interface LoaderMemory extends KeyBuffers {
+  buckets?: KeyGroups;
 }
 
 /** A partition ready to walk: its typed columns, impression codes, row groups, and duplicate pairs [row, first occurrence] flattened. */
@@ -32,23 +39,34 @@ export interface LoadedPartition extends Omit<PartitionRows, 'keys' | 'long'> {
   pairs: Int32Array;
 }
 
-/** Read partition `job.p` back, give its impression ids codes, group its rows and find its exact duplicates. */
-export function loadPartition(job: PartitionJob): LoadedPartition {
-  const rows = readPartition(job.dir, job.p, job.keys);
-  let impression: Int32Array | null = null;
+/**
+ * Read partition `job.p` back, give its impression ids codes, group its rows and find its exact duplicates.
+ * `memory`: what this thread keeps between the partitions it loads (fresh memory costs page faults).
+ */
+export function loadPartition(job: PartitionJob, memory: LoaderMemory = {}): LoadedPartition {
+  const slot = job.slot;
+  const rows = readPartition(job.dir, job.p, job.keys, slot, memory);
+  const n = rows.n;
+  let impression: Int32Array | null = null, size = 0;
   if (rows.keys) {
-    const groups = new KeyGroups(rows.n);
-    impression = new Int32Array(rows.n).fill(-1);
-    groups.addWordRows(rows.keys, rows.long, rows.n);
-    groups.finish(impression, false);
+    const keys = memory.buckets ? memory.buckets.reset() : (memory.buckets = new KeyGroups(n, false, true));
+    impression = (slot && slot.impression.length >= n ? slot.impression.subarray(0, n) : new Int32Array(n)).fill(-1);
+    keys.addWordRows(rows.keys, rows.long, n);
+    size = keys.finish(impression, false).size;
   }
   const log: EventLog = {
-    n: rows.n, user: rows.user, users: sizeOnlyDictionary(job.users, 'a partition being loaded'), item: rows.item, items: sizeOnlyDictionary(job.items, 'a partition being loaded'), event: rows.event, events: job.events,
+    n, user: rows.user, users: sizeOnlyDictionary(job.users, 'a partition being loaded'), item: rows.item, items: sizeOnlyDictionary(job.items, 'a partition being loaded'), event: rows.event, events: job.events,
     ts: rows.ts, impression, impressions: null, line: rows.line, features: [],
   };
-  const groups = groupRows(log, impression ? 'impression' : 'user-item');
+  let groups: RowGroups;
+  if (impression && slot) {
+    // Placed in the slot's group arrays (what groupRows does, in memory that is reused).
+    groups = { by: 'impression', order: slot.order.subarray(0, n), offsets: slot.offsets.subarray(0, size + 2) };
+    placeImpressions(impression, size, 0, size, groups.order, groups.offsets);
+    sortGroups(log, groups, 0, size + 1);
+  } else groups = groupRows(log, impression ? 'impression' : 'user-item');
   const pairs = job.dedupe ? findDuplicates(log, groups) : [];
-  return { n: rows.n, user: rows.user, item: rows.item, event: rows.event, ts: rows.ts, line: rows.line, impression, groups, pairs: Int32Array.from(pairs.flat()) };
+  return { n, user: rows.user, item: rows.item, event: rows.event, ts: rows.ts, line: rows.line, impression, groups, pairs: Int32Array.from(pairs.flat()) };
 }
 
 /** The memory of a loaded partition's arrays (handed over between threads without copies). */
