@@ -24,7 +24,7 @@ function scaled(x: number, parts: number): number {
  * top bits pick the key's bucket and its low bits its slot when a partition is grouped (key-groups.ts), so
  * a partition picked by either would crowd its keys into a few buckets or slots.
  */
-function keyPartition(h: number, parts: number): number {
+export function keyPartition(h: number, parts: number): number {
   return scaled(h, parts);
 }
 

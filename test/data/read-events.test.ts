@@ -5,6 +5,8 @@ import {
 } from '../../src';
 import { writeTmp, tmp, taobaoPath, needs } from '../helpers';
 import { partitionLoads } from '../../src/paths/partition-load';
+import { keyPartition, partitionOf } from '../../src/data/partition-files';
+import { hashInline } from '../../src/data/duck-strings';
 
 /** A path set as sorted text lines (partitions mine paths in another order). */
 function pathLines(p: PathSet): string[] {
@@ -123,6 +125,26 @@ describe('minePathsDuckDB in partitions mines what it mines in one piece', () =>
     const parts = await minePathsDuckDB(taobaoPath(), { preset: 'taobao-userbehavior', partitions: 5 });
     assert.equal(whole.load.rows_kept, 84287);
     assert.deepEqual(pathLines(parts.paths), pathLines(whole.paths));
+  });
+
+  test("a partition's keys spread over every bucket and slot that group them, and partitions are even", () => {
+    // Impression keys i0 … i199999 as the reader hashes them (inline words of their bytes).
+    const P = 13, perPart = new Array<number>(P).fill(0), users = new Array<number>(P).fill(0);
+    const buckets = new Set<number>(), slots = new Set<number>();
+    for (let i = 0; i < 200_000; i++) {
+      const b = Buffer.alloc(12);
+      b.write(`i${i}`);
+      const h = hashInline(`i${i}`.length, b.readInt32LE(0), b.readInt32LE(4), b.readInt32LE(8));
+      const p = keyPartition(h, P);
+      perPart[p]++;
+      users[partitionOf(i, P)]++;
+      if (p !== 0) continue;
+      buckets.add(h >>> 25); // key-groups.ts: the top 7 bits pick the bucket
+      slots.add((h & 0xffff) >>> 10); // the low bits pick the slot within it (up to 2^16 slots for the largest buckets)
+    }
+    assert.equal(buckets.size, 128);
+    assert.equal(slots.size, 64);
+    for (const counts of [perPart, users]) assert.ok(Math.min(...counts) > 0.9 * (200_000 / P) && Math.max(...counts) < 1.1 * (200_000 / P), counts.join());
   });
 
   test('a partition count that is not a whole number is refused, naming the fix', async () => {
