@@ -1,11 +1,13 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import {
   parseTimestamp, readEvents, loadEvents, eventTable, minePaths, minePathsDuckDB, analysePaths, writeSimulation, PARTITION_DEFAULTS, type PathSet,
 } from '../../src';
 import { writeTmp, tmp, taobaoPath, needs } from '../helpers';
-import { partitionLoads } from '../../src/paths/partition-load';
-import { keyPartition, partitionOf } from '../../src/data/partition-files';
+import { loadPartition, partitionLoads, PartitionLoader, type LoadedPartition, type PartitionJob } from '../../src/paths/partition-load';
+import { keyPartition, partitionOf, partitionSlot, PartitionFiles } from '../../src/data/partition-files';
+import { streamLog } from '../../src/data/read-events';
 import { hashInline } from '../../src/data/duck-strings';
 
 /** A path set as sorted text lines (partitions mine paths in another order). */
@@ -125,6 +127,45 @@ describe('minePathsDuckDB in partitions mines what it mines in one piece', () =>
     const parts = await minePathsDuckDB(taobaoPath(), { preset: 'taobao-userbehavior', partitions: 5 });
     assert.equal(whole.load.rows_kept, 84287);
     assert.deepEqual(pathLines(parts.paths), pathLines(whole.paths));
+  });
+
+  test('a partition read back into a reused slot, on the worker or here, is the one read into memory of its own', async () => {
+    const { files: sim } = await writeSimulation(tmp(), { impressions: 6_000, seed: 8 });
+    // Duplicates and rows without an impression id, so that every group kind and the duplicate pairs are there.
+    const text = readFileSync(sim.events, 'utf8').trimEnd().split('\n');
+    const csv = [...text, ...text.slice(1, 40), ...text.slice(50, 60).map((l) => l.replace(/^[^,]*/, ''))].join('\n') + '\n';
+    const path = writeTmp('slots.csv', csv);
+    const P = 3;
+    let files: PartitionFiles | undefined;
+    const open = (keys: boolean) => (files ??= new PartitionFiles(P, keys, 'impression'));
+    const { b } = await streamLog(path, { preset: 'buypath' }, { features: false, keyWords: true, flush: { rows: 1000, write: (bb) => open(bb.impressionWords !== null).write(bb) } });
+    open(b.impressionWords !== null).write(b);
+    files!.close();
+    try {
+      const most = Math.max(...files!.rows);
+      const slots = [partitionSlot(most, true), partitionSlot(most, true)];
+      const job = (p: number, slot?: (typeof slots)[number]): PartitionJob => ({ dir: files!.dir, p, keys: true, dedupe: true, events: b.events, users: b.users.size, items: b.items.size, slot });
+      const plainOf = (l: LoadedPartition) => JSON.stringify({
+        n: l.n, cols: [l.user, l.item, l.event, l.ts, l.line, l.impression].map((a) => Array.from(a!)),
+        order: Array.from(l.groups.order), offsets: Array.from(l.groups.offsets), pairs: Array.from(l.pairs),
+      });
+      const loader = new PartitionLoader(), memory = {};
+      let pairs = 0;
+      try {
+        for (let p = 0; p < P; p++) {
+          const own = plainOf(loadPartition(job(p)));
+          pairs += loadPartition(job(p)).pairs.length / 2;
+          // The same slot again and again (what was in it before must not show), with buffers and buckets kept from the partition before.
+          assert.equal(plainOf(loadPartition(job(p, slots[0]), memory)), own, `partition ${p} here`);
+          assert.equal(plainOf(await loader.load(job(p, slots[p % 2]))), own, `partition ${p} on the worker`);
+        }
+      } finally {
+        loader.close();
+      }
+      assert.equal(pairs, 39);
+    } finally {
+      files!.remove();
+    }
   });
 
   test("a partition's keys spread over every bucket and slot that group them, and partitions are even", () => {
