@@ -40,8 +40,13 @@ export interface Source {
   tsSource: 'given' | 'detected' | 'none';
   /** Physical line of the header (0: none); earlier lines are blank. */
   headerLine: number;
-  /** The streaming query; its columns: k, nf, u, i, e, t, tr, then p (impression), x0… (features, when read), raw (JSONL); see streamSql. */
+  /** The streaming query; its columns: k, u, i, e, t, tr, then p (impression), x0… (features, when read), raw (JSONL); see streamSql. */
   sql: string;
+  /**
+   * Whether `t` holds numeric timestamps over 12 bytes, cast by DuckDB: when the sampled values have one.
+   * Otherwise it is null and the reader parses the few long values from their bytes (not casting on every row is cheaper).
+   */
+  tsLong: boolean;
   /** Whether stream position + 1 is the line number (text) or the row number (Parquet: no blank lines, no header). */
   text: boolean;
   /** File bytes per row, estimated from the first lines (sizes the columns once). */
@@ -96,6 +101,11 @@ function csvFields(delim: string): string {
     WHEN regexp_full_match(${d} || l, '(?:${D}${field})*') THEN list_transform(regexp_extract_all(${d} || l, '${D}(${field.slice(3, -1)})', 1), x -> CASE WHEN starts_with(x, '"') THEN replace(x[2:-2], '""', '"') ELSE x END) END`;
 }
 
+/** Whether any sampled timestamp is over 12 bytes (as DuckDB hands values over: longer ones are not inline). */
+function hasLong(samples: string[]): boolean {
+  return samples.some((s) => Buffer.byteLength(s) > 12);
+}
+
 /** The timestamp format: the one given, else the one detected from the sampled values, else epoch seconds (said as such). */
 function decideTsFormat(given: TimestampFormat | undefined, samples: string[]): { tsFormat: TimestampFormat; tsSource: Source['tsSource'] } {
   if (given) return { tsFormat: given, tsSource: 'given' };
@@ -105,18 +115,18 @@ function decideTsFormat(given: TimestampFormat | undefined, samples: string[]): 
 
 /**
  * The streamed columns over field expressions `at(index)` (0-based source columns), around an
- * inner query `from` that has `k` and `nf`: u, i, e, t (ts as a number when over 12 bytes, before the unit
- * and range checks, which are the caller's, as is reading shorter values from tr; the text
- * of ISO-8601 ones), tr (the raw ts), p, x0…. No costly expression appears twice: DuckDB would
- * evaluate a repeated one once per use.
+ * inner query `from` that has `k` (0: a row to read; 1: blank; 3: not parsed; 4 + n: n fields, not as many as
+ * the columns): u, i, e, t (ts as a number when over 12 bytes and `tsLong`, before the unit and range checks,
+ * which are the caller's, as is reading shorter values from tr; the text of ISO-8601 ones), tr (the raw
+ * ts), p, x0…. No costly expression appears twice: DuckDB would evaluate a repeated one once per use.
  */
-function streamSql(layout: RowLayout, f: TimestampFormat, features: boolean, at: (i: number) => string, from: string, extra = ''): string {
+function streamSql(layout: RowLayout, f: TimestampFormat, tsLong: boolean, features: boolean, at: (i: number) => string, from: string, extra = ''): string {
   const ts = at(layout.ts);
-  const cols = [`k`, `nf`, `${at(layout.user)} AS u`, `${at(layout.item)} AS i`, `${at(layout.event)} AS e`];
+  const cols = [`k`, `${at(layout.user)} AS u`, `${at(layout.item)} AS i`, `${at(layout.event)} AS e`];
   // Values of up to 12 bytes (epoch seconds) are read by the caller from the bytes DuckDB hands over
   // inline (duck-strings.ts inlineNumber); longer ones here (NULL for the others).
   const long = `CASE WHEN regexp_full_match(${ts}, '${NUMBER_RE}') THEN TRY_CAST(${ts} AS DOUBLE) END`;
-  cols.push(isTextTimestamp(f) ? `${ts} AS t` : `CASE WHEN strlen(${ts}) > 12 THEN ${long} END AS t`, `${ts} AS tr`);
+  cols.push(isTextTimestamp(f) ? `${ts} AS t` : tsLong ? `CASE WHEN strlen(${ts}) > 12 THEN ${long} END AS t` : 'NULL::DOUBLE AS t', `${ts} AS tr`);
   if (layout.impression >= 0) cols.push(`${at(layout.impression)} AS p`);
   if (features) layout.features.forEach((x, j) => cols.push(`${at(x.index)} AS x${j}`));
   if (extra) cols.push(extra);
@@ -179,18 +189,20 @@ export async function openSource(con: DuckDBConnection, path: string, o: Resolve
     const { tsFormat, tsSource } = decideTsFormat(o.tsFormat, samples);
     const blank = `regexp_full_match(l, '[${WS}]*')`;
     const from = `SELECT (CASE WHEN l IS NULL THEN 1 WHEN f IS NULL THEN (CASE WHEN ${blank} THEN 1 ELSE 3 END)
-        WHEN len(f) <> ${columns.length} THEN (CASE WHEN ${blank} THEN 1 ELSE 2 END) ELSE 0 END)::UTINYINT AS k, len(f)::INTEGER AS nf, f
+        WHEN len(f) <> ${columns.length} THEN (CASE WHEN ${blank} THEN 1 ELSE 4 + len(f) END) ELSE 0 END)::INTEGER AS k, f
       FROM (SELECT l, ${csvFields(delim)} AS f FROM ${lineReader(path, gzip)})`;
-    const sql = streamSql(layout, tsFormat, features, (i) => `f[${i + 1}]`, from);
-    return { format, gzip, header, columns, layout, mapping, tsFormat, tsSource, headerLine: header ? firstLine : 0, sql, text: true, bytesPerLine, delim };
+    const tsLong = hasLong(samples);
+    const sql = streamSql(layout, tsFormat, tsLong, features, (i) => `f[${i + 1}]`, from);
+    return { format, gzip, header, columns, layout, mapping, tsFormat, tsSource, headerLine: header ? firstLine : 0, sql, tsLong, text: true, bytesPerLine, delim };
   }
   const { layout, mapping } = layoutFor(path, columns, o.rename, o.drop);
   const { tsFormat, tsSource } = decideTsFormat(o.tsFormat, samples);
   const paths = columns.map((k) => sqlString(`$."${k.replace(/["\\]/g, (c) => `\\${c}`)}"`));
-  const from = `SELECT (CASE WHEN l IS NULL THEN 1 WHEN f IS NOT NULL THEN 0 WHEN regexp_full_match(l, '[${WS}]*') THEN 1 ELSE 3 END)::UTINYINT AS k, 0 AS nf, f, l
+  const from = `SELECT (CASE WHEN l IS NULL THEN 1 WHEN f IS NOT NULL THEN 0 WHEN regexp_full_match(l, '[${WS}]*') THEN 1 ELSE 3 END)::INTEGER AS k, f, l
     FROM (SELECT l, CASE WHEN json_valid(l) THEN (CASE WHEN json_type(l) = 'OBJECT' THEN json_extract_string(l, [${paths.join(', ')}]) END) END AS f FROM ${lineReader(path, gzip)})`;
-  const sql = streamSql(layout, tsFormat, features, (i) => `f[${i + 1}]`, from, 'CASE WHEN f IS NULL THEN l END AS raw');
-  return { format, gzip, header, columns, layout, mapping, tsFormat, tsSource, headerLine: 0, sql, text: true, bytesPerLine, delim: ',' };
+  const tsLong = hasLong(samples);
+  const sql = streamSql(layout, tsFormat, tsLong, features, (i) => `f[${i + 1}]`, from, 'CASE WHEN f IS NULL THEN l END AS raw');
+  return { format, gzip, header, columns, layout, mapping, tsFormat, tsSource, headerLine: 0, sql, tsLong, text: true, bytesPerLine, delim: ',' };
 }
 
 async function parquetSource(con: DuckDBConnection, path: string, o: ResolvedLoadOptions, features: boolean): Promise<Source> {
@@ -200,10 +212,11 @@ async function parquetSource(con: DuckDBConnection, path: string, o: ResolvedLoa
   const at = (i: number) => `CAST(${q(columns[i])} AS VARCHAR)`;
   const samples = (await con.runAndReadAll(`SELECT ${at(layout.ts)} AS t FROM ${from} LIMIT ${TS_SAMPLE}`)).getRowObjects().map((r) => (r.t === null ? '' : String(r.t)));
   const { tsFormat, tsSource } = decideTsFormat(o.tsFormat, samples);
-  const sql = streamSql(layout, tsFormat, features, at, `SELECT 0::UTINYINT AS k, 0 AS nf, * FROM ${from}`);
+  const tsLong = hasLong(samples);
+  const sql = streamSql(layout, tsFormat, tsLong, features, at, `SELECT 0 AS k, * FROM ${from}`);
   const rows = Number((await con.runAndReadAll(`SELECT count(*)::DOUBLE AS n FROM ${from}`)).getRowObjects()[0].n);
   const bytesPerLine = statSync(path).size / Math.max(1, rows);
-  return { format: 'parquet', gzip: false, header: true, columns, layout, mapping, tsFormat, tsSource, headerLine: 0, sql, text: false, bytesPerLine, delim: ',' };
+  return { format: 'parquet', gzip: false, header: true, columns, layout, mapping, tsFormat, tsSource, headerLine: 0, sql, tsLong, text: false, bytesPerLine, delim: ',' };
 }
 
 /**

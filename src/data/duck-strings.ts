@@ -71,8 +71,21 @@ export function bytesNeedTrim(bytes: Uint8Array): boolean {
  * which rounds correctly, as DuckDB's cast does.
  */
 export function inlineNumber(data: Uint8Array, r: number, len: number): number {
-  let i = r * 16 + 4;
-  let e = i + len;
+  return numberIn(data, r * 16 + 4, r * 16 + 4 + len);
+}
+
+/** A value's bytes (any length) as a number, read as `inlineNumber` reads one. */
+export function bytesNumber(bytes: Uint8Array): number {
+  return numberIn(bytes, 0, bytes.length);
+}
+
+/**
+ * Bytes `start` … `end - 1` of `data` as a number (see `inlineNumber`). Whole numbers of up to 15 digits
+ * are read here (exact); others, checked here, by Number(), which rounds correctly, as DuckDB's cast does.
+ */
+function numberIn(data: Uint8Array, start: number, end: number): number {
+  let i = start;
+  let e = end;
   while (i < e && (data[i] === 32 || (data[i] >= 9 && data[i] <= 13))) i++;
   while (e > i && (data[e - 1] === 32 || (data[e - 1] >= 9 && data[e - 1] <= 13))) e--;
   const s0 = i;
@@ -82,7 +95,7 @@ export function inlineNumber(data: Uint8Array, r: number, len: number): number {
   let v = 0;
   while (i < e && data[i] >= 48 && data[i] <= 57) v = v * 10 + (data[i++] - 48);
   if (i === d0) return NaN;
-  if (i === e) return sign * v;
+  if (i === e) return i - d0 <= 15 ? sign * v : Number(decodeBytes(data.subarray(s0, e)));
   if (data[i] !== 46) return NaN;
   const f0 = ++i;
   while (i < e && data[i] >= 48 && data[i] <= 57) i++;

@@ -10,7 +10,7 @@ import type { Source } from './duck-source';
 import * as ds from './duck-strings';
 import type { RawVector } from './duck-strings';
 // Local bindings: hot loops call these millions of times (no module-namespace lookups).
-const { decodeBytes, inlineNumber, isValid, rawVector, valueBytes } = ds;
+const { bytesNumber, decodeBytes, inlineNumber, isValid, rawVector, valueBytes } = ds;
 import { KeyGroups, KeyWords } from './key-groups';
 import { typedArray, type TypedArrayType } from '../shared-memory';
 import type { ProblemCollector } from './load-report';
@@ -179,18 +179,19 @@ export class LogBuilder {
   /** Classify and keep the rows of one chunk. */
   add(chunk: DuckDBDataChunk): void {
     const rows = chunk.rowCount, raw = chunk.chunk, L = this.src.layout, P = this.problems;
-    const K = rawVector(raw, 0, rows, 1, false).data;
-    let NF: Int32Array | null = null; // read only when a row needs it
+    // Per line: 0 a row to read, 1 blank, 3 not parsed, 4 + n: n fields where the header has another number.
+    const K = rawVector(raw, 0, rows, 4, false).words;
     // Fields of kept CSV/TSV rows are never null (a row has all its fields): no validity masks to read.
     const nulls = this.src.format !== 'csv' && this.src.format !== 'tsv';
-    const U = rawVector(raw, 2, rows, 16, nulls), I = rawVector(raw, 3, rows, 16, nulls), E = rawVector(raw, 4, rows, 16, nulls);
+    const U = rawVector(raw, 1, rows, 16, nulls), I = rawVector(raw, 2, rows, 16, nulls), E = rawVector(raw, 3, rows, 16, nulls);
     const iso = this.isoTs !== null;
     // Epoch values arrive as numbers only when over 12 bytes (most are read from tr): that vector is read when a row needs it.
-    let T: RawVector | null = iso ? rawVector(raw, 5, rows, 16) : null;
+    let T: RawVector | null = iso ? rawVector(raw, 4, rows, 16) : null;
     let tsv: Float64Array | null = null;
-    const TR = iso ? null : rawVector(raw, 6, rows, 16, nulls); // the text of ts: short values are read from its bytes
+    const TR = iso ? null : rawVector(raw, 5, rows, 16, nulls); // the text of ts: short values are read from its bytes
     const div = this.src.tsFormat === 'epoch_ms' ? 1e3 : this.src.tsFormat === 'epoch_us' ? 1e6 : 1;
-    let col = 7;
+    const tsLong = this.src.tsLong;
+    let col = 6;
     const Pimp = L.impression >= 0 ? rawVector(raw, col++, rows, 16, nulls) : null;
     const X = this.opts.features ? L.features.map(() => rawVector(raw, col++, rows, 16, nulls)) : [];
     const RAW = this.src.format === 'jsonl' ? rawVector(raw, col++, rows, 16) : null;
@@ -226,9 +227,8 @@ export class LogBuilder {
           continue;
         }
         this.rowsRead++;
-        if (k === 2) {
-          NF ??= rawVector(raw, 1, rows, 4).words;
-          P.add('malformed_line', line, `${NF[r]} fields where the header has ${this.src.columns.length}`);
+        if (k >= 4) {
+          P.add('malformed_line', line, `${k - 4} fields where the header has ${this.src.columns.length}`);
           continue;
         }
         if (k === 3) {
@@ -253,13 +253,14 @@ export class LogBuilder {
         let t: number;
         if (iso) t = this.isoSeconds(T!, r);
         else {
-          // Up to 12 bytes (epoch seconds): read here from the inline bytes; longer: DuckDB's cast.
+          // Up to 12 bytes (epoch seconds): read here from the inline bytes; longer: DuckDB's cast (when the
+          // sampled values had long ones, src.tsLong), else read here from their bytes.
           const len = isValid(TR!, r) ? TR!.words[r * 4] : -1;
-          if (len > 12 && !tsv) {
-            T = rawVector(raw, 5, rows, 8);
+          if (len > 12 && tsLong && !tsv) {
+            T = rawVector(raw, 4, rows, 8);
             tsv = new Float64Array(T.data.buffer, T.data.byteOffset, rows);
           }
-          t = (len < 0 ? NaN : len <= 12 ? inlineNumber(TR!.data, r, len) : isValid(T!, r) ? tsv![r] : NaN) / div;
+          t = (len < 0 ? NaN : len <= 12 ? inlineNumber(TR!.data, r, len) : tsLong ? (isValid(T!, r) ? tsv![r] : NaN) : bytesNumber(valueBytes(TR!.data, TR!.words, r))) / div;
           if (!(t >= TS_MIN && t < TS_MAX)) t = NaN;
         }
         if (Number.isNaN(t)) {

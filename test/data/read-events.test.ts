@@ -40,19 +40,22 @@ describe('readEvents: typed columns', () => {
     assert.deepEqual(table.array('category'), ['鞋', '鞋', null]);
   });
 
-  test('numeric timestamps read as parseTimestamp reads them, short (read from their bytes) and long (cast by DuckDB)', async () => {
+  test('numeric timestamps read as parseTimestamp reads them, short (read from their bytes) and long (cast by DuckDB, or read from their bytes when the first rows have none)', async () => {
     const values = ['1511544070', ' 1511544071 ', '+1511544072', '1511544073.5', '151154407.25', '\t1511544074', '1511544075.', '.5', '-1511544076',
-      '1e9', '0x5A0A1B06', '15115440 77', '1511544078.123456', '  1511544079.75  ', '1511544080abc', '1511544081.1234567', ''];
-    for (const [format, scale] of [['epoch_s', 1], ['epoch_ms', 1000]] as const) {
+      '1e9', '0x5A0A1B06', '15115440 77', '1511544078.123456', '  1511544079.75  ', '1511544080abc', '1511544081.1234567', '', '00001511544082000',
+      '1511544083.', '+1511544084.000', ' -1511544085.5 ', '1511544086.5.5', '15115440870000001'];
+    // Without a lead, long values are among the first rows (DuckDB casts them); after 1,001 short ones, they are read from their bytes.
+    for (const lead of [0, 1001]) for (const [format, scale] of [['epoch_s', 1], ['epoch_ms', 1000]] as const) {
+      const first = Array.from({ length: lead }, (_, k) => `v${k},i1,click,${1511540000 + k}${scale === 1 ? '' : '000'}`);
       const lines = values.map((v, k) => `u${k},i1,click,"${scale === 1 ? v : v.replace(/^(\s*[+-]?)(\d+)/, (_, a, d) => a + String(BigInt(d) * 1000n))}"`);
-      const path = writeTmp(`ts-${format}.csv`, ['user_id,item_id,event,ts', ...lines].join('\n') + '\n');
+      const path = writeTmp(`ts-${format}-${lead}.csv`, ['user_id,item_id,event,ts', ...first, ...lines].join('\n') + '\n');
       const { log } = await readEvents(path, { tsFormat: format, dedupe: false });
       const got = new Map(Array.from(log.user, (u, r) => [log.users.get(u), log.ts[r]]));
       lines.forEach((line, k) => {
         const raw = line.slice(line.indexOf('"') + 1, -1);
         const want = parseTimestamp(raw, format);
-        if (Number.isNaN(want)) assert.ok(!got.has(`u${k}`), `${format} "${raw}" is a bad timestamp`);
-        else assert.equal(got.get(`u${k}`), want, `${format} "${raw}"`);
+        if (Number.isNaN(want)) assert.ok(!got.has(`u${k}`), `${format} "${raw}" is a bad timestamp (lead ${lead})`);
+        else assert.equal(got.get(`u${k}`), want, `${format} "${raw}" (lead ${lead})`);
       });
     }
   });
