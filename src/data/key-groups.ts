@@ -29,6 +29,8 @@ export interface KeyParts {
   buckets: Int32Array[];
   used: Int32Array;
   long: Uint8Array;
+  /** The buffer the buckets were first made in (shared keys): no longer needed once `finish` has returned. */
+  arena?: SharedArrayBuffer | null;
 }
 
 function sameLong(l: Uint8Array, x: number, y: number, len: number): boolean {
@@ -84,6 +86,7 @@ export function firstRows(k: KeyParts, codes: Int32Array, b0: number, b1: number
 export class KeyGroups {
   private readonly buckets: Int32Array[] = [];
   private readonly used: Int32Array;
+  private readonly arena: SharedArrayBuffer | null;
   private long: Uint8Array;
   private longUsed = 0;
 
@@ -95,7 +98,9 @@ export class KeyGroups {
     const per = WORDS * Math.max(64, Math.ceil((expect / (1 << BUCKET_BITS)) * 1.1));
     this.used = this.int32(1 << BUCKET_BITS);
     this.long = new Uint8Array(1 << 16);
-    for (let b = 0; b < 1 << BUCKET_BITS; b++) this.buckets.push(this.int32(per));
+    // Shared buckets are slices of one buffer: once the keys are encoded, it can serve again whole (KeyParts.arena).
+    this.arena = shared ? new SharedArrayBuffer((4 * per) << BUCKET_BITS) : null;
+    for (let b = 0; b < 1 << BUCKET_BITS; b++) this.buckets.push(this.arena ? new Int32Array(this.arena, 4 * per * b, per) : this.int32(per));
   }
 
   private int32(n: number): Int32Array {
@@ -111,7 +116,7 @@ export class KeyGroups {
 
   /** The keys, for `firstRows` on another thread (bytes of long keys copied to shared memory when there are any). */
   parts(): KeyParts {
-    return { buckets: this.buckets, used: this.used, long: this.longUsed ? inSharedMemory(this.long.subarray(0, this.longUsed)) : this.long.subarray(0, 0) };
+    return { buckets: this.buckets, used: this.used, long: this.longUsed ? inSharedMemory(this.long.subarray(0, this.longUsed)) : this.long.subarray(0, 0), arena: this.arena };
   }
 
   /**

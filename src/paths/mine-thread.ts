@@ -11,11 +11,11 @@
  */
 import { availableParallelism } from 'node:os';
 import { sizeOnlyDictionary, type EventLog, type RowGroups } from '../data/event-log';
-import { findDuplicates, formGroups, impressionGroups, placeImpressions, sharedInt32, sortGroups } from '../data/log-finish';
+import { findDuplicates, formGroups, impressionGroups, placeImpressions, sortGroups } from '../data/log-finish';
 import { firstRows, type KeyParts } from '../data/key-groups';
 import type { GroupFinisher } from '../data/read-events';
 import { PARTITION_DEFAULTS } from '../defaults';
-import { inSharedMemory, transferables } from '../shared-memory';
+import { inSharedMemory, SpareMemory, transferables } from '../shared-memory';
 import { JobWorker } from '../spawn-worker';
 import { finishPaths, logEvents, mineSettings, pathKeyOf, walkLog, type MineOptions, type WalkedLog } from './mine-paths';
 import type { PathSet } from './path-set';
@@ -138,6 +138,9 @@ export class MineThread implements GroupFinisher {
 
   private constructor() {}
 
+  /** The impression keys' memory once they are encoded: the row groups and the first path columns are made in it (no page faults). */
+  private spare = new SpareMemory(null);
+
   /** Run `job` on the worker, or here once it has failed. */
   private run<T>(job: MineJob, here: () => T): Promise<T> {
     return this.jobs.run(job, here) as Promise<T>;
@@ -164,6 +167,8 @@ export class MineThread implements GroupFinisher {
     // Rows of different buckets are different rows: the threads write disjoint places of `codes`.
     const mine = firstRows(keys, job.codes, 0, h);
     const groups = mine + (await theirs);
+    // The keys are encoded next (read-events.ts assemble); their memory is not read after that.
+    this.spare = new SpareMemory(keys.arena ?? null);
     if (job.codes !== codes) codes.set(job.codes);
     return groups;
   }
@@ -175,14 +180,15 @@ export class MineThread implements GroupFinisher {
       // Each thread forms the groups of half of the impression codes (the second half with the rows without one).
       // Both halves are placed before either is sorted: the first half's last group ends where the second's begins.
       const size = impressionGroups(log);
-      groups = { by, order: sharedInt32(log.n), offsets: sharedInt32(size + 2) };
+      // Every entry of both is written when the halves are placed.
+      groups = { by, order: this.spare.take(Int32Array, log.n), offsets: this.spare.take(Int32Array, size + 2) };
       h = size >> 1;
       const job: MineJob = { kind: 'place', codes: columns.impression!, size, range: [h, size], groups };
       const theirs = this.run(job, () => placeJob(job));
       placeJob({ ...job, range: [0, h] });
       await theirs;
     } else {
-      groups = formGroups(log, by, sharedInt32);
+      groups = formGroups(log, by, (n) => this.spare.take(Int32Array, n)); // arrays written in full
       h = middle(groups.offsets);
     }
     const G = groups.offsets.length - 1;
@@ -211,7 +217,7 @@ export class MineThread implements GroupFinisher {
     };
     const mine = most(0, h), room = most(h, G);
     // One set of columns in shared memory: this thread's paths from 0, the worker's from `mine` (moved down after).
-    const builder = new PathSetBuilder(actions, mine + room, true), all = builder.columns(0, mine + room);
+    const builder = new PathSetBuilder(actions, mine + room, true, this.spare), all = builder.columns(0, mine + room);
     const job: MineJob = { kind: 'walk', ...c, range: [h, G], settings, actions, hasImpressions, into: { columns: all, at: mine, room } };
     const theirs = this.run(job, () => walkJob(job)) as Promise<WalkedHalf>;
     const w = walkLog(log, settings, actions, hasImpressions, { into: builder, range: [0, h], rows: false });

@@ -3,7 +3,7 @@
  * actions it holds, whether it was clicked, bought, and the delays from the
  * click to each action and to the purchase.
  */
-import { typedArray, type TypedArrayType } from '../shared-memory';
+import { typedArray, type SpareMemory, type TypedArrayType } from '../shared-memory';
 
 /** Bit flags of a path. */
 export const PATH_FLAGS = {
@@ -121,11 +121,13 @@ export class PathSetBuilder {
 
   /**
    * `expect`: paths expected (sizes the columns once; they grow past it when needed). `shared`: the
-   * columns are in shared memory, so that a worker thread can add paths into them (`into`).
+   * columns are in shared memory, so that a worker thread can add paths into them (`into`); `spare`:
+   * shared memory to take them from first.
    */
-  constructor(readonly actions: string[], expect = 1024, shared = false) {
+  constructor(readonly actions: string[], expect = 1024, shared = false, spare?: SpareMemory) {
     this.cap = Math.max(16, expect);
-    const make = <T extends Column>(type: TypedArrayType<T>): T => typedArray(type, this.cap, shared);
+    // Every column of a path is written when the path is added: spare memory (its old values left) serves.
+    const make = <T extends Column>(type: TypedArrayType<T>): T => (spare ? spare.take(type, this.cap) : typedArray(type, this.cap, shared));
     this.user = make(Int32Array);
     this.item = make(Int32Array);
     this.start = make(Float64Array);
