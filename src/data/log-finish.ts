@@ -80,8 +80,8 @@ function byFirstRow(order: Int32Array, offsets: Int32Array, n: number, alloc: In
  * Rows grouped by impression id (codes in order of first appearance; blank ids in a last
  * group) or by user and item (groups in order of their first row), each group in time order.
  */
-export function groupRows(log: EventLog, by: 'impression' | 'user-item'): RowGroups {
-  const groups = formGroups(log, by);
+export function groupRows(log: EventLog, by: 'impression' | 'user-item', alloc = plain): RowGroups {
+  const groups = formGroups(log, by, alloc);
   sortGroups(log, groups, 0, groups.offsets.length - 1);
   return groups;
 }

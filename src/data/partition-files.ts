@@ -198,8 +198,8 @@ export interface PartitionSlot {
   ts: Float64Array;
   line: Int32Array;
   impression: Int32Array;
-  order: Int32Array;
-  offsets: Int32Array;
+  /** Room for the row groups' two arrays (order: a value per row; offsets: at most one per row, and two). */
+  groups: SharedArrayBuffer;
 }
 
 /** A slot for partitions of up to `rows` rows (`keys`: with impression codes). */
@@ -207,7 +207,7 @@ export function partitionSlot(rows: number, keys: boolean): PartitionSlot {
   const i32 = (n: number) => typedArray(Int32Array, n, true);
   return {
     user: i32(rows), item: i32(rows), event: typedArray(Uint8Array, rows, true), ts: typedArray(Float64Array, rows, true), line: i32(rows),
-    impression: i32(keys ? rows : 0), order: i32(rows), offsets: i32(rows + 2),
+    impression: i32(keys ? rows : 0), groups: new SharedArrayBuffer(4 * (2 * rows + 2) + 8),
   };
 }
 

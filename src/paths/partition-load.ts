@@ -7,9 +7,9 @@
  */
 import { sizeOnlyDictionary, type EventLog, type RowGroups } from '../data/event-log';
 import { KeyGroups } from '../data/key-groups';
-import { findDuplicates, groupRows, placeImpressions, sortGroups } from '../data/log-finish';
+import { findDuplicates, groupRows } from '../data/log-finish';
 import { readPartition, type KeyBuffers, type PartitionRows, type PartitionSlot } from '../data/partition-files';
-import { transferables } from '../shared-memory';
+import { SpareMemory, transferables } from '../shared-memory';
 import { JobWorker } from '../spawn-worker';
 
 /** What loading a partition needs: where its files are and what the whole log's dictionaries hold. */
@@ -54,17 +54,14 @@ export function loadPartition(job: PartitionJob, memory: LoaderMemory = {}): Loa
     keys.addWordRows(rows.keys, rows.long, n);
     size = keys.finish(impression, false).size;
   }
+  const what = 'a partition being loaded';
   const log: EventLog = {
-    n, user: rows.user, users: sizeOnlyDictionary(job.users, 'a partition being loaded'), item: rows.item, items: sizeOnlyDictionary(job.items, 'a partition being loaded'), event: rows.event, events: job.events,
-    ts: rows.ts, impression, impressions: null, line: rows.line, features: [],
+    n, user: rows.user, users: sizeOnlyDictionary(job.users, what), item: rows.item, items: sizeOnlyDictionary(job.items, what), event: rows.event, events: job.events,
+    ts: rows.ts, impression, impressions: impression && sizeOnlyDictionary(size, what), line: rows.line, features: [],
   };
-  let groups: RowGroups;
-  if (impression && slot) {
-    // Placed in the slot's group arrays (what groupRows does, in memory that is reused).
-    groups = { by: 'impression', order: slot.order.subarray(0, n), offsets: slot.offsets.subarray(0, size + 2) };
-    placeImpressions(impression, size, 0, size, groups.order, groups.offsets);
-    sortGroups(log, groups, 0, size + 1);
-  } else groups = groupRows(log, impression ? 'impression' : 'user-item');
+  // With a slot, the groups are made in its memory: groupRows writes every entry of them.
+  const spare = slot && new SpareMemory(slot.groups);
+  const groups = groupRows(log, impression ? 'impression' : 'user-item', spare ? (k) => spare.take(Int32Array, k) : undefined);
   const pairs = job.dedupe ? findDuplicates(log, groups) : [];
   return { n, user: rows.user, item: rows.item, event: rows.event, ts: rows.ts, line: rows.line, impression, groups, pairs: Int32Array.from(pairs.flat()) };
 }
