@@ -24,7 +24,7 @@ import type { LogBuilder } from '../data/log-builder';
 import { mineSettings, walkLog, type MineOptions } from './mine-paths';
 import type { PathSet } from './path-set';
 import { PathSetBuilder } from './path-set';
-import { PartitionLoader, type LoadedPartition, type PartitionJob } from './partition-load';
+import { finishPartition, PartitionLoader, type LoadedPartition, type PartitionJob } from './partition-load';
 
 /**
  * Events a file holds, as partitioning counts them: estimated from its size, or, for a log read through an
@@ -45,12 +45,16 @@ export function partitionsForRows(rows: number): number {
   return rows <= PARTITION_DEFAULTS.wholeRows ? 1 : Math.ceil(rows / PARTITION_DEFAULTS.rows);
 }
 
-/** The typed log of a loaded partition (codes shared with the whole log's dictionaries), its row groups and duplicate pairs. */
-function partitionLog(l: LoadedPartition, users: EventLog['users'], items: EventLog['items'], events: string[]): { log: EventLog; groups: RowGroups; pairs: [number, number][] } {
+/**
+ * The typed log of a partition loaded `unsorted` (codes shared with the whole log's dictionaries), finished on
+ * this thread: its row groups in time order and, when `dedupe`, its duplicate pairs.
+ */
+function partitionLog(l: LoadedPartition, users: EventLog['users'], items: EventLog['items'], events: string[], dedupe: boolean): { log: EventLog; groups: RowGroups; pairs: [number, number][] } {
   const log: EventLog = { n: l.n, user: l.user, users, item: l.item, items, event: l.event, events, ts: l.ts, impression: l.impression, impressions: null, line: l.line, features: [] };
+  const done = finishPartition(l, log, dedupe);
   const pairs: [number, number][] = [];
-  for (let k = 0; k < l.pairs.length; k += 2) pairs.push([l.pairs[k], l.pairs[k + 1]]);
-  return { log, groups: l.groups, pairs };
+  for (let k = 0; k < done.pairs.length; k += 2) pairs.push([done.pairs[k], done.pairs[k + 1]]);
+  return { log, groups: done.groups, pairs };
 }
 
 /** Mine a log file in `parts` user partitions. */
@@ -63,6 +67,9 @@ export async function minePartitions(path: string, parts: number, options: ReadO
     const by = hasImp && (options.mode ?? MINE_DEFAULTS.mode) !== 'user-item' ? 'impression' : 'user';
     return new PartitionFiles(parts, hasImp, by);
   };
+  // Partition p + 1 is read back and grouped on a worker thread while this one walks partition p; the worker
+  // starts now, so that it is ready when the read is done.
+  const loader = new PartitionLoader();
   try {
     const { o, src, b, problems } = await streamLog(path, options, {
       features: false, keyWords: true,
@@ -106,36 +113,33 @@ export async function minePartitions(path: string, parts: number, options: ReadO
     };
     const deferred: number[] = [];
     const candidateLines: number[] = [];
-    // Partition p + 1 is read back, grouped and checked for duplicates on a worker thread while this one walks partition p.
-    const loader = new PartitionLoader();
     // Two slots of shared memory, taken in turn: partition p + 1 is read into one while p, in the other, is walked.
     const most = Math.max(...files.rows), slots = [partitionSlot(most, files.keys), partitionSlot(most, files.keys)];
-    const job = (p: number, dedupe: boolean): PartitionJob => ({ dir: files!.dir, p, keys: files!.keys, dedupe, events, users: users.size, items: items.size, slot: slots[p % 2] });
-    try {
-      let next = loader.load(job(0, o.dedupe));
-      for (let p = 0; p < parts; p++) {
-        const { log, groups, pairs } = partitionLog(await next, users, items, events);
-        if (p + 1 < parts) next = loader.load(job(p + 1, o.dedupe));
-        void next.catch(() => undefined); // awaited next round; an error here must not leave it unhandled
-        if (pairs.length && src.layout.features.length) {
-          // Rows that agree on everything read: their features decide, after one more pass over the file.
-          deferred.push(p);
-          for (const [i, j] of pairs) candidateLines.push(log.line[i], log.line[j]);
-          continue;
-        }
-        mine(log, groups, pairs);
+    // The worker reads, encodes and groups; this thread sorts the groups, finds duplicates and walks (partitionLog).
+    const job = (p: number, dedupe: boolean): PartitionJob => ({ dir: files!.dir, p, keys: files!.keys, dedupe, events, users: users.size, items: items.size, slot: slots[p % 2], unsorted: true });
+    let next = loader.load(job(0, o.dedupe));
+    for (let p = 0; p < parts; p++) {
+      const loaded = await next;
+      if (p + 1 < parts) next = loader.load(job(p + 1, o.dedupe));
+      void next.catch(() => undefined); // awaited next round; an error here must not leave it unhandled
+      const { log, groups, pairs } = partitionLog(loaded, users, items, events, o.dedupe);
+      if (pairs.length && src.layout.features.length) {
+        // Rows that agree on everything read: their features decide, after one more pass over the file.
+        deferred.push(p);
+        for (const [i, j] of pairs) candidateLines.push(log.line[i], log.line[j]);
+        continue;
       }
-      if (deferred.length) {
-        const values = await featureValues(path, src, candidateLines);
-        const text = (line: number) => JSON.stringify(values.get(line));
-        for (const p of deferred) {
-          const { log, groups } = partitionLog(await loader.load(job(p, false)), users, items, events);
-          mine(log, groups, findDuplicates(log, groups, (a, c) => text(log.line[a]) === text(log.line[c])));
-        }
-      }
-    } finally {
-      loader.close();
+      mine(log, groups, pairs);
     }
+    if (deferred.length) {
+      const values = await featureValues(path, src, candidateLines);
+      const text = (line: number) => JSON.stringify(values.get(line));
+      for (const p of deferred) {
+        const { log, groups } = partitionLog(await loader.load(job(p, false)), users, items, events, false);
+        mine(log, groups, findDuplicates(log, groups, (a, c) => text(log.line[a]) === text(log.line[c])));
+      }
+    }
+    loader.close();
     duplicates.sort((x, y) => x[0] - y[0]);
     for (const [line, first] of duplicates) problems.add('duplicate', line, `exact duplicate of line ${first}`);
     const paths = builder.finish({ mode: settings.mode, window: settings.window, preClick: settings.preClick, hasImpressions, events: walked, end, users: users.values(), items: items.values() });
@@ -147,6 +151,7 @@ export async function minePartitions(path: string, parts: number, options: ReadO
     report.seconds = (Date.now() - started) / 1000;
     return { paths, report, timings: { read, walk: report.seconds - read } };
   } finally {
+    loader.close();
     files?.remove();
   }
 }

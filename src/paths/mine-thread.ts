@@ -140,6 +140,8 @@ export class MineThread implements GroupFinisher {
 
   /** The impression keys' memory once they are encoded: the row groups and the first path columns are made in it (no page faults). */
   private spare = new SpareMemory(null);
+  /** The codes `firstRows` found groups for, and how many: their number of groups, without a pass to find the largest code. */
+  private coded: { codes: Int32Array; groups: number } | null = null;
 
   /** Run `job` on the worker, or here once it has failed. */
   private run<T>(job: MineJob, here: () => T): Promise<T> {
@@ -170,6 +172,7 @@ export class MineThread implements GroupFinisher {
     // The keys are encoded next (read-events.ts assemble); their memory is not read after that.
     this.spare = new SpareMemory(keys.arena ?? null);
     if (job.codes !== codes) codes.set(job.codes);
+    this.coded = { codes, groups };
     return groups;
   }
 
@@ -179,7 +182,8 @@ export class MineThread implements GroupFinisher {
     if (by === 'impression') {
       // Each thread forms the groups of half of the impression codes (the second half with the rows without one).
       // Both halves are placed before either is sorted: the first half's last group ends where the second's begins.
-      const size = impressionGroups(log);
+      // The codes encoded here (in order of first appearance, read-events.ts assemble) run over 0 … groups - 1.
+      const size = this.coded?.codes === log.impression ? this.coded.groups : impressionGroups(log);
       // Every entry of both is written when the halves are placed.
       groups = { by, order: this.spare.take(Int32Array, log.n), offsets: this.spare.take(Int32Array, size + 2) };
       h = size >> 1;

@@ -3,11 +3,13 @@
  * ready to walk: impression ids as codes, rows grouped by path key, exact duplicates found. The walk itself
  * stays on the main thread, in partition order; `PartitionLoader` prepares the next partition on a worker
  * thread (partition-worker.ts) meanwhile, so the two cores share the work after the read. Its results are
- * those of `loadPartition` on the main thread, which it falls back to if the worker fails.
+ * those of `loadPartition` on the main thread, which it falls back to if the worker fails. Loading is the
+ * larger share: the worker can leave the sorting of the groups and the search for duplicates to the walking
+ * thread (`unsorted`, `finishPartition`).
  */
 import { sizeOnlyDictionary, type EventLog, type RowGroups } from '../data/event-log';
 import { KeyGroups } from '../data/key-groups';
-import { findDuplicates, groupRows } from '../data/log-finish';
+import { findDuplicates, formGroups, sortGroups } from '../data/log-finish';
 import { readPartition, type KeyBuffers, type PartitionRows, type PartitionSlot } from '../data/partition-files';
 import { SpareMemory, transferables } from '../shared-memory';
 import { JobWorker } from '../spawn-worker';
@@ -25,6 +27,11 @@ export interface PartitionJob {
   items: number;
   /** Where the partition goes (shared memory, reused: the partition before the last one is done with it); without it, into memory of its own. */
   slot?: PartitionSlot;
+  /**
+   * Leave each group in row order and the duplicates unfound: the thread that walks the partition finishes it
+   * (`finishPartition`), so that the two threads' shares of the work are about even.
+   */
+  unsorted?: boolean;
 }
 
 /** What one thread keeps from partition to partition it loads: buffers for the impression keys and buckets to group them in. */
@@ -32,7 +39,10 @@ export interface LoaderMemory extends KeyBuffers {
   buckets?: KeyGroups;
 }
 
-/** A partition ready to walk: its typed columns, impression codes, row groups, and duplicate pairs [row, first occurrence] flattened. */
+/**
+ * A partition ready to walk: its typed columns, impression codes, row groups, and duplicate pairs [row, first
+ * occurrence] flattened (loaded `unsorted`: groups in row order, no pairs yet).
+ */
 export interface LoadedPartition extends Omit<PartitionRows, 'keys' | 'long'> {
   impression: Int32Array | null;
   groups: RowGroups;
@@ -59,11 +69,20 @@ export function loadPartition(job: PartitionJob, memory: LoaderMemory = {}): Loa
     n, user: rows.user, users: sizeOnlyDictionary(job.users, what), item: rows.item, items: sizeOnlyDictionary(job.items, what), event: rows.event, events: job.events,
     ts: rows.ts, impression, impressions: impression && sizeOnlyDictionary(size, what), line: rows.line, features: [],
   };
-  // With a slot, the groups are made in its memory: groupRows writes every entry of them.
+  // With a slot, the groups are made in its memory: formGroups writes every entry of them.
   const spare = slot && new SpareMemory(slot.groups);
-  const groups = groupRows(log, impression ? 'impression' : 'user-item', spare ? (k) => spare.take(Int32Array, k) : undefined);
-  const pairs = job.dedupe ? findDuplicates(log, groups) : [];
-  return { n, user: rows.user, item: rows.item, event: rows.event, ts: rows.ts, line: rows.line, impression, groups, pairs: Int32Array.from(pairs.flat()) };
+  const groups = formGroups(log, impression ? 'impression' : 'user-item', spare ? (k) => spare.take(Int32Array, k) : undefined);
+  const loaded = { n, user: rows.user, item: rows.item, event: rows.event, ts: rows.ts, line: rows.line, impression, groups, pairs: new Int32Array(0) };
+  return job.unsorted ? loaded : finishPartition(loaded, log, job.dedupe);
+}
+
+/**
+ * A partition loaded `unsorted`, finished: each group put in time order and, when `dedupe`, its exact
+ * duplicates found (`log`: the partition's typed log). What `loadPartition` gives without `unsorted`.
+ */
+export function finishPartition(l: LoadedPartition, log: EventLog, dedupe: boolean): LoadedPartition {
+  sortGroups(log, l.groups, 0, l.groups.offsets.length - 1);
+  return { ...l, pairs: Int32Array.from(dedupe ? findDuplicates(log, l.groups).flat() : []) };
 }
 
 /** The memory of a loaded partition's arrays (handed over between threads without copies). */

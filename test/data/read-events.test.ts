@@ -1,11 +1,11 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import {
   parseTimestamp, readEvents, loadEvents, eventTable, minePaths, minePathsDuckDB, analysePaths, writeSimulation, PARTITION_DEFAULTS, type PathSet,
 } from '../../src';
 import { writeTmp, tmp, taobaoPath, needs } from '../helpers';
-import { loadPartition, partitionLoads, PartitionLoader, type LoadedPartition, type PartitionJob } from '../../src/paths/partition-load';
+import { finishPartition, loadPartition, partitionLoads, PartitionLoader, type LoadedPartition, type PartitionJob } from '../../src/paths/partition-load';
 import { keyPartition, partitionOf, partitionSlot, PartitionFiles } from '../../src/data/partition-files';
 import { streamLog } from '../../src/data/read-events';
 import { hashInline } from '../../src/data/duck-strings';
@@ -93,7 +93,14 @@ describe('minePathsDuckDB in partitions mines what it mines in one piece', () =>
     for (const mode of ['impression', 'user-item'] as const) {
       const whole = await minePathsDuckDB(files.events, { preset: 'buypath', mode, partitions: 1 });
       const before = partitionLoads();
-      const parts = await minePathsDuckDB(files.events, { preset: 'buypath', mode, partitions: 3 });
+      // Partition files go to the temporary folder (TMPDIR), and are gone once the paths are mined.
+      const temp = tmp(), was = process.env.TMPDIR;
+      process.env.TMPDIR = temp;
+      const parts = await minePathsDuckDB(files.events, { preset: 'buypath', mode, partitions: 3 }).finally(() => {
+        if (was === undefined) delete process.env.TMPDIR;
+        else process.env.TMPDIR = was;
+      });
+      assert.deepEqual(readdirSync(temp).filter((f) => f.startsWith('buypath-partitions-')), []);
       assert.equal(parts.load.partitions, 3);
       // Each partition was read back and grouped on the worker thread (paths/partition-load.ts), none on the main thread.
       assert.deepEqual(partitionLoads(), { worker: before.worker + 3, here: before.here });
@@ -161,6 +168,10 @@ describe('minePathsDuckDB in partitions mines what it mines in one piece', () =>
           // The same slot again and again (what was in it before must not show), with buffers and buckets kept from the partition before.
           assert.equal(plainOf(loadPartition(job(p, slots[0]), memory)), own, `partition ${p} here`);
           assert.equal(plainOf(await loader.load(job(p, slots[p % 2]))), own, `partition ${p} on the worker`);
+          // Loaded unsorted on the worker, its groups sorted and duplicates found here (as minePartitions does): the same.
+          const l = await loader.load({ ...job(p, slots[(p + 1) % 2]), unsorted: true });
+          const log = { ...l, users: b.users, items: b.items, events: b.events, impressions: null, features: [] };
+          assert.equal(plainOf(finishPartition(l, log, true)), own, `partition ${p} finished here`);
         }
       } finally {
         loader.close();
