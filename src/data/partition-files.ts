@@ -8,6 +8,7 @@
  * mined alone.
  */
 import { closeSync, fstatSync, mkdtempSync, openSync, readSync, rmSync, writeSync, existsSync } from 'node:fs';
+import { unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LogBuilder } from './log-builder';
@@ -148,9 +149,21 @@ export class PartitionFiles {
     this.fds.length = 0;
   }
 
-  /** Delete the folder. */
-  remove(): void {
+  /** Files being deleted (`release`). */
+  private releasing: Promise<unknown>[] = [];
+
+  /**
+   * Delete partition `p`'s files, read back for good, off this thread (deleting takes a while on some file
+   * systems, and this thread has partitions to walk meanwhile); `remove` waits for them.
+   */
+  release(p: number): void {
+    this.releasing.push(Promise.all(COLUMNS.map((c) => unlink(this.file(p, c)).catch(() => undefined))));
+  }
+
+  /** Delete the folder, once the files being released are gone. */
+  async remove(): Promise<void> {
     if (this.fds.length) this.close();
+    await Promise.all(this.releasing);
     if (existsSync(this.dir)) rmSync(this.dir, { recursive: true, force: true });
   }
 }

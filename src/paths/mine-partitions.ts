@@ -129,6 +129,7 @@ export async function minePartitions(path: string, parts: number, options: ReadO
         for (const [i, j] of pairs) candidateLines.push(log.line[i], log.line[j]);
         continue;
       }
+      files.release(p);
       mine(log, groups, pairs);
     }
     if (deferred.length) {
@@ -152,7 +153,7 @@ export async function minePartitions(path: string, parts: number, options: ReadO
     return { paths, report, timings: { read, walk: report.seconds - read } };
   } finally {
     loader.close();
-    files?.remove();
+    await files?.remove();
   }
 }
 

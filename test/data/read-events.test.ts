@@ -178,7 +178,7 @@ describe('minePathsDuckDB in partitions mines what it mines in one piece', () =>
       }
       assert.equal(pairs, 39);
     } finally {
-      files!.remove();
+      await files!.remove();
     }
   });
 
