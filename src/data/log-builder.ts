@@ -10,7 +10,7 @@ import type { Source } from './duck-source';
 import * as ds from './duck-strings';
 import type { RawVector } from './duck-strings';
 // Local bindings: hot loops call these millions of times (no module-namespace lookups).
-const { bytesNumber, decodeBytes, inlineNumber, isValid, rawVector, valueBytes } = ds;
+const { bytesNumber, decodeBytes, inlineNumber, isValid, rawVector, tenDigits, valueBytes } = ds;
 import { KeyGroups, KeyWords } from './key-groups';
 import { typedArray, type TypedArrayType } from '../shared-memory';
 import type { ProblemCollector } from './load-report';
@@ -260,7 +260,8 @@ export class LogBuilder {
             T = rawVector(raw, 4, rows, 8);
             tsv = new Float64Array(T.data.buffer, T.data.byteOffset, rows);
           }
-          t = (len < 0 ? NaN : len <= 12 ? inlineNumber(TR!.data, r, len) : tsLong ? (isValid(T!, r) ? tsv![r] : NaN) : bytesNumber(valueBytes(TR!.data, TR!.words, r))) / div;
+          const ten = len === 10 ? tenDigits(TR!.words, r) : -1; // ten digits: epoch seconds, the common case
+          t = (ten >= 0 ? ten : len < 0 ? NaN : len <= 12 ? inlineNumber(TR!.data, r, len) : tsLong ? (isValid(T!, r) ? tsv![r] : NaN) : bytesNumber(valueBytes(TR!.data, TR!.words, r))) / div;
           if (!(t >= TS_MIN && t < TS_MAX)) t = NaN;
         }
         if (Number.isNaN(t)) {

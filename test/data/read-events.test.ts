@@ -8,7 +8,7 @@ import { writeTmp, tmp, taobaoPath, needs } from '../helpers';
 import { finishPartition, loadPartition, partitionLoads, PartitionLoader, type LoadedPartition, type PartitionJob } from '../../src/paths/partition-load';
 import { keyPartition, partitionOf, partitionSlot, PartitionFiles } from '../../src/data/partition-files';
 import { streamLog } from '../../src/data/read-events';
-import { hashInline } from '../../src/data/duck-strings';
+import { hashInline, inlineNumber, tenDigits } from '../../src/data/duck-strings';
 
 /** A path set as sorted text lines (partitions mine paths in another order). */
 function pathLines(p: PathSet): string[] {
@@ -43,7 +43,8 @@ describe('readEvents: typed columns', () => {
   test('numeric timestamps read as parseTimestamp reads them, short (read from their bytes) and long (cast by DuckDB, or read from their bytes when the first rows have none)', async () => {
     const values = ['1511544070', ' 1511544071 ', '+1511544072', '1511544073.5', '151154407.25', '\t1511544074', '1511544075.', '.5', '-1511544076',
       '1e9', '0x5A0A1B06', '15115440 77', '1511544078.123456', '  1511544079.75  ', '1511544080abc', '1511544081.1234567', '', '00001511544082000',
-      '1511544083.', '+1511544084.000', ' -1511544085.5 ', '1511544086.5.5', '15115440870000001'];
+      '1511544083.', '+1511544084.000', ' -1511544085.5 ', '1511544086.5.5', '15115440870000001', '151154408:', '151154408/', '15115440 9', ' 151154409',
+      '1511544090'];
     // Without a lead, long values are among the first rows (DuckDB casts them); after 1,001 short ones, they are read from their bytes.
     for (const lead of [0, 1001]) for (const [format, scale] of [['epoch_s', 1], ['epoch_ms', 1000]] as const) {
       const first = Array.from({ length: lead }, (_, k) => `v${k},i1,click,${1511540000 + k}${scale === 1 ? '' : '000'}`);
@@ -58,6 +59,29 @@ describe('readEvents: typed columns', () => {
         else assert.equal(got.get(`u${k}`), want, `${format} "${raw}" (lead ${lead})`);
       });
     }
+  });
+
+  test('ten-byte values read at once (tenDigits) are read as inlineNumber reads them, and every other one is left to it', () => {
+    // A DuckDB VARCHAR value of ten bytes, inline: its length, then its bytes.
+    const value = (bytes: number[]) => {
+      const data = new Uint8Array(16);
+      new DataView(data.buffer).setInt32(0, bytes.length, true);
+      data.set(bytes, 4);
+      return { data, words: new Int32Array(data.buffer) };
+    };
+    const digits = [...Buffer.from('1767571203')];
+    let read = 0;
+    // Every byte value in every place: digits give the number, anything else -1 (spaces, signs, points, letters, UTF-8 bytes).
+    for (let at = 0; at < 10; at++) for (let byte = 0; byte < 256; byte++) {
+      const bytes = digits.slice();
+      bytes[at] = byte;
+      const { data, words } = value(bytes);
+      const got = tenDigits(words, 0), isDigit = byte >= 48 && byte <= 57;
+      assert.equal(got, isDigit ? inlineNumber(data, 0, 10) : -1, `byte ${byte} at ${at}`);
+      if (isDigit) read++;
+    }
+    assert.equal(read, 100);
+    for (const s of ['0000000000', '9999999999', '1000000000', '0123456789', '9876543210']) assert.equal(tenDigits(value([...Buffer.from(s)]).words, 0), Number(s), s);
   });
 
   test('a strict read that stops in its first chunk of many (a chunk still being fetched) fails cleanly, and the next read works', async () => {
