@@ -5,7 +5,8 @@
  * same funnel with plain DuckDB SQL and pandas, each in its own process; prints wall time, peak
  * memory and rows/s side by side, as ratios to DuckDB SQL, and the reader's and the walk's rows/s
  * apart. `--json`: one object {events, runs: [{name, seconds, max_rss_mib, rows_per_s, …}]}.
- * `--impressions=N`: another size (×3 the default shows growth). `--repeat=N` (default 2): each run
+ * `--impressions=N`: another size, with buypath at the default size among the runs (its growth in the same run; the
+ * JSON's `buypath at the default size`): ×3 the default shows growth. `--repeat=N` (default 2): each run
  * N times, the engines taking turns, the fastest kept (pandas once). `--no-pandas`, `--no-table` leave those runs out (at
  * 30M events they need 17 and 7 GB). `--explore` adds a run with the
  * exploration views of `buypath mine --by category --scan --graph`.
@@ -24,16 +25,22 @@ const prerequisites = require('../scripts/prerequisites.js') as {
   prerequisite(name: string): { apt: string[]; elsewhere: string };
 };
 
+/** Impressions of the default `bench mine` log (about 10M events). */
+const DEFAULT_IMPRESSIONS = 9_300_000;
+
 async function benchMine(args: string[]) {
   const json = args.includes('--json');
   const say = (line: string) => (json ? undefined : console.log(line));
-  const impressions = Number(args.find((a) => a.startsWith('--impressions='))?.split('=')[1] ?? 9_300_000);
-  const dir = join(ROOT, 'bench', 'out', `sim-${impressions}`);
-  const file = join(dir, 'events.csv');
-  if (!existsSync(file)) {
-    say(`generating ${impressions} impressions (≈${(impressions * 1.072 / 1e6).toFixed(1)}M events) in ${dir} …`);
-    await writeSimulation(dir, { impressions, seed: 1 });
-  }
+  const impressions = Number(args.find((a) => a.startsWith('--impressions='))?.split('=')[1] ?? DEFAULT_IMPRESSIONS);
+  const simulated = async (n: number): Promise<{ dir: string; file: string }> => {
+    const dir = join(ROOT, 'bench', 'out', `sim-${n}`), file = join(dir, 'events.csv');
+    if (!existsSync(file)) {
+      say(`generating ${n} impressions (≈${(n * 1.072 / 1e6).toFixed(1)}M events) in ${dir} …`);
+      await writeSimulation(dir, { impressions: n, seed: 1 });
+    }
+    return { dir, file };
+  };
+  const { dir, file } = await simulated(impressions);
   const machine = `${cpus().length} × ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}`;
   say(`machine: ${machine}; each run ${Number(args.find((a) => a.startsWith('--repeat='))?.split('=')[1] ?? 2)} times, engines taking turns, the fastest kept (pandas once)`);
   type Run = { name: string; seconds: number; max_rss_mib: number; counts: Record<string, number>; rows_per_s?: number; events?: number; partitions?: number;
@@ -69,6 +76,9 @@ async function benchMine(args: string[]) {
   if (built.status !== 0) throw new Error(`bench mine: expected \`npm run build\` to succeed, got exit status ${built.status}. Fix the build errors above.`);
   const node = [process.execPath, ['--max-old-space-size=16000', '--import', 'tsx', join('bench', 'mine-child.ts')]] as const;
   run('buypath', node[0], [...node[1], 'buypath', file]);
+  // At another size, buypath at the default size too, taking turns with the rest: growth measured in one run, on one machine state.
+  const atDefault = 'buypath at the default size';
+  if (impressions !== DEFAULT_IMPRESSIONS) run(atDefault, node[0], [...node[1], 'buypath', (await simulated(DEFAULT_IMPRESSIONS)).file]);
   if (!args.includes('--no-table')) run('buypath (table)', node[0], [...node[1], 'memory', file]);
   if (args.includes('--explore')) run('+ explore views', node[0], [...node[1], 'memory-explore', file]);
   run('DuckDB SQL', node[0], [...node[1], 'duckdb-sql', file]);
@@ -76,10 +86,12 @@ async function benchMine(args: string[]) {
   if (py && !args.includes('--no-pandas')) run('pandas', py, [join('bench', 'mine_pandas.py'), file], 1);
   else if (!py) say(`pandas: not installed (apt-get install -y ${prerequisites.prerequisite('pandas').apt.join(' ')})`);
   runAll();
-  const events = runs.find((r) => r.events)?.events ?? Number(JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')).rows);
-  for (const r of runs) r.rows_per_s = events / r.seconds;
+  const events = runs.find((r) => r.name === 'buypath')?.events ?? Number(JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')).rows);
+  for (const r of runs) r.rows_per_s = (r.events ?? events) / r.seconds;
+  const base = runs.find((r) => r.name === atDefault);
+  if (base) runs.splice(runs.indexOf(base), 1); // not in the table: its size is not the others'
   if (json) {
-    console.log(JSON.stringify({ events, machine, repeat, runs: runs.map(({ counts, ...r }) => ({ ...r, funnel: counts })) }, null, 2));
+    console.log(JSON.stringify({ events, machine, repeat, runs: [...runs, ...(base ? [base] : [])].map(({ counts, ...r }) => ({ ...r, funnel: counts })) }, null, 2));
     return;
   }
   const ref = runs.find((r) => r.name === 'DuckDB SQL') ?? runs[0];
@@ -93,7 +105,11 @@ async function benchMine(args: string[]) {
     console.log(`${r.name}: reader ${Math.round(r.reader_rows_per_s!).toLocaleString('en-US')} rows/s (${r.read_seconds!.toFixed(1)} s), walk ${Math.round(r.walk_rows_per_s!).toLocaleString('en-US')} rows/s (${r.walk_seconds!.toFixed(1)} s)${r.partitions && r.partitions > 1 ? `, ${r.partitions} partitions` : ''}`);
   }
   const b = runs.find((r) => r.name === 'buypath');
-  if (b) console.log(`per 10M events: ${(b.seconds / events * 1e7).toFixed(1)} s, peak ${b.max_rss_mib.toFixed(0)} MiB at ${(events / 1e6).toFixed(1)}M events (compare a run at --impressions=${impressions * 3} for growth)`);
+  if (b) console.log(`per 10M events: ${(b.seconds / events * 1e7).toFixed(1)} s, peak ${b.max_rss_mib.toFixed(0)} MiB at ${(events / 1e6).toFixed(1)}M events${base ? '' : ` (--impressions=${impressions * 3} shows growth)`}`);
+  if (b && base?.events) {
+    const x = events / base.events;
+    console.log(`growth: ${x.toFixed(2)}× the events of the default size (${base.events.toLocaleString('en-US')}, ${base.seconds.toFixed(1)} s, ${base.max_rss_mib.toFixed(0)} MiB, same run) → ${(b.seconds / base.seconds).toFixed(2)}× the time, ${(b.max_rss_mib / base.max_rss_mib).toFixed(2)}× the peak memory (linear: ${x.toFixed(2)}×)`);
+  }
   const ex = runs.find((r) => r.name === '+ explore views');
   if (ex?.explore_seconds !== undefined) console.log(`explore views (--by category --scan --graph, time to purchase): ${ex.explore_seconds.toFixed(1)} s on top of ${(ex.seconds - ex.explore_seconds).toFixed(1)} s of loading and mining (+${(100 * ex.explore_seconds / (ex.seconds - ex.explore_seconds)).toFixed(0)}%)`);
 }
