@@ -3,11 +3,11 @@
  * checks the file (data/read-events.ts `streamLog`) and writes kept rows to
  * per-partition column files by path key — user (user-item mode) or
  * impression id (impression mode) — (data/partition-files.ts); then each
- * partition is read back, grouped and deduplicated (on a worker thread, one
- * partition ahead: partition-load.ts) and walked by the same miner
- * (mine-paths.ts `walkLog`, on this thread, in partition order) into one path
- * set. No path crosses partitions, so peak memory is two partitions' events
- * plus the paths, not the log.
+ * partition is read back and grouped (on a worker thread, one partition ahead:
+ * partition-load.ts), its groups put in time order and deduplicated, and
+ * walked by the same miner (mine-paths.ts `walkLog`; these three on this
+ * thread, in partition order) into one path set. No path crosses partitions,
+ * so peak memory is two partitions' events plus the paths, not the log.
  */
 import { estimateRows, featureValues } from '../data/duck-source';
 import { adaptLog } from '../data/adapters';
