@@ -51,6 +51,8 @@ async function benchMine(args: string[]) {
   const repeat = Math.max(1, Number(args.find((a) => a.startsWith('--repeat='))?.split('=')[1] ?? 2));
   const planned: { name: string; cmd: string; argv: string[]; times: number }[] = [];
   const run = (name: string, cmd: string, argv: string[], times = repeat) => planned.push({ name, cmd, argv, times });
+  // Every run's seconds, in the order they ran (printed with the table: how much the machine moved).
+  const all = new Map<string, number[]>();
   const runAll = () => {
     const best = new Map<string, Run | null>();
     for (let k = 0; k < Math.max(...planned.map((p) => p.times)); k++) {
@@ -65,6 +67,7 @@ async function benchMine(args: string[]) {
           continue;
         }
         const got: Run = { name, ...JSON.parse(line) };
+        all.set(name, [...(all.get(name) ?? []), got.seconds]);
         const was = best.get(name);
         if (!was || got.seconds < was.seconds) best.set(name, got);
       }
@@ -101,6 +104,7 @@ async function benchMine(args: string[]) {
     console.log(`${r.name.padEnd(18)} ${r.seconds.toFixed(1).padStart(8)} ${r.max_rss_mib.toFixed(0).padStart(9)} ${Math.round(r.rows_per_s!).toLocaleString('en-US').padStart(11)} ${(r.seconds / ref.seconds).toFixed(2).padStart(7)} ${(r.max_rss_mib / ref.max_rss_mib).toFixed(2).padStart(6)}  ${c.impression}/${c.click}/${c.cart}/${c.wish}/${c.buy}`);
   }
   console.log(`ratios: time × and mem × are relative to ${ref.name}; above 1 means slower / more memory.`);
+  console.log(`every run, in the order they ran (s): ${[...all].map(([name, t]) => `${name} ${t.map((x) => x.toFixed(1)).join(', ')}`).join('; ')}`);
   for (const r of runs.filter((x) => x.reader_rows_per_s)) {
     console.log(`${r.name}: reader ${Math.round(r.reader_rows_per_s!).toLocaleString('en-US')} rows/s (${r.read_seconds!.toFixed(1)} s), walk ${Math.round(r.walk_rows_per_s!).toLocaleString('en-US')} rows/s (${r.walk_seconds!.toFixed(1)} s)${r.partitions && r.partitions > 1 ? `, ${r.partitions} partitions` : ''}`);
   }
