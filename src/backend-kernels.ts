@@ -22,14 +22,10 @@
 import type * as TF from '@tensorflow/tfjs';
 import { batchedSgemm, loadSgemm } from './native-blas';
 import { fmaGemm, fmaProduct, fmaScratch } from './fma-gemm';
-import type { WasmMemory } from './simd-kernels';
+import type { CpuBackend as Cpu, TensorInfo, WasmBackend as Wasm, WasmHeap } from './wasm-heap';
 
-interface TensorInfo { dataId: object; shape: number[]; dtype: string }
-interface WasmBackend {
-  typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array; makeOutput(shape: number[], dtype: string): TensorInfo; disposeData(id: object): void;
-  wasm: { asm: { memory: WasmMemory } }; dataIdMap: { get(id: object): { memoryOffset: number } };
-}
-interface CpuBackend { data: { get(id: object): { values: Float32Array | Int32Array } }; makeTensorInfo(shape: number[], dtype: string, values: Float32Array): TensorInfo }
+type WasmBackend = Wasm<Float32Array | Int32Array> & WasmHeap;
+type CpuBackend = Cpu<Float32Array | Int32Array>;
 
 /** out[ids[i], :] += x[i, :] for ids in [0, numSegments); other ids are skipped, as in TensorFlow. */
 export function scatterAdd(x: ArrayLike<number>, ids: ArrayLike<number>, inner: number, out: Float32Array): void {

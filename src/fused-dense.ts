@@ -25,6 +25,7 @@ import { Rng } from './random';
 import { simdKernels, type SimdKernels, type WasmMemory } from './simd-kernels';
 import { fmaGemm, fmaProduct, fmaScratch, type FmaGemm } from './fma-gemm';
 import { towersThread, dropTowersThread } from './towers-thread';
+import type { TensorInfo, WasmBackend } from './wasm-heap';
 
 /** Names of the fused kernels registered on wasm. */
 export const DENSE_KERNEL = 'BuypathDense';
@@ -32,8 +33,6 @@ export const DENSE_GRAD_KERNEL = 'BuypathDenseGrad';
 export const TOWERS_KERNEL = 'BuypathTowers';
 export const TOWERS_GRAD_KERNEL = 'BuypathTowersGrad';
 
-interface TensorInfo { dataId: object; shape: number[]; dtype: string }
-interface WasmBackend { typedArrayFromHeap(t: TensorInfo): Float32Array; makeOutput(shape: number[], dtype: string): TensorInfo; disposeData(id: object): void }
 type Args<A> = { inputs: Record<string, TensorInfo>; backend: unknown; attrs: A };
 
 /**

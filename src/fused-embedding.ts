@@ -8,12 +8,12 @@
  * towers are (fused-dense.ts: the wasm backend, unless BUYPATH_FUSED=0).
  */
 import type * as TF from '@tensorflow/tfjs';
+import type { TensorInfo, WasmBackend as Wasm } from './wasm-heap';
 
 export const EMBED_KERNEL = 'BuypathEmbed';
 export const EMBED_GRAD_KERNEL = 'BuypathEmbedGrad';
 
-interface TensorInfo { dataId: object; shape: number[]; dtype: string }
-interface WasmBackend { typedArrayFromHeap(t: TensorInfo): Float32Array | Int32Array; makeOutput(shape: number[], dtype: string): TensorInfo }
+type WasmBackend = Wasm<Float32Array | Int32Array>;
 type Args = { inputs: Record<string, TensorInfo>; backend: unknown; attrs: Record<string, number> };
 
 function register(tf: typeof TF): void {

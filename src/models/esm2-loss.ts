@@ -11,13 +11,12 @@
  * (test/models/esm2-loss.test.ts: relative 1e-5 on the loss and its gradient).
  */
 import type * as TF from '@tensorflow/tfjs';
+import type { TensorInfo, WasmBackend } from '../wasm-heap';
 import type { Batch } from './model';
 import { BCE_CLIP } from './layers';
 
 export const ESM2_LOSS_KERNEL = 'BuypathEsm2Loss';
 
-interface TensorInfo { dataId: object; shape: number[]; dtype: string }
-interface WasmBackend { typedArrayFromHeap(t: TensorInfo): Float32Array; makeOutput(shape: number[], dtype: string): TensorInfo }
 type Weights = { ctr: number; ctavr: number; ctcvr: number };
 type Args = { inputs: Record<string, TensorInfo>; backend: unknown; attrs: Weights };
 

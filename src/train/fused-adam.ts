@@ -11,7 +11,8 @@
  * resume are unchanged. tfjs-node keeps tf.train.adam; `BUYPATH_FUSED_ADAM=0` turns it off.
  */
 import type * as TF from '@tensorflow/tfjs';
-import { simdKernels, type SimdKernels, type WasmMemory } from '../simd-kernels';
+import { simdKernels, type SimdKernels } from '../simd-kernels';
+import type { CpuBackend, TensorInfo, WasmBackend as Wasm, WasmHeap } from '../wasm-heap';
 
 /** Name of the fused Adam kernel registered on the wasm and cpu backends. */
 export const ADAM_KERNEL = 'BuypathAdam';
@@ -55,16 +56,14 @@ export function adamStep(x: ArrayLike<number>, g: ArrayLike<number>, m: ArrayLik
   }
 }
 
-interface TensorInfo { dataId: object; shape: number[]; dtype: string }
-interface WasmBackend { typedArrayFromHeap(t: TensorInfo): Float32Array; makeOutput(shape: number[], dtype: string): TensorInfo;
-  wasm?: { asm?: { memory: WasmMemory } }; dataIdMap: { get(id: object): { memoryOffset: number } } }
+/** The wasm backend as this kernel reads it: its heap may be missing (another backend). */
+type WasmBackend = Wasm & Partial<Pick<WasmHeap, 'wasm'>> & Pick<WasmHeap, 'dataIdMap'>;
 
 /** The SIMD Adam on the wasm heap (simd-kernels.ts), or null where WebAssembly SIMD is missing or BUYPATH_SIMD=0. */
 function wasmSimd(backend: unknown): SimdKernels | null {
   const memory = (backend as WasmBackend).wasm?.asm?.memory;
   return memory ? simdKernels(memory) : null;
 }
-interface CpuBackend { data: { get(id: object): { values: Float32Array } }; makeTensorInfo(shape: number[], dtype: string, values: Float32Array): TensorInfo }
 
 /** Register `BuypathAdam` (inputs x, g, m, v; outputs new x, m, v) on `backendName` ('wasm' or 'cpu'); false elsewhere. */
 export function registerAdamKernel(tf: typeof TF, backendName: string): boolean {
