@@ -285,11 +285,7 @@ export class KeyWords {
 
   /** Add value `r` of a VARCHAR vector, trimmed, as the key of row `row` (rows come in order). */
   add(v: RawVector, r: number, row: number): boolean {
-    if (this.words.length < 4 * (row + 1)) {
-      const grown = new Int32Array(Math.max(4 * (row + 1), Math.ceil(this.words.length * 1.5)));
-      grown.set(this.words);
-      this.words = grown;
-    }
+    this.reserve(row + 1);
     const o = 4 * row;
     this.words[o] = -1;
     if (v.valid !== null && (v.valid[r >> 3] & (1 << (r & 7))) === 0) return false;
@@ -328,11 +324,7 @@ export class KeyWords {
    */
   addRows(v: RawVector, rs: Int32Array, rows: Int32Array, m: number): void {
     if (!m) return;
-    if (this.words.length < 4 * (rows[m - 1] + 1)) {
-      const grown = new Int32Array(Math.max(4 * (rows[m - 1] + 1), Math.ceil(this.words.length * 1.5)));
-      grown.set(this.words);
-      this.words = grown;
-    }
+    this.reserve(rows[m - 1] + 1);
     const out = this.words, words = v.words, data = v.data, valid = v.valid;
     for (let j = 0; j < m; j++) {
       const r = rs[j], w = r * 4, len = words[w];
@@ -346,6 +338,14 @@ export class KeyWords {
       out[o + 2] = words[w + 2] & MASK_B[len];
       out[o + 3] = words[w + 3] & MASK_C[len];
     }
+  }
+
+  /** Room for the words of rows `0` … `rows - 1` (grown by half at least). */
+  private reserve(rows: number): void {
+    if (this.words.length >= 4 * rows) return;
+    const grown = new Int32Array(Math.max(4 * rows, Math.ceil(this.words.length * 1.5)));
+    grown.set(this.words);
+    this.words = grown;
   }
 
   /** Forget every row (the next one added is row 0 again). */

@@ -140,7 +140,6 @@ export async function minePartitions(path: string, parts: number, options: ReadO
         mine(log, groups, findDuplicates(log, groups, (a, c) => text(log.line[a]) === text(log.line[c])));
       }
     }
-    loader.close();
     duplicates.sort((x, y) => x[0] - y[0]);
     for (const [line, first] of duplicates) problems.add('duplicate', line, `exact duplicate of line ${first}`);
     const paths = builder.finish({ mode: settings.mode, window: settings.window, preClick: settings.preClick, hasImpressions, events: walked, end, users: users.values(), items: items.values() });
