@@ -4,6 +4,14 @@
  * appended to one of many buckets by hash as they stream in (sequential
  * writes), then each bucket, small enough for the CPU cache, is encoded on its
  * own. A plain dictionary (byte-dict.ts) would miss the cache on every row.
+ *
+ * Keys that are one fixed prefix and a whole number (`i17`, `30012`, `imp-5`:
+ * no leading zero, at most 9 digits) over a range not much wider than their
+ * count, as log writers number impressions, are kept as their numbers and
+ * grouped through an array indexed by number (DuckDB does the same for
+ * integer groups of a small range). The first key that is not (or a range
+ * that grows too wide) turns the keys read so far into bucketed keys, exactly
+ * as if they had been bucketed from the start.
  */
 import type { Dictionary } from './event-log';
 import * as ds from './duck-strings';
@@ -29,8 +37,50 @@ export interface KeyParts {
   buckets: Int32Array[];
   used: Int32Array;
   long: Uint8Array;
-  /** The buffer the buckets were first made in (shared keys): no longer needed once `finish` has returned. */
+  /** The buffer the buckets (or the numbers) were first made in (shared keys): no longer needed once `finish` has returned. */
   arena?: SharedArrayBuffer | null;
+  /** Keys kept as numbers (the buckets are then empty): per row, the number + 1 (0: no key), over rows 0 … `rows` - 1, from `min` to `max`. */
+  numeric?: NumericKeys | null;
+}
+
+/** Keys kept as their numbers (see the file comment). */
+export interface NumericKeys {
+  nums: Int32Array;
+  rows: number;
+  min: number;
+  max: number;
+}
+
+/** The most digits a numeric key has (its number fits in 32 bits). */
+const MAX_DIGITS = 9;
+
+/** Whether numbers from `min` to `max` over `count` keys are few enough to index an array by (4 bytes per number). */
+function narrowRange(min: number, max: number, count: number): boolean {
+  return max - min < 4 * count + (1 << 20);
+}
+
+/**
+ * The first pass of `KeyGroups.finish` over numeric keys, which is also its last: every row with a key gets,
+ * in `codes`, its code, in order of first appearance (no second pass, unlike `firstRows`). Returns the groups found.
+ */
+export function numericFirstRows(k: NumericKeys, codes: Int32Array): number {
+  if (k.max < k.min) return 0;
+  const first = new Int32Array(k.max - k.min + 1); // per number: its code + 1
+  const nums = k.nums, base = k.min + 1;
+  let groups = 0;
+  for (let row = 0; row < k.rows; row++) {
+    const v = nums[row];
+    if (v === 0) continue;
+    let c = first[v - base];
+    if (c === 0) c = first[v - base] = ++groups;
+    codes[row] = c - 1;
+  }
+  return groups;
+}
+
+/** `firstRows` over every bucket, or `numericFirstRows` when the keys are numbers. */
+export function allFirstRows(k: KeyParts, codes: Int32Array): number {
+  return k.numeric ? numericFirstRows(k.numeric, codes) : firstRows(k, codes, 0, k.buckets.length);
 }
 
 function sameLong(l: Uint8Array, x: number, y: number, len: number): boolean {
@@ -86,37 +136,148 @@ export function firstRows(k: KeyParts, codes: Int32Array, b0: number, b1: number
 export class KeyGroups {
   private readonly buckets: Int32Array[] = [];
   private readonly used: Int32Array;
-  private readonly arena: SharedArrayBuffer | null;
+  private arena: SharedArrayBuffer | null = null;
   private long: Uint8Array;
   private longUsed = 0;
+  /** Words per bucket when the buckets are made. */
+  private readonly per: number;
+  /** Whether the keys so far are kept as numbers (`nums`), not in the buckets. */
+  private numeric: boolean;
+  /** Per row: the number of its key + 1 (0: no key); kept (and zeroed) for the next keys of a `reuse` set. */
+  private nums: Int32Array;
+  /** Rows 0 … numRows - 1 may have a numeric key; keys kept as numbers, and their least and greatest. */
+  private numRows = 0;
+  private numCount = 0;
+  private numMin = 0;
+  private numMax = -1;
+  /** The numbers' prefix: its length (-1 before the first key) and its bytes as three masked words. */
+  private plen = -1;
+  private pa = 0;
+  private pb = 0;
+  private pc = 0;
 
   /**
    * `expect`: keys expected (sizes the buckets once). `shared`: keys in shared memory (another thread can take half of
    * `finish`'s first pass: `parts`, `firstRows`). `reuse`: `finish` keeps the buckets, for `reset` and another set of keys.
+   * `numbers`: keep keys that are a prefix and a whole number as numbers (see the file comment); false buckets every key.
    */
-  constructor(expect = 0, private readonly shared = false, private readonly reuse = false) {
-    const per = WORDS * Math.max(64, Math.ceil((expect / (1 << BUCKET_BITS)) * 1.1));
+  constructor(expect = 0, private readonly shared = false, private readonly reuse = false, private readonly numbers = true) {
+    this.per = WORDS * Math.max(64, Math.ceil((expect / (1 << BUCKET_BITS)) * 1.1));
     this.used = this.int32(1 << BUCKET_BITS);
     this.long = new Uint8Array(1 << 16);
-    // Shared buckets are slices of one buffer: once the keys are encoded, it can serve again whole (KeyParts.arena).
-    this.arena = shared ? new SharedArrayBuffer((4 * per) << BUCKET_BITS) : null;
-    for (let b = 0; b < 1 << BUCKET_BITS; b++) this.buckets.push(this.arena ? new Int32Array(this.arena, 4 * per * b, per) : this.int32(per));
+    this.numeric = numbers;
+    this.nums = this.int32(numbers ? Math.max(1024, expect) : 0);
+    if (!numbers) this.makeBuckets();
   }
 
   private int32(n: number): Int32Array {
     return typedArray(Int32Array, n, this.shared);
   }
 
+  /** The buckets, made once (shared buckets are slices of one buffer: once the keys are encoded, it can serve again whole, KeyParts.arena). */
+  private makeBuckets(): void {
+    if (this.buckets.length) return;
+    this.arena = this.shared ? new SharedArrayBuffer((4 * this.per) << BUCKET_BITS) : null;
+    for (let b = 0; b < 1 << BUCKET_BITS; b++) this.buckets.push(this.arena ? new Int32Array(this.arena, 4 * this.per * b, this.per) : this.int32(this.per));
+  }
+
   /** Forget the keys (a `reuse` set: its buckets, already in memory, take the next keys). */
   reset(): this {
     this.used.fill(0);
     this.longUsed = 0;
+    this.nums.fill(0, 0, this.numRows);
+    this.numRows = this.numCount = 0;
+    this.numMin = 0;
+    this.numMax = -1;
+    this.plen = -1;
+    this.numeric = this.numbers;
     return this;
   }
 
-  /** The keys, for `firstRows` on another thread (bytes of long keys copied to shared memory when there are any). */
+  /** Whether the keys are kept as numbers (until `parts` or `finish`, a key that is not may still turn them into buckets). */
+  get numbered(): boolean {
+    return this.numeric;
+  }
+
+  /** The keys, for `firstRows` (or `numericFirstRows`) on another thread (bytes of long keys copied to shared memory when there are any). */
   parts(): KeyParts {
-    return { buckets: this.buckets, used: this.used, long: this.longUsed ? inSharedMemory(this.long.subarray(0, this.longUsed)) : this.long.subarray(0, 0), arena: this.arena };
+    return this.keyParts(true);
+  }
+
+  private keyParts(shared: boolean): KeyParts {
+    const numeric = this.numeric ? { nums: this.nums, rows: this.numRows, min: this.numMin, max: this.numMax } : null;
+    const long = this.longUsed && shared ? inSharedMemory(this.long.subarray(0, this.longUsed)) : this.long.subarray(0, this.longUsed);
+    const arena = numeric ? (this.nums.buffer instanceof SharedArrayBuffer ? this.nums.buffer : null) : this.arena;
+    return { buckets: this.buckets, used: this.used, long, arena, numeric };
+  }
+
+  /** The number of a key (`len` ≤ 12 bytes as three masked words) when it is the prefix and a whole number, else -1. */
+  private numberOf(len: number, a: number, b: number, c: number): number {
+    const p = this.plen, digits = len - p;
+    if (digits < 1 || digits > MAX_DIGITS) return -1;
+    if ((a & MASK_A[p]) !== this.pa || (b & MASK_B[p]) !== this.pb || (c & MASK_C[p]) !== this.pc) return -1;
+    let v = 0;
+    for (let i = p; i < len; i++) {
+      const d = (((i < 4 ? a : i < 8 ? b : c) >>> ((i & 3) << 3)) & 255) - 48;
+      if (d < 0 || d > 9 || (d === 0 && i === p && digits > 1)) return -1; // not a digit, or a leading zero
+      v = v * 10 + d;
+    }
+    return v;
+  }
+
+  /** Take the prefix of the first key: its bytes before the first digit. False when it has no digit. */
+  private setPrefix(len: number, a: number, b: number, c: number): boolean {
+    let p = 0;
+    while (p < len) {
+      const byte = ((p < 4 ? a : p < 8 ? b : c) >>> ((p & 3) << 3)) & 255;
+      if (byte >= 48 && byte <= 57) break;
+      p++;
+    }
+    if (p === len) return false;
+    this.plen = p;
+    this.pa = a & MASK_A[p];
+    this.pb = b & MASK_B[p];
+    this.pc = c & MASK_C[p];
+    return true;
+  }
+
+  /** Keep the key of `row` (inline words) as its number; false, once the keys are turned into buckets, when it is not one. */
+  private addNumber(row: number, len: number, a: number, b: number, c: number): boolean {
+    if (this.plen < 0 && !this.setPrefix(len, a, b, c)) return this.toBuckets();
+    const v = this.numberOf(len, a, b, c);
+    if (v < 0) return this.toBuckets();
+    const min = this.numCount === 0 || v < this.numMin ? v : this.numMin, max = v > this.numMax ? v : this.numMax;
+    if (!narrowRange(min, max, this.numCount + 1)) return this.toBuckets();
+    this.numMin = min;
+    this.numMax = max;
+    if (row >= this.nums.length) {
+      const grown = this.int32(Math.max(row + 1, this.nums.length * 2));
+      grown.set(this.nums);
+      this.nums = grown;
+    }
+    this.nums[row] = v + 1;
+    this.numCount++;
+    if (row >= this.numRows) this.numRows = row + 1;
+    return true;
+  }
+
+  /** Turn the numbers kept so far into bucketed keys (their text is the prefix and the number's digits), as if bucketed from the start. False. */
+  private toBuckets(): false {
+    this.numeric = false;
+    this.makeBuckets();
+    const pad = new Uint8Array(12), words = new Int32Array(pad.buffer), p = this.plen, nums = this.nums;
+    words[0] = this.pa;
+    words[1] = this.pb;
+    words[2] = this.pc;
+    for (let row = 0; row < this.numRows; row++) {
+      if (nums[row] === 0) continue;
+      let v = nums[row] - 1, len = p + 1;
+      for (let x = v; x >= 10; x = (x / 10) | 0) len++;
+      for (let i = len - 1; i >= p; i--, v = (v / 10) | 0) pad[i] = 48 + (v % 10);
+      const a = words[0] & MASK_A[len], b = words[1] & MASK_B[len], c = words[2] & MASK_C[len];
+      this.push(hashInline(len, a, b, c), row, len, a, b, c);
+    }
+    return false;
   }
 
   /**
@@ -129,11 +290,12 @@ export class KeyGroups {
     if (len === 0) return false;
     if (len <= 12 && !inlineNeedsTrim(v.data, r, len)) {
       const a = words[w + 1] & MASK_A[len], b = words[w + 2] & MASK_B[len], c = words[w + 3] & MASK_C[len];
-      this.push(hashInline(len, a, b, c), row, len, a, b, c);
+      if (!this.numeric || !this.addNumber(row, len, a, b, c)) this.push(hashInline(len, a, b, c), row, len, a, b, c);
       return true;
     }
     const bytes = trimmedBytes(v, r);
     if (!bytes) return false;
+    if (this.numeric) this.toBuckets();
     this.addBytes(bytes, row);
     return true;
   }
@@ -143,8 +305,13 @@ export class KeyGroups {
    * (as `add` does each; one tight loop per chunk).
    */
   addRows(v: RawVector, rs: Int32Array, rows: Int32Array, m: number): void {
+    let j0 = 0;
+    if (this.numeric) {
+      j0 = this.addNumberRows(v, rs, rows, m);
+      if (j0 === m) return;
+    }
     const words = v.words, data = v.data, valid = v.valid, buckets = this.buckets, used = this.used;
-    for (let j = 0; j < m; j++) {
+    for (let j = j0; j < m; j++) {
       const r = rs[j], w = r * 4, len = words[w];
       if (len > 12 || len === 0 || (valid !== null && (valid[r >> 3] & (1 << (r & 7))) === 0) || inlineNeedsTrim(data, r, len)) {
         this.add(v, r, rows[j]);
@@ -166,13 +333,60 @@ export class KeyGroups {
     }
   }
 
+  /** `addRows` while the keys are numbers: the index of the first value left to bucket (`m` when none is). */
+  private addNumberRows(v: RawVector, rs: Int32Array, rows: Int32Array, m: number): number {
+    const words = v.words, data = v.data, valid = v.valid;
+    // The common case on locals (a number, a row within the array, the range still narrow), written back before calls out.
+    let nums = this.nums, min = this.numMin, max = this.numMax, count = this.numCount, numRows = this.numRows;
+    const save = () => {
+      this.numMin = min;
+      this.numMax = max;
+      this.numCount = count;
+      this.numRows = numRows;
+    };
+    for (let j = 0; j < m; j++) {
+      const r = rs[j], w = r * 4, len = words[w], row = rows[j];
+      if (len <= 12 && len !== 0 && count > 0 && (valid === null || (valid[r >> 3] & (1 << (r & 7))) !== 0) && !inlineNeedsTrim(data, r, len)) {
+        const x = this.numberOf(len, words[w + 1] & MASK_A[len], words[w + 2] & MASK_B[len], words[w + 3] & MASK_C[len]);
+        if (x >= 0 && row < nums.length) {
+          const lo = x < min ? x : min, hi = x > max ? x : max;
+          if (narrowRange(lo, hi, count + 1)) {
+            nums[row] = x + 1;
+            min = lo;
+            max = hi;
+            count++;
+            numRows = row + 1;
+            continue;
+          }
+        }
+      }
+      save();
+      this.add(v, r, row); // the first key, null, blank, to trim, long, not a number, out of range or past the array
+      if (!this.numeric) return j + 1;
+      nums = this.nums;
+      min = this.numMin;
+      max = this.numMax;
+      count = this.numCount;
+      numRows = this.numRows;
+    }
+    save();
+    return m;
+  }
+
   /**
    * Add the keys of rows `0` … `n - 1` as `KeyWords` stores them (four words per row, length -1 for none;
    * long values: length and an offset into `long`), in one tight loop.
    */
   addWordRows(keys: Int32Array, long: Uint8Array, n: number): void {
+    let row = 0;
+    while (this.numeric && row < n) {
+      const len = keys[4 * row];
+      if (len > 12) this.toBuckets();
+      else if (len >= 0 && !this.addNumber(row, len, keys[4 * row + 1], keys[4 * row + 2], keys[4 * row + 3])) break;
+      else row++;
+    }
     const buckets = this.buckets, used = this.used;
-    for (let row = 0, o = 0; row < n; row++, o += 4) {
+    for (let o = 4 * row; row < n; row++, o += 4) {
       const len = keys[o];
       if (len < 0) continue;
       const a = keys[o + 1], b = keys[o + 2], c = keys[o + 3];
@@ -235,18 +449,25 @@ export class KeyGroups {
   /**
    * Codes per row into `codes` (rows never added keep their value, e.g. -1 for blank),
    * and, when `values` is true, a dictionary of the values (decoded when asked for).
-   * `groups`: the first pass (`firstRows` over every bucket) was done, finding that many groups.
+   * `groups`: the first pass (`allFirstRows` over `parts`: `firstRows` over every bucket, or `numericFirstRows`) was done, finding that many groups.
    * The buckets are released as they are encoded.
    */
-  finish(codes: Int32Array, values: boolean, groups = firstRows({ buckets: this.buckets, used: this.used, long: this.long }, codes, 0, this.buckets.length)): { size: number; dict: Dictionary | null } {
+  finish(codes: Int32Array, values: boolean, groups = allFirstRows(this.keyParts(false), codes)): { size: number; dict: Dictionary | null } {
     if (!values && !this.reuse) this.buckets.fill(new Int32Array(0));
-    // Pass 2, in row order: codes in order of first appearance (a group's first row is never far back).
-    let k = 0;
-    for (let row = 0; row < codes.length; row++) {
+    // Pass 2, in row order: codes in order of first appearance (a group's first row is never far back). Numbers have theirs.
+    for (let row = 0, k = 0; row < codes.length && !this.numeric; row++) {
       const f = codes[row];
       if (f >= 0) codes[row] = f === row ? k++ : codes[f];
     }
     if (!values) return { size: groups, dict: null };
+    if (this.numeric) {
+      // Each code's number, from its first row (codes appear in order).
+      const numbers = new Int32Array(groups), nums = this.nums;
+      for (let row = 0, c = 0; row < this.numRows && c < groups; row++) if (nums[row] !== 0 && codes[row] === c) numbers[c++] = nums[row] - 1;
+      const pad = new Uint8Array(12), words = new Int32Array(pad.buffer);
+      words.set([this.pa, this.pb, this.pc]);
+      return { size: groups, dict: new NumberDict(decodeBytes(pad.subarray(0, Math.max(0, this.plen))), numbers) };
+    }
     const keys = new Int32Array(groups * 4);
     for (let bk = 0; bk < this.buckets.length; bk++) {
       const arr = this.buckets[bk], m = this.used[bk] / WORDS;
@@ -254,6 +475,20 @@ export class KeyGroups {
       this.buckets[bk] = new Int32Array(0);
     }
     return { size: groups, dict: new KeyDict(groups, keys, this.long.slice(0, this.longUsed)) };
+  }
+}
+
+/** Values of codes kept as numbers: the prefix and the number's digits. */
+class NumberDict implements Dictionary {
+  readonly size: number;
+  constructor(private readonly prefix: string, private readonly numbers: Int32Array) {
+    this.size = numbers.length;
+  }
+  get(code: number): string {
+    return this.prefix + this.numbers[code];
+  }
+  values(): string[] {
+    return Array.from(this.numbers, (v) => this.prefix + v);
   }
 }
 

@@ -46,7 +46,7 @@ export interface ReadResult {
 export interface GroupFinisher {
   /** The rows grouped `by`, each group in time order (in shared memory); when `dedupe`, the exact duplicate pairs [row, first occurrence], in line order. */
   group(log: EventLog, by: RowGroups['by'], dedupe: boolean): Promise<{ groups: RowGroups; pairs: [number, number][] }>;
-  /** The first pass of `KeyGroups.finish` (key-groups.ts `firstRows` over every bucket of `keys`): the groups found. */
+  /** The first pass of `KeyGroups.finish` (key-groups.ts `allFirstRows` over `keys`: every bucket, or the numbers): the groups found. */
   firstRows(keys: KeyParts, codes: Int32Array): Promise<number>;
 }
 
