@@ -59,7 +59,9 @@ export function loadPartition(job: PartitionJob, memory: LoaderMemory = {}): Loa
   const n = rows.n;
   let impression: Int32Array | null = null, size = 0;
   if (rows.keys) {
-    const keys = memory.buckets ? memory.buckets.reset() : (memory.buckets = new KeyGroups(n, false, true));
+    // Bucketed, never as numbers: a partition holds about one in `parts` of the log's impressions, so numbered ids
+    // are spread over a range many times their count there (key-groups.ts would try numbers, then turn to buckets).
+    const keys = memory.buckets ? memory.buckets.reset() : (memory.buckets = new KeyGroups(n, false, true, false));
     impression = (slot && slot.impression.length >= n ? slot.impression.subarray(0, n) : new Int32Array(n)).fill(-1);
     keys.addWordRows(rows.keys, rows.long, n);
     size = keys.finish(impression, false).size;
