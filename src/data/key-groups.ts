@@ -6,12 +6,14 @@
  * own. A plain dictionary (byte-dict.ts) would miss the cache on every row.
  *
  * Keys that are one fixed prefix and a whole number (`i17`, `30012`, `imp-5`:
- * no leading zero, at most 9 digits) over a range not much wider than their
- * count, as log writers number impressions, are kept as their numbers and
- * grouped through an array indexed by number (DuckDB does the same for
- * integer groups of a small range). The first key that is not (or a range
- * that grows too wide) turns the keys read so far into bucketed keys, exactly
- * as if they had been bucketed from the start.
+ * no leading zero, at most 9 digits), as log writers number impressions, are
+ * kept as their numbers: over a range not much wider than their count, they
+ * are grouped through an array indexed by number (DuckDB does the same for
+ * integer groups of a small range); over a wider one (a partition's share of
+ * them), as long as each new number is greater than every one before it (ids
+ * handed out in time order), a number's code is its rank among the numbers
+ * seen, found as it arrives. The first key that is neither turns the keys read
+ * so far into bucketed keys, exactly as if they had been bucketed from the start.
  */
 import type { Dictionary } from './event-log';
 import * as ds from './duck-strings';
@@ -49,10 +51,19 @@ export interface NumericKeys {
   rows: number;
   min: number;
   max: number;
+  /** `nums` holds codes + 1, not numbers + 1 (a wide range: codes found as the keys arrived), over this many groups; -1: numbers. */
+  coded: number;
 }
 
 /** The most digits a numeric key has (its number fits in 32 bits). */
 const MAX_DIGITS = 9;
+const POW10 = Int32Array.from({ length: MAX_DIGITS + 1 }, (_, k) => 10 ** k);
+
+/** Whether the bytes of word `w` under byte mask `m` are all ASCII digits (a byte below '0' or above '9' fails one of the two tests). */
+function digitBytes(w: number, m: number): boolean {
+  const x = w & m, z = 0x30303030 & m;
+  return (x & 0xf0f0f0f0) === z && ((x + (0x06060606 & m)) & 0xf0f0f0f0 & m) === z;
+}
 
 /** Whether numbers from `min` to `max` over `count` keys are few enough to index an array by (4 bytes per number). */
 function narrowRange(min: number, max: number, count: number): boolean {
@@ -64,6 +75,10 @@ function narrowRange(min: number, max: number, count: number): boolean {
  * in `codes`, its code, in order of first appearance (no second pass, unlike `firstRows`). Returns the groups found.
  */
 export function numericFirstRows(k: NumericKeys, codes: Int32Array): number {
+  if (k.coded >= 0) {
+    for (let row = 0; row < k.rows; row++) if (k.nums[row] !== 0) codes[row] = k.nums[row] - 1;
+    return k.coded;
+  }
   if (k.max < k.min) return 0;
   const first = new Int32Array(k.max - k.min + 1); // per number: its code + 1
   const nums = k.nums, base = k.min + 1;
@@ -76,6 +91,18 @@ export function numericFirstRows(k: NumericKeys, codes: Int32Array): number {
     codes[row] = c - 1;
   }
   return groups;
+}
+
+/** The index of `v` in `sorted[0 … n - 1]` (increasing), or -1. */
+function rankOf(sorted: Int32Array, n: number, v: number): number {
+  let lo = 0, hi = n - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1, x = sorted[mid];
+    if (x === v) return mid;
+    if (x < v) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }
 
 /** `firstRows` over every bucket, or `numericFirstRows` when the keys are numbers. */
@@ -150,6 +177,10 @@ export class KeyGroups {
   private numCount = 0;
   private numMin = 0;
   private numMax = -1;
+  /** Numbers over a wide range: `nums` holds codes + 1; the number of each code (increasing), and how many. */
+  private wide = false;
+  private firsts = new Int32Array(0);
+  private nFirsts = 0;
   /** The numbers' prefix: its length (-1 before the first key) and its bytes as three masked words. */
   private plen = -1;
   private pa = 0;
@@ -190,6 +221,8 @@ export class KeyGroups {
     this.numMin = 0;
     this.numMax = -1;
     this.plen = -1;
+    this.wide = false;
+    this.nFirsts = 0;
     this.numeric = this.numbers;
     return this;
   }
@@ -205,7 +238,7 @@ export class KeyGroups {
   }
 
   private keyParts(shared: boolean): KeyParts {
-    const numeric = this.numeric ? { nums: this.nums, rows: this.numRows, min: this.numMin, max: this.numMax } : null;
+    const numeric = this.numeric ? { nums: this.nums, rows: this.numRows, min: this.numMin, max: this.numMax, coded: this.wide ? this.nFirsts : -1 } : null;
     const long = this.longUsed && shared ? inSharedMemory(this.long.subarray(0, this.longUsed)) : this.long.subarray(0, this.longUsed);
     const arena = numeric ? (this.nums.buffer instanceof SharedArrayBuffer ? this.nums.buffer : null) : this.arena;
     return { buckets: this.buckets, used: this.used, long, arena, numeric };
@@ -216,13 +249,12 @@ export class KeyGroups {
     const p = this.plen, digits = len - p;
     if (digits < 1 || digits > MAX_DIGITS) return -1;
     if ((a & MASK_A[p]) !== this.pa || (b & MASK_B[p]) !== this.pb || (c & MASK_C[p]) !== this.pc) return -1;
+    // Every byte from p to len a digit, four at a time (the bytes of each word between the two are digits).
+    if (!digitBytes(a, MASK_A[len] & ~MASK_A[p]) || !digitBytes(b, MASK_B[len] & ~MASK_B[p]) || !digitBytes(c, MASK_C[len] & ~MASK_C[p])) return -1;
     let v = 0;
-    for (let i = p; i < len; i++) {
-      const d = (((i < 4 ? a : i < 8 ? b : c) >>> ((i & 3) << 3)) & 255) - 48;
-      if (d < 0 || d > 9 || (d === 0 && i === p && digits > 1)) return -1; // not a digit, or a leading zero
-      v = v * 10 + d;
-    }
-    return v;
+    for (let i = p; i < len; i++) v = v * 10 + (((i < 4 ? a : i < 8 ? b : c) >>> ((i & 3) << 3)) & 15);
+    // A leading zero: another text of the same number.
+    return digits > 1 && v < POW10[digits - 1] ? -1 : v;
   }
 
   /** Take the prefix of the first key: its bytes before the first digit. False when it has no digit. */
@@ -246,8 +278,14 @@ export class KeyGroups {
     if (this.plen < 0 && !this.setPrefix(len, a, b, c)) return this.toBuckets();
     const v = this.numberOf(len, a, b, c);
     if (v < 0) return this.toBuckets();
+    let stored = v;
     const min = this.numCount === 0 || v < this.numMin ? v : this.numMin, max = v > this.numMax ? v : this.numMax;
-    if (!narrowRange(min, max, this.numCount + 1)) return this.toBuckets();
+    if (!this.wide && !narrowRange(min, max, this.numCount + 1) && !this.toWide()) return this.toBuckets();
+    if (this.wide) {
+      // A number greater than every one before it is new, with the next code; a smaller one must be one of them.
+      stored = v > this.numMax ? this.newFirst(v) : rankOf(this.firsts, this.nFirsts, v);
+      if (stored < 0) return this.toBuckets();
+    }
     this.numMin = min;
     this.numMax = max;
     if (row >= this.nums.length) {
@@ -255,9 +293,47 @@ export class KeyGroups {
       grown.set(this.nums);
       this.nums = grown;
     }
-    this.nums[row] = v + 1;
+    this.nums[row] = stored + 1;
     this.numCount++;
     if (row >= this.numRows) this.numRows = row + 1;
+    return true;
+  }
+
+  /** The code of a new number, greater than every one before it. */
+  private newFirst(v: number): number {
+    if (this.nFirsts === this.firsts.length) {
+      const grown = new Int32Array(Math.max(1024, this.firsts.length * 2));
+      grown.set(this.firsts);
+      this.firsts = grown;
+    }
+    this.firsts[this.nFirsts] = v;
+    return this.nFirsts++;
+  }
+
+  /**
+   * The range got too wide for an array: the numbers kept so far become codes (`wide`), when each new one
+   * among them is greater than every one before it. False (nothing changed) when not.
+   */
+  private toWide(): boolean {
+    const nums = this.nums;
+    // First check, then write: the numbers stay as they are if they are not in that order.
+    this.nFirsts = 0;
+    for (let row = 0, last = -1; row < this.numRows; row++) {
+      const v = nums[row] - 1;
+      if (v < 0) continue;
+      if (v > last) {
+        this.newFirst(v);
+        last = v;
+      }
+      else if (rankOf(this.firsts, this.nFirsts, v) < 0) return (this.nFirsts = 0), false;
+    }
+    // A row's number is new when it is the next of `firsts`, else one of those before (found by halving).
+    for (let row = 0, k = 0; row < this.numRows; row++) {
+      const v = nums[row] - 1;
+      if (v < 0) continue;
+      nums[row] = (v === this.firsts[k] && k < this.nFirsts ? k++ : rankOf(this.firsts, k, v)) + 1;
+    }
+    this.wide = true;
     return true;
   }
 
@@ -271,7 +347,7 @@ export class KeyGroups {
     words[2] = this.pc;
     for (let row = 0; row < this.numRows; row++) {
       if (nums[row] === 0) continue;
-      let v = nums[row] - 1, len = p + 1;
+      let v = this.wide ? this.firsts[nums[row] - 1] : nums[row] - 1, len = p + 1;
       for (let x = v; x >= 10; x = (x / 10) | 0) len++;
       for (let i = len - 1; i >= p; i--, v = (v / 10) | 0) pad[i] = 48 + (v % 10);
       const a = words[0] & MASK_A[len], b = words[1] & MASK_B[len], c = words[2] & MASK_C[len];
@@ -337,7 +413,7 @@ export class KeyGroups {
   private addNumberRows(v: RawVector, rs: Int32Array, rows: Int32Array, m: number): number {
     const words = v.words, data = v.data, valid = v.valid;
     // The common case on locals (a number, a row within the array, the range still narrow), written back before calls out.
-    let nums = this.nums, min = this.numMin, max = this.numMax, count = this.numCount, numRows = this.numRows;
+    let nums = this.nums, min = this.numMin, max = this.numMax, count = this.numCount, numRows = this.numRows, narrow = !this.wide;
     const save = () => {
       this.numMin = min;
       this.numMax = max;
@@ -346,7 +422,7 @@ export class KeyGroups {
     };
     for (let j = 0; j < m; j++) {
       const r = rs[j], w = r * 4, len = words[w], row = rows[j];
-      if (len <= 12 && len !== 0 && count > 0 && (valid === null || (valid[r >> 3] & (1 << (r & 7))) !== 0) && !inlineNeedsTrim(data, r, len)) {
+      if (narrow && len <= 12 && len !== 0 && count > 0 && (valid === null || (valid[r >> 3] & (1 << (r & 7))) !== 0) && !inlineNeedsTrim(data, r, len)) {
         const x = this.numberOf(len, words[w + 1] & MASK_A[len], words[w + 2] & MASK_B[len], words[w + 3] & MASK_C[len]);
         if (x >= 0 && row < nums.length) {
           const lo = x < min ? x : min, hi = x > max ? x : max;
@@ -368,9 +444,62 @@ export class KeyGroups {
       max = this.numMax;
       count = this.numCount;
       numRows = this.numRows;
+      narrow = !this.wide;
     }
     save();
     return m;
+  }
+
+  /** `addWordRows` while the keys are numbers: the first row left to bucket (`n` when none is). */
+  private addNumberWords(keys: Int32Array, n: number): number {
+    let row = 0;
+    while (row < n) {
+      if (this.numCount > 0) {
+        // The common case on locals: a number within the arrays, within a narrow range or (wide) new and greatest, or seen.
+        const nums = this.nums, firsts = this.firsts, wide = this.wide;
+        let nf = this.nFirsts, min = this.numMin, max = this.numMax, count = this.numCount, numRows = this.numRows;
+        for (; row < n; row++) {
+          const o = 4 * row, len = keys[o];
+          if (len < 0) continue;
+          if (len > 12 || row >= nums.length) break;
+          const x = this.numberOf(len, keys[o + 1], keys[o + 2], keys[o + 3]);
+          if (x < 0) break;
+          if (wide) {
+            let code: number;
+            if (x > max) {
+              if (nf === firsts.length) break;
+              firsts[nf] = x;
+              code = nf++;
+              max = x;
+            } else if ((code = rankOf(firsts, nf, x)) < 0) break;
+            nums[row] = code + 1;
+          } else {
+            const lo = x < min ? x : min, hi = x > max ? x : max;
+            if (!narrowRange(lo, hi, count + 1)) break;
+            min = lo;
+            max = hi;
+            nums[row] = x + 1;
+          }
+          count++;
+          numRows = row + 1;
+        }
+        this.nFirsts = nf;
+        this.numMin = min;
+        this.numMax = max;
+        this.numCount = count;
+        this.numRows = numRows;
+        if (row === n) return n;
+      }
+      // The first key, long, not a number, past the arrays, out of range or out of order: one at a time.
+      const o = 4 * row, len = keys[o];
+      if (len > 12) {
+        this.toBuckets();
+        return row;
+      }
+      if (len >= 0 && !this.addNumber(row, len, keys[o + 1], keys[o + 2], keys[o + 3])) return row;
+      row++;
+    }
+    return n;
   }
 
   /**
@@ -378,13 +507,7 @@ export class KeyGroups {
    * long values: length and an offset into `long`), in one tight loop.
    */
   addWordRows(keys: Int32Array, long: Uint8Array, n: number): void {
-    let row = 0;
-    while (this.numeric && row < n) {
-      const len = keys[4 * row];
-      if (len > 12) this.toBuckets();
-      else if (len >= 0 && !this.addNumber(row, len, keys[4 * row + 1], keys[4 * row + 2], keys[4 * row + 3])) break;
-      else row++;
-    }
+    let row = this.numeric ? this.addNumberWords(keys, n) : 0;
     const buckets = this.buckets, used = this.used;
     for (let o = 4 * row; row < n; row++, o += 4) {
       const len = keys[o];
@@ -462,8 +585,8 @@ export class KeyGroups {
     if (!values) return { size: groups, dict: null };
     if (this.numeric) {
       // Each code's number, from its first row (codes appear in order).
-      const numbers = new Int32Array(groups), nums = this.nums;
-      for (let row = 0, c = 0; row < this.numRows && c < groups; row++) if (nums[row] !== 0 && codes[row] === c) numbers[c++] = nums[row] - 1;
+      const numbers = this.wide ? this.firsts.slice(0, this.nFirsts) : new Int32Array(groups), nums = this.nums;
+      for (let row = 0, c = 0; !this.wide && row < this.numRows && c < groups; row++) if (nums[row] !== 0 && codes[row] === c) numbers[c++] = nums[row] - 1;
       const pad = new Uint8Array(12), words = new Int32Array(pad.buffer);
       words.set([this.pa, this.pb, this.pc]);
       return { size: groups, dict: new NumberDict(decodeBytes(pad.subarray(0, Math.max(0, this.plen))), numbers) };

@@ -59,9 +59,9 @@ export function loadPartition(job: PartitionJob, memory: LoaderMemory = {}): Loa
   const n = rows.n;
   let impression: Int32Array | null = null, size = 0;
   if (rows.keys) {
-    // Bucketed, never as numbers: a partition holds about one in `parts` of the log's impressions, so numbered ids
-    // are spread over a range many times their count there (key-groups.ts would try numbers, then turn to buckets).
-    const keys = memory.buckets ? memory.buckets.reset() : (memory.buckets = new KeyGroups(n, false, true, false));
+    // Numbered ids are spread over a range many times their count in a partition (it holds about one in `parts`
+    // of them): key-groups.ts ranks them as they arrive when each new one is greater than those before.
+    const keys = memory.buckets ? memory.buckets.reset() : (memory.buckets = new KeyGroups(n, false, true));
     impression = (slot && slot.impression.length >= n ? slot.impression.subarray(0, n) : new Int32Array(n)).fill(-1);
     keys.addWordRows(rows.keys, rows.long, n);
     size = keys.finish(impression, false).size;

@@ -65,7 +65,10 @@ describe('KeyGroups: impression keys kept as numbers give the codes bucketed key
     ['a key with no digit first', ['abc', 'i1', 'abc'], false],
     ['a prefix only', ['i1', 'i', 'i1'], false],
     ['ten digits', ['1', '1234567890', '1'], false],
-    ['nine digits, then a range too wide for an array', ['1', '999999999', '1'], false],
+    ['nine digits: a range too wide for an array, each new number greater than those before', ['1', '999999999', '1', '999999999'], true],
+    ['a wide range, new numbers in increasing order, repeats among them', range(400, (i) => `i${i % 7 === 3 ? 10_000 * (i >> 1) : 10_000 * i}`), true],
+    ['a range that grows wide after many numbers, then a new number below the greatest', [...range(300, (i) => `i${i}`), 'i900000000', 'i5', 'i900000001', 'i299', 'i50000'], false],
+    ['a wide range, a new number below the greatest', ['5', '999999999', '7', '5'], false],
     ['whitespace around some (trimmed: one key)', ['i5', ' i5', 'i6 ', 'i6', '\u00a0i5'], false],
     ['digits that are not ASCII', ['i1', 'i١', 'i1'], false],
   ];
@@ -83,8 +86,9 @@ describe('KeyGroups: impression keys kept as numbers give the codes bucketed key
     });
   }
 
-  test('partition keys (KeyWords, addWordRows) as numbers, and a reused set that turned to buckets takes numbers again', () => {
-    const sets = [range(100, (i) => `i${(i * 13) % 40}`), ['i1', 'x1', 'i1', 'x1'], range(60, (i) => `i${100 + (i % 30)}`)];
+  test('partition keys (KeyWords, addWordRows) as numbers over a narrow and a wide range, and a reused set that turned to buckets takes numbers again', () => {
+    const wide = range(300, (i) => `i${(i % 5 === 4 ? i - 2 : i) * 100_003}`); // as a partition holds numbered ids: spread out, in increasing order
+    const sets = [range(100, (i) => `i${(i * 13) % 40}`), ['i1', 'x1', 'i1', 'x1'], range(60, (i) => `i${100 + (i % 30)}`), wide, range(50, (i) => `i${i % 20}`)];
     const kg = new KeyGroups(10, false, true);
     const seen: boolean[] = [];
     for (const values of sets) {
@@ -98,7 +102,7 @@ describe('KeyGroups: impression keys kept as numbers give the codes bucketed key
       assert.deepEqual([...codes], want.codes);
       assert.equal(size, want.dict.length);
     }
-    assert.deepEqual(seen, [true, false, true]);
+    assert.deepEqual(seen, [true, false, true, true, true]);
   });
 
   test('the first pass over the parts handed to another thread finds the groups finish finds', () => {
