@@ -41,7 +41,7 @@ export interface KeyParts {
   long: Uint8Array;
   /** The buffer the buckets (or the numbers) were first made in (shared keys): no longer needed once `finish` has returned. */
   arena?: SharedArrayBuffer | null;
-  /** Keys kept as numbers (the buckets are then empty): per row, the number + 1 (0: no key), over rows 0 … `rows` - 1, from `min` to `max`. */
+  /** Keys kept as numbers (the buckets are then empty): per row, the number + 1 (or the code + 1, `coded`; 0: no key), over rows 0 … `rows` - 1, from `min` to `max`. */
   numeric?: NumericKeys | null;
 }
 
@@ -170,7 +170,7 @@ export class KeyGroups {
   private readonly per: number;
   /** Whether the keys so far are kept as numbers (`nums`), not in the buckets. */
   private numeric: boolean;
-  /** Per row: the number of its key + 1 (0: no key); kept (and zeroed) for the next keys of a `reuse` set. */
+  /** Per row: the number of its key + 1 (its code + 1 once `wide`; 0: no key); kept (and zeroed) for the next keys of a `reuse` set. */
   private nums: Int32Array;
   /** Rows 0 … numRows - 1 may have a numeric key; keys kept as numbers, and their least and greatest. */
   private numRows = 0;
@@ -324,8 +324,10 @@ export class KeyGroups {
       if (v > last) {
         this.newFirst(v);
         last = v;
+      } else if (rankOf(this.firsts, this.nFirsts, v) < 0) {
+        this.nFirsts = 0;
+        return false;
       }
-      else if (rankOf(this.firsts, this.nFirsts, v) < 0) return (this.nFirsts = 0), false;
     }
     // A row's number is new when it is the next of `firsts`, else one of those before (found by halving).
     for (let row = 0, k = 0; row < this.numRows; row++) {
