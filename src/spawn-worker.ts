@@ -53,8 +53,12 @@ export class JobWorker<J, R> {
     this.waiting.clear();
   }
 
-  /** The answer to `job` from the worker, or from `here` on this thread once the worker has failed. */
-  async run(job: J, here: () => R): Promise<R> {
+  /**
+   * The answer to `job` from the worker, or from `here` on this thread once the worker has failed (tallied in `counts`,
+   * default the worker's). `again`: a job that failed on the worker runs here (false: its error is thrown; a job that
+   * may have done part of its work, such as appending to files, must not run twice).
+   */
+  async run(job: J, here: () => R, counts = this.counts, again = true): Promise<R> {
     const worker = this.worker;
     if (worker) {
       try {
@@ -64,13 +68,14 @@ export class JobWorker<J, R> {
           worker.ref(); // a pending job keeps the process alive (the worker is unreferenced otherwise)
           worker.postMessage({ id, job });
         });
-        this.counts.worker++;
+        counts.worker++;
         return r;
-      } catch {
+      } catch (e) {
         this.close(); // the same job, here
+        if (!again) throw e;
       }
     }
-    this.counts.here++;
+    counts.here++;
     return here();
   }
 

@@ -637,10 +637,19 @@ class KeyDict implements Dictionary {
 export class KeyWords {
   /** Four words per row: length, three inline words (long values: length, offset into `long`); length -1: blank. */
   words: Int32Array;
-  long = new Uint8Array(1 << 12);
+  long: Uint8Array;
   longUsed = 0;
-  constructor(expect: number) {
-    this.words = new Int32Array(4 * Math.max(1024, expect));
+  /** `shared`: the words and bytes in shared memory (another thread can write them out where they are). */
+  constructor(expect: number, private readonly shared = false) {
+    this.words = typedArray(Int32Array, 4 * Math.max(1024, expect), shared);
+    this.long = typedArray(Uint8Array, 1 << 12, shared);
+  }
+
+  /** Go on in these arrays, from row 0 (the ones before were handed over). */
+  use(words: Int32Array, long: Uint8Array): void {
+    this.words = words;
+    this.long = long;
+    this.longUsed = 0;
   }
 
   /** Add value `r` of a VARCHAR vector, trimmed, as the key of row `row` (rows come in order). */
@@ -668,7 +677,7 @@ export class KeyWords {
       return true;
     }
     if (this.longUsed + bytes.length > this.long.length) {
-      const grown = new Uint8Array(Math.max(this.long.length * 2, this.longUsed + bytes.length));
+      const grown = typedArray(Uint8Array, Math.max(this.long.length * 2, this.longUsed + bytes.length), this.shared);
       grown.set(this.long.subarray(0, this.longUsed));
       this.long = grown;
     }
@@ -703,7 +712,7 @@ export class KeyWords {
   /** Room for the words of rows `0` … `rows - 1` (grown by half at least). */
   private reserve(rows: number): void {
     if (this.words.length >= 4 * rows) return;
-    const grown = new Int32Array(Math.max(4 * rows, Math.ceil(this.words.length * 1.5)));
+    const grown = typedArray(Int32Array, Math.max(4 * rows, Math.ceil(this.words.length * 1.5)), this.shared);
     grown.set(this.words);
     this.words = grown;
   }

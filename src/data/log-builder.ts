@@ -72,6 +72,21 @@ function lower(m: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(m).map(([k, v]) => [k.trim().toLowerCase(), v.trim().toLowerCase()]));
 }
 
+/**
+ * Kept rows in the arrays a builder filled (`LogBuilder.batch`, `takeBatch`): its first `n` rows; impression keys as
+ * `KeyWords` stores them (four words per row) and the bytes of long ones, or null without impression ids.
+ */
+export interface RowBatch {
+  n: number;
+  user: Int32Array;
+  item: Int32Array;
+  event: Uint8Array;
+  ts: Float64Array;
+  line: Int32Array;
+  words: Int32Array | null;
+  long: Uint8Array;
+}
+
 /** Accumulates the kept rows of a log, chunk by chunk. */
 export class LogBuilder {
   readonly users = new ByteDict();
@@ -126,7 +141,7 @@ export class LogBuilder {
     this.featureDicts = opts.features ? src.layout.features.map(() => new ByteDict()) : [];
     this.featureCodes = opts.features ? src.layout.features.map(() => new Grow(Int32Array, cap, sh)) : [];
     this.impressions = src.layout.impression >= 0 && !opts.keyWords ? new KeyGroups(cap, sh) : null;
-    this.impressionWords = src.layout.impression >= 0 && opts.keyWords ? new KeyWords(cap) : null;
+    this.impressionWords = src.layout.impression >= 0 && opts.keyWords ? new KeyWords(cap, sh) : null;
     this.isoTs = isTextTimestamp(src.tsFormat) ? new ByteDict() : null;
   }
 
@@ -168,6 +183,32 @@ export class LogBuilder {
     if (code < 0) return NaN;
     while (this.isoValue.length <= code) this.isoValue.push(parseTimestamp(this.isoTs!.get(this.isoValue.length), this.src.tsFormat, this.opts.tz));
     return this.isoValue[code];
+  }
+
+  /** The kept rows, in the builder's arrays (no copy: valid until rows are added or the builder drained). */
+  batch(): RowBatch {
+    const kw = this.impressionWords;
+    return {
+      n: this.n, user: this.user.data, item: this.item.data, event: this.event.data, ts: this.ts.data, line: this.line.data,
+      words: kw ? kw.words : null, long: kw ? kw.long : new Uint8Array(0),
+    };
+  }
+
+  /**
+   * The kept rows as a batch that is no longer the builder's, which goes on, drained, in the arrays of `next` (a batch
+   * taken before, written and done with) or in new ones: another thread can write the batch meanwhile.
+   */
+  takeBatch(next?: RowBatch): RowBatch {
+    const out = this.batch(), cap = this.user.data.length, sh = this.opts.shared ?? false;
+    this.user.data = next?.user ?? typedArray(Int32Array, cap, sh);
+    this.item.data = next?.item ?? typedArray(Int32Array, cap, sh);
+    this.event.data = next?.event ?? typedArray(Uint8Array, cap, sh);
+    this.ts.data = next?.ts ?? typedArray(Float64Array, cap, sh);
+    this.line.data = next?.line ?? typedArray(Int32Array, cap, sh);
+    const kw = this.impressionWords;
+    if (kw) kw.use(next?.words ?? typedArray(Int32Array, kw.words.length, sh), next?.long ?? typedArray(Uint8Array, kw.long.length, sh));
+    this.drain();
+    return out;
   }
 
   /** Forget the kept rows (after they were written elsewhere); dictionaries, counts and line numbers go on. */

@@ -11,7 +11,7 @@ import { closeSync, fstatSync, mkdtempSync, openSync, readSync, rmSync, writeSyn
 import { unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LogBuilder } from './log-builder';
+import type { LogBuilder, RowBatch } from './log-builder';
 import { hashBytes, hashInline } from './duck-strings';
 import { typedArray } from '../shared-memory';
 
@@ -34,34 +34,111 @@ export function partitionOf(userCode: number, parts: number): number {
   return scaled(userCode, parts);
 }
 
-/** Work arrays of `PartitionFiles.write` (see there). */
+/** Work arrays of `writeBatch` (see there). */
 type Scratch = { part: Int32Array; to: Int32Array; i32: Int32Array; f64: Float64Array; u8: Uint8Array; words: Int32Array; out4: Int32Array };
 
 function noScratch(): Scratch {
   return { part: new Int32Array(0), to: new Int32Array(0), i32: new Int32Array(0), f64: new Float64Array(0), u8: new Uint8Array(0), words: new Int32Array(0), out4: new Int32Array(0) };
 }
 
+/**
+ * Work arrays of `writeBatch`, kept by the thread that writes, reused from batch to batch (fresh memory costs page
+ * faults on every batch, and garbage collections): partition and place of each row, and one scattered column of
+ * each element type.
+ */
+export class WriteScratch {
+  private s = noScratch();
+  room(n: number, keys: boolean): Scratch {
+    const s = this.s;
+    if (s.part.length >= n && (!keys || s.words.length >= 4 * n)) return s;
+    const m = Math.max(n, Math.ceil(s.part.length * 1.25));
+    return (this.s = { part: new Int32Array(m), to: new Int32Array(m), i32: new Int32Array(m), f64: new Float64Array(m), u8: new Uint8Array(m), words: new Int32Array(keys ? 4 * m : 0), out4: new Int32Array(keys ? 4 * m : 0) });
+  }
+  release(): void {
+    this.s = noScratch();
+  }
+}
+
+/** Where a batch is written, as another thread needs it: the column files (descriptors are the process's), and the bytes of long keys each partition's file holds. */
+export interface WriteTarget {
+  parts: number;
+  keys: boolean;
+  by: 'user' | 'impression';
+  fds: number[][];
+  longSize: number[];
+}
+
+/** What writing a batch did: its rows per partition, and the bytes of long keys each partition's file holds after it. */
+export interface Written {
+  rows: number[];
+  longSize: number[];
+}
+
+/**
+ * Append a batch of kept rows to their partitions: each column scattered by partition in one sequential read
+ * (a gather would sweep the whole batch once per partition), one loop per element type, then written per partition.
+ */
+export function writeBatch(t: WriteTarget, b: RowBatch, scratch: WriteScratch): Written {
+  const n = b.n, P = t.parts, longSize = t.longSize.slice();
+  const start = new Int32Array(P + 1);
+  if (!n) return { rows: new Array<number>(P).fill(0), longSize };
+  const { part, to, i32, f64, u8, words, out4 } = scratch.room(n, t.keys);
+  const kw = t.by === 'impression' ? b.words : null;
+  const user = b.user;
+  if (kw) {
+    const w = kw, long = b.long;
+    for (let i = 0, o = 0; i < n; i++, o += 4) {
+      const len = w[o];
+      const p = len < 0 ? partitionOf(user[i], P)
+        : keyPartition(len <= 12 ? hashInline(len, w[o + 1], w[o + 2], w[o + 3]) : hashBytes(long.subarray(w[o + 1], w[o + 1] + len)), P);
+      part[i] = p;
+      start[p + 1]++;
+    }
+  } else {
+    for (let i = 0; i < n; i++) start[(part[i] = partitionOf(user[i], P)) + 1]++;
+  }
+  for (let p = 0; p < P; p++) start[p + 1] += start[p];
+  // Each row's place among its partition's.
+  const fill = start.slice(0, P);
+  for (let i = 0; i < n; i++) to[i] = fill[part[i]]++;
+  const emit = (c: ColumnName, out: Int32Array | Float64Array | Uint8Array, width: number) => {
+    for (let p = 0; p < P; p++) {
+      const s = start[p] * width, e = start[p + 1] * width;
+      if (e > s) writeSync(t.fds[p][COLUMNS.indexOf(c)], new Uint8Array(out.buffer, s * out.BYTES_PER_ELEMENT, (e - s) * out.BYTES_PER_ELEMENT));
+    }
+  };
+  emit('user', scatterInt32(user, to, n, i32), 1);
+  emit('item', scatterInt32(b.item, to, n, i32), 1);
+  emit('event', scatterUint8(b.event, to, n, u8), 1);
+  emit('ts', scatterFloat64(b.ts, to, n, f64), 1);
+  emit('line', scatterInt32(b.line, to, n, i32), 1);
+  if (t.keys) {
+    // Long keys move to their partition's byte file; their offsets become offsets there.
+    words.set(b.words!.subarray(0, 4 * n));
+    for (let i = 0; i < n; i++) {
+      const len = words[4 * i];
+      if (len <= 12) continue;
+      const p = part[i];
+      writeSync(t.fds[p][COLUMNS.indexOf('long')], b.long.subarray(words[4 * i + 1], words[4 * i + 1] + len));
+      words[4 * i + 1] = longSize[p];
+      longSize[p] += len;
+    }
+    emit('keys', scatterWords4(words, to, n, out4), 4);
+  }
+  return { rows: Array.from({ length: P }, (_, p) => start[p + 1] - start[p]), longSize };
+}
+
 const COLUMNS = ['user', 'item', 'event', 'ts', 'line', 'keys', 'long'] as const;
 type ColumnName = (typeof COLUMNS)[number];
 
-/** One partition's rows, read back. */
-export interface PartitionRows {
-  n: number;
-  user: Int32Array;
-  item: Int32Array;
-  event: Uint8Array;
-  ts: Float64Array;
-  line: Int32Array;
-  /** Impression keys as KeyWords stores them (four words per row), or null. */
-  keys: Int32Array | null;
-  long: Uint8Array;
-}
+/** One partition's rows, read back: a batch of them, as written. */
+export type PartitionRows = RowBatch;
 
 /** Column files of user partitions in a temporary folder. */
 export class PartitionFiles {
   readonly dir: string;
   private readonly fds: number[][] = [];
-  private readonly longSize: number[];
+  private longSize: number[];
   readonly rows: number[];
 
   /** `by`: the path key rows are partitioned on. */
@@ -76,75 +153,28 @@ export class PartitionFiles {
     return partitionFile(this.dir, p, c);
   }
 
-  /**
-   * Work arrays of `write`, reused from batch to batch (fresh memory costs page faults on every batch, and
-   * garbage collections): partition and place of each row, and one scattered column of each element type.
-   */
-  private scratch = noScratch();
+  /** Work arrays of `write` on this thread. */
+  private readonly scratch = new WriteScratch();
 
-  private room(n: number): Scratch {
-    const s = this.scratch;
-    if (s.part.length >= n) return s;
-    const m = Math.max(n, Math.ceil(s.part.length * 1.25));
-    return (this.scratch = { part: new Int32Array(m), to: new Int32Array(m), i32: new Int32Array(m), f64: new Float64Array(m), u8: new Uint8Array(m), words: new Int32Array(this.keys ? 4 * m : 0), out4: new Int32Array(this.keys ? 4 * m : 0) });
+  /** Where batches are written, for `writeBatch` on another thread (then `written` with what it did). */
+  target(): WriteTarget {
+    return { parts: this.parts, keys: this.keys, by: this.by, fds: this.fds, longSize: this.longSize };
   }
 
-  /** Append the builder's kept rows to their partitions (the builder is drained by the caller). */
+  /** Count what `writeBatch` wrote. */
+  written(w: Written): void {
+    for (let p = 0; p < this.parts; p++) this.rows[p] += w.rows[p];
+    this.longSize = w.longSize;
+  }
+
+  /** Append the builder's kept rows to their partitions, on this thread (the builder is drained by the caller). */
   write(b: LogBuilder): void {
-    const n = b.n, P = this.parts;
-    if (!n) return;
-    const { part, to, i32, f64, u8, words, out4 } = this.room(n);
-    const start = new Int32Array(P + 1);
-    const kw = this.by === 'impression' ? b.impressionWords : null;
-    const user = b.user.data;
-    if (kw) {
-      const w = kw.words, long = kw.long;
-      for (let i = 0, o = 0; i < n; i++, o += 4) {
-        const len = w[o];
-        const p = len < 0 ? partitionOf(user[i], P)
-          : keyPartition(len <= 12 ? hashInline(len, w[o + 1], w[o + 2], w[o + 3]) : hashBytes(long.subarray(w[o + 1], w[o + 1] + len)), P);
-        part[i] = p;
-        start[p + 1]++;
-      }
-    } else {
-      for (let i = 0; i < n; i++) start[(part[i] = partitionOf(user[i], P)) + 1]++;
-    }
-    for (let p = 0; p < P; p++) start[p + 1] += start[p];
-    // Each row's place among its partition's: columns are scattered there in one sequential read (a gather
-    // would sweep the whole batch once per partition), one loop per element type, then written per partition.
-    const fill = start.slice(0, P);
-    for (let i = 0; i < n; i++) to[i] = fill[part[i]]++;
-    const emit = (c: ColumnName, out: Int32Array | Float64Array | Uint8Array, width: number) => {
-      for (let p = 0; p < P; p++) {
-        const s = start[p] * width, e = start[p + 1] * width;
-        if (e > s) writeSync(this.fds[p][COLUMNS.indexOf(c)], new Uint8Array(out.buffer, s * out.BYTES_PER_ELEMENT, (e - s) * out.BYTES_PER_ELEMENT));
-      }
-    };
-    emit('user', scatterInt32(user, to, n, i32), 1);
-    emit('item', scatterInt32(b.item.data, to, n, i32), 1);
-    emit('event', scatterUint8(b.event.data, to, n, u8), 1);
-    emit('ts', scatterFloat64(b.ts.data, to, n, f64), 1);
-    emit('line', scatterInt32(b.line.data, to, n, i32), 1);
-    if (this.keys) {
-      const kw = b.impressionWords!;
-      // Long keys move to their partition's byte file; their offsets become offsets there.
-      words.set(kw.words.subarray(0, 4 * n));
-      for (let i = 0; i < n; i++) {
-        const len = words[4 * i];
-        if (len <= 12) continue;
-        const p = part[i];
-        writeSync(this.fds[p][COLUMNS.indexOf('long')], kw.long.subarray(words[4 * i + 1], words[4 * i + 1] + len));
-        words[4 * i + 1] = this.longSize[p];
-        this.longSize[p] += len;
-      }
-      emit('keys', scatterWords4(words, to, n, out4), 4);
-    }
-    for (let p = 0; p < P; p++) this.rows[p] += start[p + 1] - start[p];
+    this.written(writeBatch(this.target(), b.batch(), this.scratch));
   }
 
   /** Stop writing (files stay until `remove`). */
   close(): void {
-    this.scratch = noScratch();
+    this.scratch.release();
     for (const fds of this.fds) for (const fd of fds) closeSync(fd);
     this.fds.length = 0;
   }
@@ -267,6 +297,6 @@ export function readPartition(dir: string, p: number, keys: boolean, slot?: Part
   }
   return {
     n: user.length, user, item: i32(load('item', bytes(slot?.item))), event: load('event', slot?.event), ts: new Float64Array(ts.buffer, ts.byteOffset, ts.length >> 3),
-    line: i32(load('line', bytes(slot?.line))), keys: keyWords, long,
+    line: i32(load('line', bytes(slot?.line))), words: keyWords, long,
   };
 }

@@ -60,10 +60,11 @@ export interface Streamed {
 
 /**
  * Stream a log through DuckDB into a LogBuilder. With `flush`, the builder hands over its
- * rows whenever it holds `flush.rows` or more (reading in partitions); the last batch stays.
+ * rows whenever it holds `flush.rows` or more (reading in partitions; the read waits for `write`,
+ * after which the builder is drained); the last batch stays.
  */
 export async function streamLog(
-  path: string, options: ReadOptions, how: { features: boolean; keyWords?: boolean; shared?: boolean; flush?: { rows: number; write: (b: LogBuilder) => void } },
+  path: string, options: ReadOptions, how: { features: boolean; keyWords?: boolean; shared?: boolean; flush?: { rows: number; write: (b: LogBuilder) => void | Promise<void> } },
 ): Promise<Streamed> {
   checkLogFile(path);
   const o = resolveLoadOptions(options);
@@ -74,6 +75,8 @@ export async function streamLog(
   let src: Source, b: LogBuilder;
   // The chunk being fetched: a read that stops early (a strict-mode error) waits for it before closing DuckDB.
   let pending: Promise<unknown> | null = null;
+  // An error writing a batch (disk full, …) is the writer's, not the reader's: it is thrown as it is.
+  let flushError: unknown = null;
   try {
     if (options.memoryLimit) await con.run(`SET memory_limit=${sqlString(options.memoryLimit)}`);
     // Let DuckDB's threads read ahead while JavaScript encodes the chunks it has.
@@ -94,7 +97,12 @@ export async function streamLog(
         pending = next.catch(() => undefined);
         b.add(chunk);
         if (how.flush && b.n >= how.flush.rows) {
-          how.flush.write(b);
+          try {
+            await how.flush.write(b);
+          } catch (e) {
+            flushError = e;
+            break;
+          }
           b.drain();
         }
       }
@@ -107,6 +115,7 @@ export async function streamLog(
     con.closeSync();
     db.closeSync();
   }
+  if (flushError) throw flushError;
   if (b.rowsRead === 0) {
     throw new LoadError(`${path}: expected at least one event row, got a header only. Check that the file is the log you meant and that it was fully written.`);
   }

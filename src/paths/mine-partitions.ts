@@ -10,6 +10,7 @@
  * so peak memory is two partitions' events plus the paths, not the log.
  */
 import { estimateRows, featureValues } from '../data/duck-source';
+import { LoadError } from '../errors';
 import { adaptLog } from '../data/adapters';
 import { resolveLoadOptions, type LoadOptions } from '../data/load-options';
 import type { AdapterName } from '../data/presets';
@@ -20,7 +21,7 @@ import { PartitionFiles, partitionSlot } from '../data/partition-files';
 import { buildReport, builderStats, streamLog, type ReadOptions } from '../data/read-events';
 import { isAction } from '../data/schema';
 import { MINE_DEFAULTS, PARTITION_DEFAULTS } from '../defaults';
-import type { LogBuilder } from '../data/log-builder';
+import type { LogBuilder, RowBatch } from '../data/log-builder';
 import { mineSettings, walkLog, type MineOptions } from './mine-paths';
 import type { PathSet } from './path-set';
 import { PathSetBuilder } from './path-set';
@@ -67,16 +68,32 @@ export async function minePartitions(path: string, parts: number, options: ReadO
     const by = hasImp && (options.mode ?? MINE_DEFAULTS.mode) !== 'user-item' ? 'impression' : 'user';
     return new PartitionFiles(parts, hasImp, by);
   };
-  // Partition p + 1 is read back and grouped on a worker thread while this one walks partition p; the worker
-  // starts now, so that it is ready when the read is done.
+  // During the read, a worker thread writes each batch of rows to the partition files while this one encodes the
+  // next (the builder goes on in the arrays of the batch before, once written: two sets in shared memory); after it,
+  // partition p + 1 is read back and grouped on the worker while this thread walks partition p.
   const loader = new PartitionLoader();
+  const write = (f: PartitionFiles, batch: RowBatch) =>
+    loader.write(f.target(), batch).then((w) => f.written(w), (e: Error) => {
+      throw new LoadError(`${path}: expected to write the rows of ${parts} partitions to files under ${f.dir}, got an error: ${e.message.split('\n')[0]}. Free space there, or point TMPDIR to a folder with room (about 40 bytes per event).`);
+    });
+  let writing: Promise<unknown> = Promise.resolve(), done: RowBatch | undefined;
+  const flush = async (bb: LogBuilder): Promise<void> => {
+    const f = (files ??= open(bb));
+    await writing;
+    const batch = bb.takeBatch(done);
+    done = undefined;
+    writing = write(f, batch).then(() => (done = batch));
+    writing.catch(() => undefined); // awaited at the next batch or after the read
+  };
   try {
     const { o, src, b, problems } = await streamLog(path, options, {
-      features: false, keyWords: true,
-      flush: { rows: PARTITION_DEFAULTS.batchRows, write: (bb) => (files ??= open(bb)).write(bb) },
+      features: false, keyWords: true, shared: true,
+      flush: { rows: PARTITION_DEFAULTS.batchRows, write: flush },
     });
+    // The last batch: written from the builder's arrays (nothing is read after it).
+    await writing;
     files ??= open(b);
-    files.write(b);
+    if (b.n) await write(files, b.batch());
     b.drain();
     files.close();
     const read = (Date.now() - started) / 1000;
@@ -151,6 +168,7 @@ export async function minePartitions(path: string, parts: number, options: ReadO
     report.seconds = (Date.now() - started) / 1000;
     return { paths, report, timings: { read, walk: report.seconds - read } };
   } finally {
+    await writing.catch(() => undefined); // a read that failed: the batch being written is done with before the files go
     loader.close();
     await files?.remove();
   }

@@ -10,7 +10,8 @@
 import { sizeOnlyDictionary, type EventLog, type RowGroups } from '../data/event-log';
 import { KeyGroups } from '../data/key-groups';
 import { findDuplicates, formGroups, sortGroups } from '../data/log-finish';
-import { readPartition, type KeyBuffers, type PartitionRows, type PartitionSlot } from '../data/partition-files';
+import { readPartition, writeBatch, WriteScratch, type KeyBuffers, type PartitionRows, type PartitionSlot, type Written, type WriteTarget } from '../data/partition-files';
+import type { RowBatch } from '../data/log-builder';
 import { SpareMemory, transferables } from '../shared-memory';
 import { JobWorker } from '../spawn-worker';
 
@@ -43,7 +44,7 @@ export interface LoaderMemory extends KeyBuffers {
  * A partition ready to walk: its typed columns, impression codes, row groups, and duplicate pairs [row, first
  * occurrence] flattened (loaded `unsorted`: groups in row order, no pairs yet).
  */
-export interface LoadedPartition extends Omit<PartitionRows, 'keys' | 'long'> {
+export interface LoadedPartition extends Omit<PartitionRows, 'words' | 'long'> {
   impression: Int32Array | null;
   groups: RowGroups;
   pairs: Int32Array;
@@ -58,12 +59,12 @@ export function loadPartition(job: PartitionJob, memory: LoaderMemory = {}): Loa
   const rows = readPartition(job.dir, job.p, job.keys, slot, memory);
   const n = rows.n;
   let impression: Int32Array | null = null, size = 0;
-  if (rows.keys) {
+  if (rows.words) {
     // Numbered ids are spread over a range many times their count in a partition (it holds about one in `parts`
     // of them): key-groups.ts ranks them as they arrive when each new one is greater than those before.
     const keys = memory.buckets ? memory.buckets.reset() : (memory.buckets = new KeyGroups(n, false, true));
     impression = (slot && slot.impression.length >= n ? slot.impression.subarray(0, n) : new Int32Array(n)).fill(-1);
-    keys.addWordRows(rows.keys, rows.long, n);
+    keys.addWordRows(rows.words, rows.long, n);
     size = keys.finish(impression, false).size;
   }
   const what = 'a partition being loaded';
@@ -100,13 +101,40 @@ export function partitionLoads(): { worker: number; here: number } {
   return { ...loads };
 }
 
-/** Loads partitions on a worker thread, one request at a time, in the order asked; `loadPartition` here if the worker fails. */
+/** Batches of rows written to partition files in this process: on the worker thread, and on the main thread (after a worker failure). */
+const writes = { worker: 0, here: 0 };
+
+/** How many batches of rows were written to partition files on the worker thread and how many on the main thread. */
+export function partitionWrites(): { worker: number; here: number } {
+  return { ...writes };
+}
+
+/** A batch of kept rows to append to the partition files (`writeBatch`), on the worker while the read goes on. */
+export interface WriteJob {
+  write: WriteTarget;
+  batch: RowBatch;
+}
+
+/**
+ * Writes batches of rows to the partition files during the read, then loads partitions, on a worker thread, one
+ * request at a time, in the order asked; `writeBatch` and `loadPartition` here if the worker fails.
+ */
 export class PartitionLoader {
-  private readonly jobs = new JobWorker<PartitionJob, LoadedPartition>('paths/partition-worker', 'partition worker', loads);
+  private readonly jobs = new JobWorker<PartitionJob | WriteJob, LoadedPartition | Written>('paths/partition-worker', 'partition worker', loads);
+  private readonly scratch = new WriteScratch();
 
   /** Partition `job.p`, loaded on the worker (or here, once the worker has failed). */
   load(job: PartitionJob): Promise<LoadedPartition> {
-    return this.jobs.run(job, () => loadPartition(job));
+    return this.jobs.run(job, () => loadPartition(job)) as Promise<LoadedPartition>;
+  }
+
+  /**
+   * Append `batch` to the files of `target` on the worker (or here, once the worker has failed before): what it wrote.
+   * The batch's arrays are read until then. A write that fails on the worker is not done again: its error is thrown.
+   */
+  write(target: WriteTarget, batch: RowBatch): Promise<Written> {
+    const job: WriteJob = { write: target, batch };
+    return this.jobs.run(job, () => writeBatch(target, batch, this.scratch), writes, false) as Promise<Written>;
   }
 
   /** Stop the worker. */

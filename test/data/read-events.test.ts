@@ -1,12 +1,14 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   parseTimestamp, readEvents, loadEvents, eventTable, minePaths, minePathsDuckDB, analysePaths, writeSimulation, PARTITION_DEFAULTS, type PathSet,
 } from '../../src';
 import { writeTmp, tmp, taobaoPath, needs } from '../helpers';
-import { finishPartition, loadPartition, partitionLoads, PartitionLoader, type LoadedPartition, type PartitionJob } from '../../src/paths/partition-load';
-import { keyPartition, partitionOf, partitionSlot, PartitionFiles } from '../../src/data/partition-files';
+import { finishPartition, loadPartition, partitionLoads, partitionWrites, PartitionLoader, type LoadedPartition, type PartitionJob } from '../../src/paths/partition-load';
+import { keyPartition, partitionOf, partitionSlot, PartitionFiles, writeBatch, WriteScratch } from '../../src/data/partition-files';
+import type { RowBatch } from '../../src/data/log-builder';
 import { streamLog } from '../../src/data/read-events';
 import { hashInline, inlineNumber, tenDigits } from '../../src/data/duck-strings';
 
@@ -116,7 +118,7 @@ describe('minePathsDuckDB in partitions mines what it mines in one piece', () =>
     const { files } = await writeSimulation(tmp(), { impressions: 20_000, seed: 5 });
     for (const mode of ['impression', 'user-item'] as const) {
       const whole = await minePathsDuckDB(files.events, { preset: 'buypath', mode, partitions: 1 });
-      const before = partitionLoads();
+      const before = partitionLoads(), wrote = partitionWrites();
       // Partition files go to the temporary folder (TMPDIR), and are gone once the paths are mined.
       const temp = tmp(), was = process.env.TMPDIR;
       process.env.TMPDIR = temp;
@@ -126,8 +128,10 @@ describe('minePathsDuckDB in partitions mines what it mines in one piece', () =>
       });
       assert.deepEqual(readdirSync(temp).filter((f) => f.startsWith('buypath-partitions-')), []);
       assert.equal(parts.load.partitions, 3);
-      // Each partition was read back and grouped on the worker thread (paths/partition-load.ts), none on the main thread.
+      // Each partition was read back and grouped on the worker thread (paths/partition-load.ts), none on the main thread;
+      // the rows were written to the partition files there too (one batch here: the log is smaller than a batch).
       assert.deepEqual(partitionLoads(), { worker: before.worker + 3, here: before.here });
+      assert.deepEqual(partitionWrites(), { worker: wrote.worker + 1, here: wrote.here });
       assert.deepEqual(pathLines(parts.paths), pathLines(whole.paths), mode);
       assert.equal(counts(analysePaths(parts.paths, { bootstrap: 20 })), counts(analysePaths(whole.paths, { bootstrap: 20 })));
       assert.deepEqual({ ...parts.load.report, seconds: 0 }, { ...whole.load.report, seconds: 0 });
@@ -136,23 +140,27 @@ describe('minePathsDuckDB in partitions mines what it mines in one piece', () =>
     }
   });
 
-  test('an impression id shared by two users is one path, duplicates across batches are found, bad rows counted once', async () => {
+  test('an impression id shared by two users is one path, duplicates across batches are found, bad rows counted once, long ids kept whole', async () => {
     const rows = ['impression_id,user_id,item_id,event,ts,price'];
-    for (let i = 0; i < 300; i++) rows.push(`i${i},u${i % 7},p${i % 5},impression,${1511544000 + i},1`, `i${i},u${i % 7},p${i % 5},click,${1511544100 + i},1`);
+    // Some ids longer than 12 bytes, in every batch: their bytes go to a file of their own, at offsets kept from batch to batch.
+    const id = (i: number) => (i % 50 === 7 ? `an-impression-id-longer-than-twelve-bytes-${i}` : `i${i}`);
+    for (let i = 0; i < 3000; i++) rows.push(`${id(i)},u${i % 7},p${i % 5},impression,${1511544000 + i},1`, `${id(i)},u${i % 7},p${i % 5},click,${1511544100 + i},1`);
     rows.push('shared,u1,p1,impression,1511545000,1', 'shared,u2,p1,click,1511545001,1', 'shared,u2,p1,buy,1511545002,1');
     rows.push('i3,u3,p3,click,1511544103,1', 'bad,,p1,click,1511544000,1', 'i4,u4,p4,teleport,1511544000,1', 'i5,u5,p0,click,soon,1');
     const path = writeTmp('p.csv', rows.join('\n') + '\n');
     const whole = await minePathsDuckDB(path, { partitions: 1 });
     const batch = PARTITION_DEFAULTS.batchRows;
-    PARTITION_DEFAULTS.batchRows = 100; // rows reach the partition files in several batches
+    PARTITION_DEFAULTS.batchRows = 100; // rows reach the partition files in several batches (one per chunk of 2,048 lines), written on the worker
+    const wrote = partitionWrites();
     const parts = await minePathsDuckDB(path, { partitions: 4 }).finally(() => (PARTITION_DEFAULTS.batchRows = batch));
-    assert.equal(whole.paths.n, 301);
+    assert.deepEqual(partitionWrites(), { worker: wrote.worker + 3, here: wrote.here }, 'a batch per chunk of the 6,007 lines');
+    assert.equal(whole.paths.n, 3001);
     assert.deepEqual(pathLines(parts.paths), pathLines(whole.paths));
     assert.deepEqual(parts.load.problems, { malformed_line: 0, blank_id: 1, unknown_event: 1, bad_timestamp: 1, duplicate: 1 });
     // The kept rows, counted by hand: the duplicate click of i3 is not among them; times from the first to the last row kept.
-    assert.deepEqual(whole.load.report.events, { impression: 301, click: 301, buy: 1 });
-    assert.equal(whole.load.rows_kept, 603);
-    assert.deepEqual([whole.load.report.ts_min, whole.load.report.ts_max], [new Date(1511544000e3).toISOString(), new Date(1511545002e3).toISOString()]);
+    assert.deepEqual(whole.load.report.events, { impression: 3001, click: 3001, buy: 1 });
+    assert.equal(whole.load.rows_kept, 6003);
+    assert.deepEqual([whole.load.report.ts_min, whole.load.report.ts_max], [new Date(1511544000e3).toISOString(), new Date(1511547099e3).toISOString()]);
     assert.deepEqual({ ...parts.load.report, seconds: 0 }, { ...whole.load.report, seconds: 0 });
   });
 
@@ -203,6 +211,43 @@ describe('minePathsDuckDB in partitions mines what it mines in one piece', () =>
       assert.equal(pairs, 39);
     } finally {
       await files!.remove();
+    }
+  });
+
+  test('batches written on the worker are the files written here; a write that fails there is not done again', async () => {
+    const { files: sim } = await writeSimulation(tmp(), { impressions: 3_000, seed: 9 });
+    const batches: RowBatch[] = [];
+    // Two copies of each batch (its arrays are the builder's until taken).
+    const { b } = await streamLog(sim.events, { preset: 'buypath' }, { features: false, keyWords: true, shared: true, flush: { rows: 1000, write: (bb) => void batches.push(bb.takeBatch()) } });
+    batches.push(b.takeBatch());
+    const here = new PartitionFiles(3, true, 'impression'), there = new PartitionFiles(3, true, 'impression');
+    const loader = new PartitionLoader();
+    try {
+      const wrote = partitionWrites();
+      for (const batch of batches) {
+        here.written(writeBatch(here.target(), batch, new WriteScratch()));
+        there.written(await loader.write(there.target(), batch));
+      }
+      assert.deepEqual(partitionWrites(), { worker: wrote.worker + batches.length, here: wrote.here });
+      assert.ok(batches.length >= 3, `${batches.length} batches`);
+      here.close();
+      there.close();
+      assert.deepEqual(there.rows, here.rows);
+      for (const f of readdirSync(here.dir)) assert.ok(readFileSync(join(here.dir, f)).equals(readFileSync(join(there.dir, f))), f);
+      // Files that cannot be written: the worker's error, once (the rows may be half written: never again here).
+      const bad = { ...there.target(), fds: Array.from({ length: 3 }, () => new Array<number>(7).fill(1 << 30)) };
+      await assert.rejects(loader.write(bad, batches[0]), /EBADF/);
+      assert.equal(partitionWrites().here, wrote.here);
+      // A worker gone before a write: the write runs here.
+      const again = new PartitionFiles(3, true, 'impression');
+      for (const batch of batches) again.written(await loader.write(again.target(), batch));
+      assert.deepEqual(partitionWrites().here, wrote.here + batches.length);
+      assert.deepEqual(again.rows, here.rows);
+      await again.remove();
+    } finally {
+      loader.close();
+      await here.remove();
+      await there.remove();
     }
   });
 
