@@ -1,5 +1,5 @@
 /** Shared test helpers: temporary files, the Taobao sample path, CLI runs. */
-import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -7,9 +7,18 @@ import { spawnSync } from 'node:child_process';
 
 export const ROOT = resolve(__dirname, '..');
 
-/** A fresh temporary folder. */
+/** Temporary folders made by this test process: removed when it exits (BUYPATH_KEEP_TMP=1 keeps them, to look into a failure). */
+const made: string[] = [];
+process.on('exit', () => {
+  if (process.env.BUYPATH_KEEP_TMP === '1') return;
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh temporary folder, removed when the test process exits. */
 export function tmp(prefix = 'buypath-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
 }
 
 /** Write text (gzip-compressed when the name ends in .gz) to a new file in a temp folder. */
