@@ -1,8 +1,8 @@
 /**
  * A log's kept rows split into partitions on disk, for logs larger than
  * memory: rows arrive in batches in file order and each goes to the partition
- * of its path key, one file per column; each partition is then read back on
- * its own. Paths are per user and item (user-item mode: partitions by user)
+ * of its path key, one file per column (`writeBatch`, on whichever thread is
+ * handed the batch); each partition is then read back on its own. Paths are per user and item (user-item mode: partitions by user)
  * or per impression id (impression mode: by impression id, rows without one by
  * user); exact duplicates share both, so a partition can be deduplicated and
  * mined alone.
@@ -34,6 +34,10 @@ export function partitionOf(userCode: number, parts: number): number {
   return scaled(userCode, parts);
 }
 
+/** The column files of a partition. */
+const COLUMNS = ['user', 'item', 'event', 'ts', 'line', 'keys', 'long'] as const;
+type ColumnName = (typeof COLUMNS)[number];
+
 /** Work arrays of `writeBatch` (see there). */
 type Scratch = { part: Int32Array; to: Int32Array; i32: Int32Array; f64: Float64Array; u8: Uint8Array; words: Int32Array; out4: Int32Array };
 
@@ -48,12 +52,14 @@ function noScratch(): Scratch {
  */
 export class WriteScratch {
   private s = noScratch();
+  /** Arrays for a batch of `n` rows (`keys`: with impression keys), grown by a quarter at least when they must. */
   room(n: number, keys: boolean): Scratch {
     const s = this.s;
     if (s.part.length >= n && (!keys || s.words.length >= 4 * n)) return s;
     const m = Math.max(n, Math.ceil(s.part.length * 1.25));
     return (this.s = { part: new Int32Array(m), to: new Int32Array(m), i32: new Int32Array(m), f64: new Float64Array(m), u8: new Uint8Array(m), words: new Int32Array(keys ? 4 * m : 0), out4: new Int32Array(keys ? 4 * m : 0) });
   }
+  /** Let the arrays go (the writes are over). */
   release(): void {
     this.s = noScratch();
   }
@@ -127,9 +133,6 @@ export function writeBatch(t: WriteTarget, b: RowBatch, scratch: WriteScratch): 
   }
   return { rows: Array.from({ length: P }, (_, p) => start[p + 1] - start[p]), longSize };
 }
-
-const COLUMNS = ['user', 'item', 'event', 'ts', 'line', 'keys', 'long'] as const;
-type ColumnName = (typeof COLUMNS)[number];
 
 /** One partition's rows, read back: a batch of them, as written. */
 export type PartitionRows = RowBatch;
