@@ -2,10 +2,10 @@
  * A log's kept rows split into partitions on disk, for logs larger than
  * memory: rows arrive in batches in file order and each goes to the partition
  * of its path key, one file per column (`writeBatch`, on whichever thread is
- * handed the batch); each partition is then read back on its own. Paths are per user and item (user-item mode: partitions by user)
- * or per impression id (impression mode: by impression id, rows without one by
- * user); exact duplicates share both, so a partition can be deduplicated and
- * mined alone.
+ * handed the batch); each partition is then read back on its own. Paths are
+ * per user and item (user-item mode: partitions by user) or per impression id
+ * (impression mode: by impression id, rows without one by user); exact
+ * duplicates share both, so a partition can be deduplicated and mined alone.
  */
 import { closeSync, fstatSync, mkdtempSync, openSync, readSync, rmSync, writeSync, existsSync } from 'node:fs';
 import { unlink } from 'node:fs/promises';
