@@ -74,9 +74,10 @@ export function inlineNumber(data: Uint8Array, r: number, len: number): number {
   return numberIn(data, r * 16 + 4, r * 16 + 4 + len);
 }
 
-/** Whether the four bytes of a word are ASCII digits (a byte below '0' or above '9' fails one of the two tests). */
-function fourDigits(w: number): boolean {
-  return (w & 0xf0f0f0f0) === 0x30303030 && ((w + 0x06060606) & 0xf0f0f0f0) === 0x30303030;
+/** Whether the bytes of word `w` under byte mask `m` (-1: all four) are ASCII digits (a byte below '0' or above '9' fails one of the two tests). */
+export function digitBytes(w: number, m: number): boolean {
+  const x = w & m, z = 0x30303030 & m;
+  return (x & 0xf0f0f0f0) === z && ((x + (0x06060606 & m)) & 0xf0f0f0f0 & m) === z;
 }
 
 /** The number four ASCII digits in a little-endian word spell (first digit in the low byte): pairs, then the pair of pairs. */
@@ -92,7 +93,7 @@ function fourValue(w: number): number {
  */
 export function tenDigits(words: Int32Array, r: number): number {
   const a = words[r * 4 + 1], b = words[r * 4 + 2], c = words[r * 4 + 3] & 0xffff;
-  if (!fourDigits(a) || !fourDigits(b) || (c & 0xf0f0) !== 0x3030 || ((c + 0x0606) & 0xf0f0) !== 0x3030) return -1;
+  if (!digitBytes(a, -1) || !digitBytes(b, -1) || !digitBytes(c, 0xffff)) return -1;
   return fourValue(a) * 1e6 + fourValue(b) * 100 + (c & 0xf) * 10 + ((c >>> 8) & 0xf);
 }
 

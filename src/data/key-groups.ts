@@ -21,7 +21,7 @@ import type { RawVector } from './duck-strings';
 import { inSharedMemory, typedArray } from '../shared-memory';
 
 // Local bindings: hot loops call these millions of times (no module-namespace lookups).
-const { bytesNeedTrim, decodeBytes, hashBytes, hashInline, inlineNeedsTrim, MASK_A, MASK_B, MASK_C, valueBytes } = ds;
+const { bytesNeedTrim, decodeBytes, digitBytes, hashBytes, hashInline, inlineNeedsTrim, MASK_A, MASK_B, MASK_C, valueBytes } = ds;
 
 /** The bytes of a long (over 12 bytes) VARCHAR value `r`, trimmed; null when it is blank. */
 function trimmedBytes(v: RawVector, r: number): Uint8Array | null {
@@ -59,10 +59,9 @@ export interface NumericKeys {
 const MAX_DIGITS = 9;
 const POW10 = Int32Array.from({ length: MAX_DIGITS + 1 }, (_, k) => 10 ** k);
 
-/** Whether the bytes of word `w` under byte mask `m` are all ASCII digits (a byte below '0' or above '9' fails one of the two tests). */
-function digitBytes(w: number, m: number): boolean {
-  const x = w & m, z = 0x30303030 & m;
-  return (x & 0xf0f0f0f0) === z && ((x + (0x06060606 & m)) & 0xf0f0f0f0 & m) === z;
+/** Byte `i` (0–11) of an inline value's three words. */
+function byteOf(a: number, b: number, c: number, i: number): number {
+  return ((i < 4 ? a : i < 8 ? b : c) >>> ((i & 3) << 3)) & 255;
 }
 
 /** Whether numbers from `min` to `max` over `count` keys are few enough to index an array by (4 bytes per number). */
@@ -252,7 +251,7 @@ export class KeyGroups {
     // Every byte from p to len a digit, four at a time (the bytes of each word between the two are digits).
     if (!digitBytes(a, MASK_A[len] & ~MASK_A[p]) || !digitBytes(b, MASK_B[len] & ~MASK_B[p]) || !digitBytes(c, MASK_C[len] & ~MASK_C[p])) return -1;
     let v = 0;
-    for (let i = p; i < len; i++) v = v * 10 + (((i < 4 ? a : i < 8 ? b : c) >>> ((i & 3) << 3)) & 15);
+    for (let i = p; i < len; i++) v = v * 10 + (byteOf(a, b, c, i) & 15);
     // A leading zero: another text of the same number.
     return digits > 1 && v < POW10[digits - 1] ? -1 : v;
   }
@@ -260,11 +259,7 @@ export class KeyGroups {
   /** Take the prefix of the first key: its bytes before the first digit. False when it has no digit. */
   private setPrefix(len: number, a: number, b: number, c: number): boolean {
     let p = 0;
-    while (p < len) {
-      const byte = ((p < 4 ? a : p < 8 ? b : c) >>> ((p & 3) << 3)) & 255;
-      if (byte >= 48 && byte <= 57) break;
-      p++;
-    }
+    while (p < len && (byteOf(a, b, c, p) - 48) >>> 0 > 9) p++; // not a digit ('0' is 48)
     if (p === len) return false;
     this.plen = p;
     this.pa = a & MASK_A[p];
@@ -339,14 +334,16 @@ export class KeyGroups {
     return true;
   }
 
+  /** Twelve bytes starting with the numbers' prefix (zero after it). */
+  private prefixPad(): Uint8Array {
+    return new Uint8Array(Int32Array.of(this.pa, this.pb, this.pc).buffer);
+  }
+
   /** Turn the numbers kept so far into bucketed keys (their text is the prefix and the number's digits), as if bucketed from the start. False. */
   private toBuckets(): false {
     this.numeric = false;
     this.makeBuckets();
-    const pad = new Uint8Array(12), words = new Int32Array(pad.buffer), p = this.plen, nums = this.nums;
-    words[0] = this.pa;
-    words[1] = this.pb;
-    words[2] = this.pc;
+    const pad = this.prefixPad(), words = new Int32Array(pad.buffer), p = this.plen, nums = this.nums;
     for (let row = 0; row < this.numRows; row++) {
       if (nums[row] === 0) continue;
       let v = this.wide ? this.firsts[nums[row] - 1] : nums[row] - 1, len = p + 1;
@@ -589,9 +586,7 @@ export class KeyGroups {
       // Each code's number, from its first row (codes appear in order).
       const numbers = this.wide ? this.firsts.slice(0, this.nFirsts) : new Int32Array(groups), nums = this.nums;
       for (let row = 0, c = 0; !this.wide && row < this.numRows && c < groups; row++) if (nums[row] !== 0 && codes[row] === c) numbers[c++] = nums[row] - 1;
-      const pad = new Uint8Array(12), words = new Int32Array(pad.buffer);
-      words.set([this.pa, this.pb, this.pc]);
-      return { size: groups, dict: new NumberDict(decodeBytes(pad.subarray(0, Math.max(0, this.plen))), numbers) };
+      return { size: groups, dict: new NumberDict(decodeBytes(this.prefixPad().subarray(0, Math.max(0, this.plen))), numbers) };
     }
     const keys = new Int32Array(groups * 4);
     for (let bk = 0; bk < this.buckets.length; bk++) {
@@ -645,11 +640,13 @@ export class KeyWords {
     this.long = typedArray(Uint8Array, 1 << 12, shared);
   }
 
-  /** Go on in these arrays, from row 0 (the ones before were handed over). */
-  use(words: Int32Array, long: Uint8Array): void {
-    this.words = words;
-    this.long = long;
+  /** The arrays, handed over with their keys; the set goes on, from row 0, in `next` (arrays handed over before) or new ones as large. */
+  take(next?: { words: Int32Array; long: Uint8Array }): { words: Int32Array; long: Uint8Array } {
+    const out = { words: this.words, long: this.long };
+    this.words = next?.words ?? typedArray(Int32Array, out.words.length, this.shared);
+    this.long = next?.long ?? typedArray(Uint8Array, out.long.length, this.shared);
     this.longUsed = 0;
+    return out;
   }
 
   /** Add value `r` of a VARCHAR vector, trimmed, as the key of row `row` (rows come in order). */

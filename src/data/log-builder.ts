@@ -42,6 +42,13 @@ export class Grow<T extends Int32Array | Float64Array | Uint8Array> {
     grown.set(this.data);
     this.data = grown;
   }
+  /** The array, handed over with its values; the builder goes on, from none, in `next` (an array handed over before) or a new one as large. */
+  take(next?: T): T {
+    const out = this.data;
+    this.data = next ?? this.make(out.length);
+    this.n = 0;
+    return out;
+  }
   /**
    * The values, without the spare capacity (copied only when most of it is spare: pages never
    * written take no memory; shared memory is never copied).
@@ -199,16 +206,11 @@ export class LogBuilder {
    * taken before, written and done with) or in new ones: another thread can write the batch meanwhile.
    */
   takeBatch(next?: RowBatch): RowBatch {
-    const out = this.batch(), cap = this.user.data.length, sh = this.opts.shared ?? false;
-    this.user.data = next?.user ?? typedArray(Int32Array, cap, sh);
-    this.item.data = next?.item ?? typedArray(Int32Array, cap, sh);
-    this.event.data = next?.event ?? typedArray(Uint8Array, cap, sh);
-    this.ts.data = next?.ts ?? typedArray(Float64Array, cap, sh);
-    this.line.data = next?.line ?? typedArray(Int32Array, cap, sh);
-    const kw = this.impressionWords;
-    if (kw) kw.use(next?.words ?? typedArray(Int32Array, kw.words.length, sh), next?.long ?? typedArray(Uint8Array, kw.long.length, sh));
-    this.drain();
-    return out;
+    const n = this.n, kw = this.impressionWords?.take(next?.words ? { words: next.words, long: next.long } : undefined);
+    return {
+      n, user: this.user.take(next?.user), item: this.item.take(next?.item), event: this.event.take(next?.event), ts: this.ts.take(next?.ts),
+      line: this.line.take(next?.line), words: kw?.words ?? null, long: kw?.long ?? new Uint8Array(0),
+    };
   }
 
   /** Forget the kept rows (after they were written elsewhere); dictionaries, counts and line numbers go on. */
