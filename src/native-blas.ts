@@ -6,6 +6,7 @@
  * `BUYPATH_BLAS=0` turns it off.
  */
 import { existsSync } from 'node:fs';
+import { loadKoffi } from './ffi';
 import { prerequisites } from './prerequisites';
 
 export type Sgemm = (order: number, ta: number, tb: number, m: number, n: number, k: number, alpha: number,
@@ -35,8 +36,8 @@ export function loadSgemm(): Sgemm | null {
   const path = blasCandidates().find((p) => existsSync(p));
   if (!path) return sgemm;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const koffi = require('koffi');
+    const koffi = loadKoffi();
+    if (!koffi) return sgemm;
     const lib = koffi.load(path);
     sgemm = lib.func('void cblas_sgemm(int order, int ta, int tb, int m, int n, int k, float alpha, const float *a, int lda, const float *b, int ldb, float beta, _Inout_ float *c, int ldc)') as Sgemm;
     try {

@@ -139,17 +139,6 @@ export interface RawVector {
   valid: Uint8Array | null;
 }
 
-/**
- * Column `c` of a chunk as raw bytes (`width`: bytes per value, 16 for VARCHAR). `nulls`: false
- * when the caller reads only values that cannot be null (one call less per chunk).
- */
-export function rawVector(chunk: duckdb.DataChunk, c: number, rows: number, width: number, nulls = true): RawVector {
-  const v = duckdb.data_chunk_get_vector(chunk, c);
-  const data = duckdb.vector_get_data(v, rows * width);
-  const words = new Int32Array(data.buffer, data.byteOffset, (rows * width) >> 2);
-  return { data, words, valid: nulls ? (duckdb.vector_get_validity(v, Math.ceil(rows / 64) * 8) ?? null) : null };
-}
-
 /** Whether value `r` of a vector is not null. */
 export function isValid(v: RawVector, r: number): boolean {
   return v.valid === null || (v.valid[r >> 3] & (1 << (r & 7))) !== 0;

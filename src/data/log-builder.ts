@@ -4,13 +4,13 @@
  * are stream positions), dictionary-encodes ids, events and categorical
  * features, and keeps impression ids for grouping (key-groups.ts).
  */
-import type { DuckDBDataChunk } from '@duckdb/node-api';
 import { ByteDict } from './byte-dict';
+import type { Chunk } from './duck-chunks';
 import type { Source } from './duck-source';
 import * as ds from './duck-strings';
 import type { RawVector } from './duck-strings';
 // Local bindings: hot loops call these millions of times (no module-namespace lookups).
-const { bytesNumber, decodeBytes, inlineNumber, isValid, rawVector, tenDigits, valueBytes } = ds;
+const { bytesNumber, decodeBytes, inlineNumber, isValid, tenDigits, valueBytes } = ds;
 import { KeyGroups, KeyWords } from './key-groups';
 import { typedArray, type TypedArrayType } from '../shared-memory';
 import type { ProblemCollector } from './load-report';
@@ -220,24 +220,24 @@ export class LogBuilder {
   }
 
   /** Classify and keep the rows of one chunk. */
-  add(chunk: DuckDBDataChunk): void {
-    const rows = chunk.rowCount, raw = chunk.chunk, L = this.src.layout, P = this.problems;
+  add(chunk: Chunk): void {
+    const rows = chunk.rowCount, L = this.src.layout, P = this.problems;
     // Per line: 0 a row to read, 1 blank, 3 not parsed, 4 + n: n fields where the header has another number.
-    const K = rawVector(raw, 0, rows, 4, false).words;
+    const K = chunk.vector(0, 4, false).words;
     // Fields of kept CSV/TSV rows are never null (a row has all its fields): no validity masks to read.
     const nulls = this.src.format !== 'csv' && this.src.format !== 'tsv';
-    const U = rawVector(raw, 1, rows, 16, nulls), I = rawVector(raw, 2, rows, 16, nulls), E = rawVector(raw, 3, rows, 16, nulls);
+    const U = chunk.vector(1, 16, nulls), I = chunk.vector(2, 16, nulls), E = chunk.vector(3, 16, nulls);
     const iso = this.isoTs !== null;
     // Epoch values arrive as numbers only when over 12 bytes (most are read from tr): that vector is read when a row needs it.
-    let T: RawVector | null = iso ? rawVector(raw, 4, rows, 16) : null;
+    let T: RawVector | null = iso ? chunk.vector(4, 16) : null;
     let tsv: Float64Array | null = null;
-    const TR = iso ? null : rawVector(raw, 5, rows, 16, nulls); // the text of ts: short values are read from its bytes
+    const TR = iso ? null : chunk.vector(5, 16, nulls); // the text of ts: short values are read from its bytes
     const div = this.src.tsFormat === 'epoch_ms' ? 1e3 : this.src.tsFormat === 'epoch_us' ? 1e6 : 1;
     const tsLong = this.src.tsLong;
     let col = 6;
-    const Pimp = L.impression >= 0 ? rawVector(raw, col++, rows, 16, nulls) : null;
-    const X = this.opts.features ? L.features.map(() => rawVector(raw, col++, rows, 16, nulls)) : [];
-    const RAW = this.src.format === 'jsonl' ? rawVector(raw, col++, rows, 16) : null;
+    const Pimp = L.impression >= 0 ? chunk.vector(col++, 16, nulls) : null;
+    const X = this.opts.features ? L.features.map(() => chunk.vector(col++, 16, nulls)) : [];
+    const RAW = this.src.format === 'jsonl' ? chunk.vector(col++, 16) : null;
     this.user.reserve(this.n + rows);
     this.item.reserve(this.n + rows);
     this.event.reserve(this.n + rows);
@@ -300,7 +300,7 @@ export class LogBuilder {
           // sampled values had long ones, src.tsLong), else read here from their bytes.
           const len = isValid(TR!, r) ? TR!.words[r * 4] : -1;
           if (len > 12 && tsLong && !tsv) {
-            T = rawVector(raw, 4, rows, 8);
+            T = chunk.vector(4, 8);
             tsv = new Float64Array(T.data.buffer, T.data.byteOffset, rows);
           }
           const ten = len === 10 ? tenDigits(TR!.words, r) : -1; // ten digits: epoch seconds, the common case

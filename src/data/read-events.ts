@@ -11,6 +11,7 @@ import { LoadError } from '../errors';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { sqlString } from './duckdb';
 import { type Source } from './duck-source';
+import { openChunkStream, type ChunkStream } from './duck-chunks';
 import { openAdapted } from './adapters';
 import { compactCodes, type EventLog, type FeatureColumn, type RowGroups } from './event-log';
 import type { KeyParts } from './key-groups';
@@ -73,28 +74,29 @@ export async function streamLog(
   const db = await DuckDBInstance.create(':memory:');
   const con = await db.connect();
   let src: Source, b: LogBuilder;
-  // The chunk being fetched: a read that stops early (a strict-mode error) waits for it before closing DuckDB.
-  let pending: Promise<unknown> | null = null;
+  let stream: ChunkStream | null = null;
   // An error writing a batch (disk full, …) is the writer's, not the reader's: it is thrown as it is.
   let flushError: unknown = null;
   try {
-    if (options.memoryLimit) await con.run(`SET memory_limit=${sqlString(options.memoryLimit)}`);
     // Let DuckDB's threads read ahead while JavaScript encodes the chunks it has.
-    await con.run(`SET streaming_buffer_size=${sqlString(READ_DEFAULTS.streamingBuffer)}`);
+    const settings = [`SET streaming_buffer_size=${sqlString(READ_DEFAULTS.streamingBuffer)}`];
+    if (options.memoryLimit) {
+      const set = `SET memory_limit=${sqlString(options.memoryLimit)}`;
+      try {
+        await con.run(set); // checked here, where the error can name the option
+      } catch (e) {
+        throw new LoadError(`memoryLimit: expected a memory size such as '4GB' or '512MB', got ${JSON.stringify(options.memoryLimit)} (DuckDB: ${(e as Error).message.split('\n')[0]}). Pass memoryLimit as a number and a unit.`);
+      }
+      settings.unshift(set);
+    }
     src = await openAdapted(con, path, o, how.features); // OTTO, YOOCHOOSE: through data/adapters.ts
     const expectRows = how.flush ? how.flush.rows + 4096 : src.gzip ? 0 : Math.ceil((statSync(path).size / src.bytesPerLine) * 1.05);
     b = new LogBuilder(src, { eventMap: o.eventMap, actions: o.actions, features: how.features, expectRows, keyWords: how.keyWords, shared: how.shared, tz: o.tz }, problems);
     try {
-      const result = await con.stream(src.sql);
-      // The next chunk is asked for before this one is encoded: DuckDB's fetch runs while JavaScript works.
-      let next = result.fetchChunk();
-      pending = next.catch(() => undefined); // awaited below, or in finally when an error stops the read
+      stream = await openChunkStream(con, src.sql, settings);
       for (;;) {
-        const chunk = await next;
-        pending = null;
-        if (!chunk || chunk.rowCount === 0) break;
-        next = result.fetchChunk();
-        pending = next.catch(() => undefined);
+        const chunk = await stream.next();
+        if (!chunk) break;
         b.add(chunk);
         if (how.flush && b.n >= how.flush.rows) {
           try {
@@ -111,7 +113,8 @@ export async function streamLog(
       throw new LoadError(`${path}: expected a readable ${src.format} file, got an error from DuckDB's reader: ${(e as Error).message.split('\n')[0]}. Check the file's encoding (UTF-8) and line lengths, or convert it to CSV or Parquet.`);
     }
   } finally {
-    if (pending) await pending;
+    // A read that stops early (a strict-mode error) waits for the chunk in flight before DuckDB closes.
+    if (stream) await stream.close();
     con.closeSync();
     db.closeSync();
   }
