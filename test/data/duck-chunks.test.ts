@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { inPlaceReason, libduckdbPath, openChunkStream, type ChunkStream } from '../../src/data/duck-chunks';
+import { cApiReason, libduckdbPath, openChunkStream, type ChunkStream } from '../../src/data/duck-chunks';
 import { decodeBytes, isValid, valueBytes } from '../../src/data/duck-strings';
 import { readEvents } from '../../src';
 import { writeTmp } from '../helpers';
@@ -26,7 +26,7 @@ async function stream<T>(on: '0' | '1', sql: string, read: (s: ChunkStream) => P
     let s: ChunkStream | null = null;
     try {
       s = await openChunkStream(con, sql, settings);
-      assert.equal(s.how, on === '0' ? 'node-bindings' : 'in place');
+      assert.equal(s.how, on === '0' ? 'node-bindings' : 'c-api');
       return await read(s);
     } finally {
       if (s) await s.close();
@@ -57,27 +57,27 @@ async function values(s: ChunkStream): Promise<{ chunks: number[]; rows: string[
   return { chunks, rows };
 }
 
-describe('DuckDB chunks, in place and through node-bindings', () => {
-  test('in place where @duckdb/node-bindings ships its library (as on every platform CI runs)', async () => {
+describe('DuckDB chunks, through the C API and through node-bindings', () => {
+  test('the C API where @duckdb/node-bindings ships its library (as on every platform CI runs)', async () => {
     const lib = libduckdbPath();
     if (lib === null) {
-      assert.notEqual(inPlaceReason(), '', 'without the library the reason is said');
+      assert.notEqual(cApiReason(), '', 'without the library the reason is said');
       return;
     }
-    await withFfi('1', async () => assert.equal(inPlaceReason(), '', `the C API should load from ${lib}`));
-    await withFfi('0', async () => assert.equal(inPlaceReason(), 'BUYPATH_DUCKDB_FFI=0'));
+    await withFfi('1', async () => assert.equal(cApiReason(), '', `the C API should load from ${lib}`));
+    await withFfi('0', async () => assert.equal(cApiReason(), 'BUYPATH_DUCKDB_FFI=0'));
   });
 
   test('both ways give the same chunks and values: integers, doubles, nulls, inline and long strings', async () => {
-    const inPlace = await stream('1', SQL, values);
+    const direct = await stream('1', SQL, values);
     const copied = await stream('0', SQL, values);
-    assert.deepEqual(inPlace.chunks, [2048, 2048, 2048, 356]);
-    assert.deepEqual(inPlace, copied);
-    assert.equal(inPlace.rows[7], '7|NULL|ééééééé7|2.3333333333333335');
-    assert.equal(inPlace.rows[8], '8|v8|éééééééé8|2.6666666666666665');
+    assert.deepEqual(direct.chunks, [2048, 2048, 2048, 356]);
+    assert.deepEqual(direct, copied);
+    assert.equal(direct.rows[7], '7|NULL|ééééééé7|2.3333333333333335');
+    assert.equal(direct.rows[8], '8|v8|éééééééé8|2.6666666666666665');
   });
 
-  test('a column read wider than its type is refused in place (it would run past DuckDB\'s buffer)', async () => {
+  test('a column read wider than its type is refused (it would run past DuckDB\'s buffer)', async () => {
     await stream('1', SQL, async (s) => {
       const c = (await s.next())!;
       assert.throws(() => c.vector(3, 16), /column 3 holds 8-byte values, read as 16/);
@@ -103,7 +103,7 @@ describe('DuckDB chunks, in place and through node-bindings', () => {
     assert.equal((await stream('1', SQL, values)).rows.length, 6500);
   });
 
-  test('settings run first in place; a bad one is named', async () => {
+  test('settings run first on the C API\'s database; a bad one is named', async () => {
     const sql = `SELECT current_setting('memory_limit') AS m`;
     const limit = await stream('1', sql, async (s) => {
       const c = (await s.next())!;
@@ -142,11 +142,11 @@ describe('DuckDB chunks, in place and through node-bindings', () => {
         report: JSON.parse(JSON.stringify(report, (k, v) => (k === 'seconds' || k === 'timings' ? undefined : v))),
       };
     });
-    const inPlace = await read('1'), copied = await read('0');
-    assert.equal(inPlace.n, 5000, "every good row kept once, the bad ones counted");
-    assert.deepEqual(inPlace, copied);
+    const direct = await read('1'), copied = await read('0');
+    assert.equal(direct.n, 5000, "every good row kept once, the bad ones counted");
+    assert.deepEqual(direct, copied);
     for (const cls of ['malformed_line', 'bad_timestamp', 'unknown_event', 'blank_id', 'duplicate']) {
-      assert.equal(inPlace.report.problems[cls].count, 5, `${cls}: once every 1,000 rows`);
+      assert.equal(direct.report.problems[cls].count, 5, `${cls}: once every 1,000 rows`);
     }
   });
 });
