@@ -92,9 +92,20 @@ export function numericFirstRows(k: NumericKeys, codes: Int32Array): number {
   return groups;
 }
 
-/** The index of `v` in `sorted[0 … n - 1]` (increasing), or -1. */
+/**
+ * The index of `v` in `sorted[0 … n - 1]` (increasing), or -1. Searched from the end: an id seen again is
+ * mostly one seen lately (a click soon after its impression), so the search steps back from the greatest
+ * by 1, 2, 4, … (in memory lately written, still in cache) before it halves what is left.
+ */
 function rankOf(sorted: Int32Array, n: number, v: number): number {
-  let lo = 0, hi = n - 1;
+  let hi = n - 1, step = 1, lo = hi - 1;
+  // Every value past `hi` is greater than v.
+  while (lo > 0 && sorted[lo] > v) {
+    hi = lo - 1;
+    step *= 2;
+    lo = hi - step;
+  }
+  if (lo < 0) lo = 0;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1, x = sorted[mid];
     if (x === v) return mid;
