@@ -86,7 +86,6 @@ async function bindingsStream(con: DuckDBConnection, sql: string): Promise<Chunk
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Fn = (...args: any[]) => any;
 interface CApi {
-  koffi: any;
   open: Fn; close: Fn; connect: Fn; disconnect: Fn; query: Fn; destroyResult: Fn; resultError: Fn;
   prepare: Fn; prepareError: Fn; destroyPrepare: Fn; pendingStreaming: Fn; pendingError: Fn; destroyPending: Fn; executePending: Fn;
   columnCount: Fn; columnType: Fn; fetchChunk: Fn; chunkSize: Fn; chunkVector: Fn; vectorData: Fn; vectorValidity: Fn; destroyChunk: Fn; memcpy: Fn;
@@ -133,7 +132,6 @@ function loadCApi(): CApi | null {
     const lib = koffi.load(path);
     koffi.struct('buypath_duckdb_result', { cc: 'uint64_t', rc: 'uint64_t', rch: 'uint64_t', cols: 'void *', err: 'void *', internal: 'void *' });
     capi = {
-      koffi,
       open: lib.func('int duckdb_open(const char *path, _Out_ void **db)'),
       close: lib.func('void duckdb_close(_Inout_ void **db)'),
       connect: lib.func('int duckdb_connect(void *db, _Out_ void **con)'),
