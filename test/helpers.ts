@@ -84,3 +84,15 @@ export function cli(args: string[]) {
   const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'buypath.js'), ...args], { encoding: 'utf8', cwd: ROOT });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
+
+/** Run `f` with environment variable `name` set to `value`, restoring what it was after (unset included). */
+export async function withEnv<T>(name: string, value: string, f: () => Promise<T>): Promise<T> {
+  const before = process.env[name];
+  process.env[name] = value;
+  try {
+    return await f();
+  } finally {
+    if (before === undefined) delete process.env[name];
+    else process.env[name] = before;
+  }
+}

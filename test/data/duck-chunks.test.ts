@@ -4,19 +4,10 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { cApiReason, libduckdbPath, openChunkStream, type ChunkStream } from '../../src/data/duck-chunks';
 import { decodeBytes, isValid, valueBytes } from '../../src/data/duck-strings';
 import { readEvents } from '../../src';
-import { writeTmp } from '../helpers';
+import { withEnv, writeTmp } from '../helpers';
 
-/** Run `f` with BUYPATH_DUCKDB_FFI set to `on` ('0': through node-bindings), restoring it after. */
-async function withFfi<T>(on: '0' | '1', f: () => Promise<T>): Promise<T> {
-  const before = process.env.BUYPATH_DUCKDB_FFI;
-  process.env.BUYPATH_DUCKDB_FFI = on;
-  try {
-    return await f();
-  } finally {
-    if (before === undefined) delete process.env.BUYPATH_DUCKDB_FFI;
-    else process.env.BUYPATH_DUCKDB_FFI = before;
-  }
-}
+/** Run `f` with BUYPATH_DUCKDB_FFI set to `on` ('0': through node-bindings). */
+const withFfi = <T>(on: '0' | '1', f: () => Promise<T>): Promise<T> => withEnv('BUYPATH_DUCKDB_FFI', on, f);
 
 /** A stream of `sql` on a fresh DuckDB, and its closing. */
 async function stream<T>(on: '0' | '1', sql: string, read: (s: ChunkStream) => Promise<T>, settings: string[] = []): Promise<T> {

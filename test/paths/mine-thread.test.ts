@@ -4,7 +4,7 @@ import { minePathsDuckDB, type PathSet } from '../../src';
 import { readEvents } from '../../src/data/read-events';
 import { MineThread, mineThreadStats, minePathsOn } from '../../src/paths/mine-thread';
 import { minePaths } from '../../src/paths/mine-paths';
-import { writeTmp } from '../helpers';
+import { withEnv, writeTmp } from '../helpers';
 
 /** A log with what the path rules and the reader count: duplicates, near-duplicates, rows without an impression id, orphan purchases, late actions, bad rows. */
 function oddLog(): string {
@@ -39,16 +39,7 @@ function plain(p: PathSet): unknown {
   return { ...p, user: [...p.user], item: [...p.item], start: [...p.start], row: [...p.row], flags: [...p.flags], mask: [...p.mask], tBuy: [...p.tBuy], tAction: p.tAction.map((t) => [...t]) };
 }
 
-async function withThread<T>(on: '0' | '1', f: () => Promise<T>): Promise<T> {
-  const before = process.env.BUYPATH_MINE_THREAD;
-  process.env.BUYPATH_MINE_THREAD = on;
-  try {
-    return await f();
-  } finally {
-    if (before === undefined) delete process.env.BUYPATH_MINE_THREAD;
-    else process.env.BUYPATH_MINE_THREAD = before;
-  }
-}
+const withThread = <T>(on: '0' | '1', f: () => Promise<T>): Promise<T> => withEnv('BUYPATH_MINE_THREAD', on, f);
 
 describe('mining in one piece on two threads (paths/mine-thread.ts)', () => {
   const path = writeTmp('odd.csv', oddLog());
