@@ -4,6 +4,9 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { cApiReason, libduckdbPath, openChunkStream, type ChunkStream } from '../../src/data/duck-chunks';
 import { decodeBytes, isValid, valueBytes } from '../../src/data/duck-strings';
 import { readEvents } from '../../src';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { withEnv, writeTmp } from '../helpers';
 
 /** Run `f` with BUYPATH_DUCKDB_FFI set to `on` ('0': through node-bindings). */
@@ -124,20 +127,47 @@ describe('DuckDB chunks, through the C API and through node-bindings', () => {
       if (i % 1000 === 60) lines.push(lines[lines.length - 1]);
     }
     const path = writeTmp('both-ways.csv', lines.join('\n') + '\n');
-    const read = async (on: '0' | '1') => withFfi(on, async () => {
-      const { log, report } = await readEvents(path, { preset: 'buypath' });
+    const read = async (file: string, on: '0' | '1', options: Parameters<typeof readEvents>[1] = { preset: 'buypath' }) => withFfi(on, async () => {
+      const { log, report } = await readEvents(file, options);
       return {
         n: log.n, users: log.users.values(), items: log.items.values(), impressions: log.impressions?.values(),
-        columns: [log.user, log.item, log.event, log.ts, log.line, log.impression!].map((c) => Array.from(c as ArrayLike<number>)),
+        columns: [log.user, log.item, log.event, log.ts, log.line, log.impression ?? []].map((c) => Array.from(c as ArrayLike<number>)),
         features: log.features.map((f) => [f.name, f.type, Array.from(f.values ?? f.codes ?? [])]),
-        report: JSON.parse(JSON.stringify(report, (k, v) => (k === 'seconds' || k === 'timings' ? undefined : v))),
+        report: JSON.parse(JSON.stringify(report, (k, v) => (k === 'seconds' || k === 'timings' || k === 'path' ? undefined : v))),
       };
     });
-    const direct = await read('1'), copied = await read('0');
-    assert.equal(direct.n, 5000, "every good row kept once, the bad ones counted");
+    const direct = await read(path, '1'), copied = await read(path, '0');
+    assert.equal(direct.n, 5000, 'every good row kept once, the bad ones counted');
     assert.deepEqual(direct, copied);
     for (const cls of ['malformed_line', 'bad_timestamp', 'unknown_event', 'blank_id', 'duplicate']) {
       assert.equal(direct.report.problems[cls].count, 5, `${cls}: once every 1,000 rows`);
+    }
+    // The same rows as gzip, JSONL and Parquet, and as TSV with ISO-8601 times and a 13-digit ms column: each read alike both ways.
+    const dir = join(path, '..');
+    const good = lines.slice(1).filter((l) => l.split(',').length === 6 && !l.includes('yesterday'));
+    writeFileSync(join(dir, 'both-ways.csv.gz'), gzipSync(lines.join('\n') + '\n'));
+    writeFileSync(join(dir, 'both-ways.jsonl'), good.map((l) => {
+      const [user_id, item_id, event, ts, impression_id, price] = l.split(',');
+      return JSON.stringify({ user_id, item_id, event, ts: Number(ts), impression_id, price: Number(price) });
+    }).join('\n') + '\n{not json}\n');
+    const iso = (t: string) => new Date(Number(t) * 1000).toISOString().replace('.000Z', 'Z');
+    writeFileSync(join(dir, 'both-ways.tsv'), ['user_id\titem_id\tevent\tts\tms'].concat(good.map((l) => {
+      const f = l.split(',');
+      return [f[0], f[1], f[2], iso(f[3]), `${f[3]}123`].join('\t');
+    })).join('\n') + '\n');
+    const db = await DuckDBInstance.create(':memory:');
+    const con = await db.connect();
+    await con.run(`COPY (SELECT * FROM read_csv('${join(dir, 'both-ways.jsonl')}', header=false, columns={'l': 'VARCHAR'}, delim=E'\\x1e', quote='', ignore_errors=true)
+      WHERE json_valid(l)) TO '${join(dir, 'lines.parquet')}' (FORMAT parquet)`);
+    await con.run(`COPY (SELECT l->>'user_id' AS user_id, l->>'item_id' AS item_id, l->>'event' AS event, (l->>'ts')::BIGINT AS ts, l->>'impression_id' AS impression_id,
+      (l->>'price')::DOUBLE AS price FROM read_parquet('${join(dir, 'lines.parquet')}')) TO '${join(dir, 'both-ways.parquet')}' (FORMAT parquet)`);
+    con.closeSync();
+    db.closeSync();
+    for (const [file, options] of [['both-ways.csv.gz', { preset: 'buypath' }], ['both-ways.jsonl', { preset: 'buypath' }], ['both-ways.parquet', { preset: 'buypath' }],
+      ['both-ways.tsv', { preset: 'buypath' }]] as const) {
+      const a = await read(join(dir, file), '1', options), b = await read(join(dir, file), '0', options);
+      assert.ok(a.n >= 4990, `${file}: ${a.n} rows kept`);
+      assert.deepEqual(a, b, file);
     }
   });
 });
