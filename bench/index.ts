@@ -6,17 +6,18 @@
  * memory and rows/s side by side, as ratios to DuckDB SQL, and the reader's and the walk's rows/s
  * apart. `--json`: one object {events, runs: [{name, seconds, max_rss_mib, rows_per_s, …}]}.
  * `--impressions=N`: another size, with buypath at the default size among the runs (its growth in the same run; the
- * JSON's `buypath at the default size`): ×3 the default shows growth. `--repeat=N` (default 2): each run
+ * JSON's `buypath at the default size`): ×3 the default shows growth. `--copies=K`: K copies of the default log (ids and
+ * times shifted per copy; 10 copies: 100M events, which the in-memory simulator cannot write), with the same growth line. `--repeat=N` (default 2): each run
  * N times, the engines taking turns, the fastest kept (pandas once). `--no-pandas`, `--no-table` leave those runs out (at
  * 30M events they need 17 and 7 GB). `--explore` adds a run with the
  * exploration views of `buypath mine --by category --scan --graph`.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { profileStep, formatProfile } from './train-profile';
-import { towersThreadStats, SIMULATOR_VERSION, parseFeatureOptions, preTransform, csvField, describeFeatures, setWasmMatMul, wasmMatMul, blasPath, auc, rowsWhere, oracleScores, fitModel, scoreModel, fitGbdt, gbdtData, type ModelName, writeSimulation, ensureDefaultData, prepareLog, type Prepared, initBackend, createModel, train, MODEL_CONFIGS, TRAIN_DEFAULTS, type TrainData } from '../src';
+import { towersThreadStats, SIMULATOR_VERSION, openDuckDB, sqlString, parseFeatureOptions, preTransform, csvField, describeFeatures, setWasmMatMul, wasmMatMul, blasPath, auc, rowsWhere, oracleScores, fitModel, scoreModel, fitGbdt, gbdtData, type ModelName, writeSimulation, ensureDefaultData, prepareLog, type Prepared, initBackend, createModel, train, MODEL_CONFIGS, TRAIN_DEFAULTS, type TrainData } from '../src';
 
 const ROOT = resolve(__dirname, '..');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -40,7 +41,51 @@ async function benchMine(args: string[]) {
     }
     return { dir, file };
   };
-  const { dir, file } = await simulated(impressions);
+  // `--copies=K`: K copies of the default log, each with impressions, users and days of its own (the simulator holds a whole
+  // log in memory; copies reach 100M events): every funnel count is K times the default log's.
+  const copies = Number(args.find((a) => a.startsWith('--copies='))?.split('=')[1] ?? 0);
+  if (copies && (!Number.isInteger(copies) || copies < 2 || args.some((a) => a.startsWith('--impressions=')))) {
+    throw new Error(`bench mine: expected --copies=K with a whole K of at least 2 and no --impressions, got ${args.join(' ')}. Pass e.g. --copies=10 (100M events).`);
+  }
+  const copied = async (k: number): Promise<{ dir: string; file: string }> => {
+    const base = await simulated(DEFAULT_IMPRESSIONS);
+    const dir = join(ROOT, 'bench', 'out', `copies-${k}`), file = join(dir, 'events.csv');
+    if (existsSync(file)) return { dir, file };
+    say(`writing ${k} copies of ${base.file} (ids and times shifted per copy) to ${file} …`);
+    mkdirSync(dir, { recursive: true });
+    const meta = JSON.parse(readFileSync(join(base.dir, 'meta.json'), 'utf8'));
+    const { users, days } = meta.options as { users: number; days: number };
+    const cols = ['impression_id', 'user_id', 'item_id', 'event', 'ts', 'segment', 'category', 'price', 'activity', 'level', 'rating'];
+    const spec = `{${cols.map((c) => `'${c}': '${c === 'ts' ? 'BIGINT' : 'VARCHAR'}'`).join(', ')}}`;
+    const con = await openDuckDB();
+    try {
+      await con.run('SET preserve_insertion_order=true');
+      const part = (c: number) => `${file}.${c}`;
+      for (let c = 0; c < k; c++) {
+        await con.run(`COPY (SELECT 'i' || (substr(impression_id, 2)::BIGINT + ${c * 10 ** Math.ceil(Math.log10(DEFAULT_IMPRESSIONS + 1))}) AS impression_id,
+          'u' || (substr(user_id, 2)::BIGINT + ${c * users}) AS user_id, item_id, event, ts + ${c * (days + 1) * 86400} AS ts, segment, category, price, activity, level, rating
+          FROM read_csv(${sqlString(base.file)}, header=true, auto_detect=false, columns=${spec})) TO ${sqlString(part(c))} (HEADER ${c === 0})`);
+      }
+      // One file, the copies in order (each part is removed once appended).
+      const out = openSync(`${file}.tmp`, 'w');
+      try {
+        for (let c = 0; c < k; c++) {
+          const fd = openSync(part(c), 'r'), buf = Buffer.allocUnsafe(1 << 24);
+          for (let got; (got = readSync(fd, buf, 0, buf.length, null)) > 0;) writeSync(out, buf, 0, got);
+          closeSync(fd);
+          rmSync(part(c));
+        }
+      } finally {
+        closeSync(out);
+      }
+      renameSync(`${file}.tmp`, file);
+      writeFileSync(join(dir, 'meta.json'), JSON.stringify({ copies: k, of: base.file, rows: k * meta.rows }, null, 2) + '\n');
+    } finally {
+      con.closeSync();
+    }
+    return { dir, file };
+  };
+  const { dir, file } = copies ? await copied(copies) : await simulated(impressions);
   const machine = `${cpus().length} × ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; node ${process.version}`;
   say(`machine: ${machine}; each run ${Number(args.find((a) => a.startsWith('--repeat='))?.split('=')[1] ?? 2)} times, engines taking turns, the fastest kept (pandas once)`);
   type Run = { name: string; seconds: number; max_rss_mib: number; counts: Record<string, number>; rows_per_s?: number; events?: number; partitions?: number;
@@ -81,7 +126,7 @@ async function benchMine(args: string[]) {
   run('buypath', node[0], [...node[1], 'buypath', file]);
   // At another size, buypath at the default size too, taking turns with the rest: growth measured in one run, on one machine state.
   const atDefault = 'buypath at the default size';
-  if (impressions !== DEFAULT_IMPRESSIONS) run(atDefault, node[0], [...node[1], 'buypath', (await simulated(DEFAULT_IMPRESSIONS)).file]);
+  if (impressions !== DEFAULT_IMPRESSIONS || copies) run(atDefault, node[0], [...node[1], 'buypath', (await simulated(DEFAULT_IMPRESSIONS)).file]);
   if (!args.includes('--no-table')) run('buypath (table)', node[0], [...node[1], 'memory', file]);
   if (args.includes('--explore')) run('+ explore views', node[0], [...node[1], 'memory-explore', file]);
   run('DuckDB SQL', node[0], [...node[1], 'duckdb-sql', file]);
@@ -310,7 +355,7 @@ async function main() {
   if (what === 'mine') return benchMine(rest);
   if (what === 'train') return benchTrain(rest);
   if (what === 'models') return benchModels(rest);
-  console.log('Usage: npm run bench -- mine [--impressions=N] [--json] [--repeat=N] [--explore] [--no-pandas] [--no-table] | train [--json] [--profile [--steps=N]] | models [--impressions=N] [--seeds=1,2,3] [--models=esm2,esmm,dnn,gbdt,gbdt_ordinal] [--exclude=a,b] [--cross=a:b] [--epochs=N] [--patience=N]');
+  console.log('Usage: npm run bench -- mine [--impressions=N | --copies=K] [--json] [--repeat=N] [--explore] [--no-pandas] [--no-table] | train [--json] [--profile [--steps=N]] | models [--impressions=N] [--seeds=1,2,3] [--models=esm2,esmm,dnn,gbdt,gbdt_ordinal] [--exclude=a,b] [--cross=a:b] [--epochs=N] [--patience=N]');
   process.exitCode = what ? 1 : 0;
 }
 main();
