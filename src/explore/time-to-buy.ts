@@ -9,7 +9,7 @@ import { EXPLORE_DEFAULTS, withDefaults } from '../defaults';
 import { Rng } from '../random';
 import { poisson } from '../stats/bootstrap';
 import { compressCells, kaplanMeier, survivalCells, type KmStep, type SurvivalCells } from '../stats/kaplan-meier';
-import { PATH_FLAGS, type PathSet } from '../paths/path-set';
+import { buyDelay, PATH_FLAGS, type PathSet } from '../paths/path-set';
 import { groupIndices, type PathGroups } from './groups';
 
 /** One point of the curve: S(t) = P(no purchase by t seconds after the click), 95% log-log Greenwood interval. */
@@ -60,7 +60,7 @@ export function timeToBuyCells(paths: PathSet, idx?: ArrayLike<number>): { cells
     const p = idx ? idx[k] : k;
     const f = paths.flags[p];
     if (!(f & PATH_FLAGS.CLICK)) continue;
-    if (f & PATH_FLAGS.BUY) { time.push(Math.max(0, paths.tBuy[p])); event.push(true); continue; }
+    if (f & PATH_FLAGS.BUY) { time.push(Math.max(0, buyDelay(paths, p))); event.push(true); continue; }
     const seen = paths.end - paths.start[p];
     if (seen < paths.window) censored++;
     time.push(Math.max(0, Math.min(paths.window, seen)));

@@ -8,7 +8,7 @@ import type { ColumnTable } from 'arquero';
 import { OptionError } from '../errors';
 import { DEFAULT_DATA } from '../defaults';
 import { hashString } from '../random';
-import { PATH_FLAGS as F, type PathSet } from '../paths/path-set';
+import { actionDelay, buyDelay, PATH_FLAGS as F, type PathSet } from '../paths/path-set';
 import { maskOf } from '../paths/cells';
 import { historyFeatures } from './history';
 import { sampleOrder, splitSizes, type LeftOut } from './sample-order';
@@ -117,10 +117,14 @@ export function buildSamples(table: ColumnTable, paths: PathSet, options: Sample
     // Actions attached from before the click have no delay: credited at the click, which is later than they were.
     if (labels.daction[k]) {
       let d = Infinity;
-      for (const a of dbits) if (paths.tAction[a][p] >= 0) d = Math.min(d, paths.tAction[a][p]);
+      for (const a of dbits) {
+        const t = actionDelay(paths, a, p);
+        if (t >= 0) d = Math.min(d, t);
+      }
       at.daction[k] = t + (d < Infinity ? d : 0);
     }
-    if (labels.buy[k]) at.buy[k] = t + (paths.tBuy[p] >= 0 ? paths.tBuy[p] : 0);
+    const tb = buyDelay(paths, p);
+    if (labels.buy[k]) at.buy[k] = t + (tb >= 0 ? tb : 0);
   });
   const user_id = keep.map((p) => paths.users[paths.user[p]]);
   const item_id = keep.map((p) => paths.items[paths.item[p]]);

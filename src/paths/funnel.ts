@@ -106,8 +106,9 @@ export function funnel(paths: PathSet): Funnel {
   rates.impression_to_buy = paths.hasImpressions ? buys / impressions : null;
   const timing: Record<string, Timing> = {};
   const hist: Record<string, number[]> = {};
-  // Delays are times from a click: each column's delays on clicked paths, once, for its timing and its histogram.
+  // Delays are times from a click: each column's delays on clicked paths (their delay rows), once, for its timing and its histogram.
   const at = clicked.subarray(0, clicks), space = new Float64Array(clicks);
+  for (let i = 0; i < clicks; i++) at[i] = paths.delayRow[at[i]];
   const delayed = (name: string, v: ArrayLike<number>) => {
     const d = delays(v, at, space);
     const { n, median, p90 } = medianP90(d);

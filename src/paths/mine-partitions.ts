@@ -108,7 +108,8 @@ export async function minePartitions(path: string, parts: number, options: ReadO
     const hasImpressions = count('impression') > 0;
     // Paths expected: about one per impression (impression mode), else at most one per click or impression.
     const expect = settings.mode === 'impression' ? count('impression') + Math.ceil(count('click') / 16) : count('impression') + count('click');
-    const builder = new PathSetBuilder(actions, expect);
+    // Delays only for clicked paths: at most one per click.
+    const builder = new PathSetBuilder(actions, expect, false, undefined, count('click'));
     const users = b.users, items = b.items, events = b.events;
     const dropped: number[] = [];
     let walked = 0, end = -Infinity;

@@ -93,7 +93,7 @@ type WalkedHalf = PathColumns & { events: number; end: number; at: number };
 
 /** The memory of a job's answer handed back without copies (shared memory is never in it). */
 function buffersOf(x: Int32Array | PathColumns): ArrayBuffer[] {
-  return transferables(x instanceof Int32Array ? [x] : [x.user, x.item, x.start, x.row, x.flags, x.mask, x.tBuy, ...x.tAction]);
+  return transferables(x instanceof Int32Array ? [x] : [x.user, x.item, x.start, x.row, x.flags, x.mask, x.delayRow, x.tBuy, ...x.tAction]);
 }
 
 /** Answer one job (on the worker). */
@@ -235,10 +235,11 @@ export class MineThread implements GroupFinisher {
     const other = await theirs;
     const keyOf = pathKeyOf(log, settings.mode);
     // Paths the worker wrote into the shared columns are seen through this thread's own views of them (the
-    // views it got back wrap the same memory in other objects): they then move only if they must.
+    // views it got back wrap the same memory in other objects): they then move only if they must. Their delays
+    // were in the worker's own memory, handed back.
     const part = <T extends Int32Array | Float64Array | Float32Array | Uint8Array | Uint32Array>(a: T): T => a.subarray(other.at, other.at + other.n) as T;
     const written: PathColumns = other.user.buffer instanceof SharedArrayBuffer
-      ? { n: other.n, user: part(all.user), item: part(all.item), start: part(all.start), row: part(all.row), flags: part(all.flags), mask: part(all.mask), tBuy: part(all.tBuy), tAction: all.tAction.map(part), anomalies: other.anomalies }
+      ? { n: other.n, user: part(all.user), item: part(all.item), start: part(all.start), row: part(all.row), flags: part(all.flags), mask: part(all.mask), delayRow: part(all.delayRow), tBuy: other.tBuy, tAction: other.tAction, anomalies: other.anomalies }
       : other;
     builder.append(written, (e) => keyOf(Number(e)));
     return { ...w, events: w.events + other.events, end: Math.max(w.end, other.end) };

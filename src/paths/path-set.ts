@@ -1,7 +1,9 @@
 /**
  * Mined paths held in columns: one row per path, a bitmask of the post-click
  * actions it holds, whether it was clicked, bought, and the delays from the
- * click to each action and to the purchase.
+ * click to each action and to the purchase. Delays are kept for clicked paths
+ * only (a few percent of them where most paths are impressions alone), in
+ * delay rows that `delayRow` points each path to.
  */
 import { typedArray, type SpareMemory, type TypedArrayType } from '../shared-memory';
 
@@ -87,9 +89,11 @@ export interface PathSet {
   row: Int32Array;
   flags: Uint8Array;
   mask: Uint32Array;
-  /** Seconds from the click to the first purchase (NaN when none). */
+  /** Per path, its row in `tBuy` and `tAction`: clicked paths have one each, in path order; -1 for the others (no click, no delays). */
+  delayRow: Int32Array;
+  /** Per delay row: seconds from the click to the first purchase (NaN when none). `buyDelay` reads a path's. */
   tBuy: Float32Array;
-  /** Seconds from the click to the first occurrence of each action (NaN when none or before the click). */
+  /** Per delay row: seconds from the click to the first occurrence of each action (NaN when none or before the click). `actionDelay` reads a path's. */
   tAction: Float32Array[];
   /** Dictionaries of the user and item codes. */
   users: string[];
@@ -99,10 +103,22 @@ export interface PathSet {
   labelled?: { rowOrder: boolean };
 }
 
+/** Seconds from path `k`'s click to its first purchase (NaN: none, or no click). */
+export function buyDelay(p: Pick<PathSet, 'delayRow' | 'tBuy'>, k: number): number {
+  const d = p.delayRow[k];
+  return d < 0 ? NaN : p.tBuy[d];
+}
+
+/** Seconds from path `k`'s click to the first occurrence of action `a` (NaN: none, before the click, or no click). */
+export function actionDelay(p: Pick<PathSet, 'delayRow' | 'tAction'>, a: number, k: number): number {
+  const d = p.delayRow[k];
+  return d < 0 ? NaN : p.tAction[a][d];
+}
+
 type Column = Int32Array | Float64Array | Float32Array | Uint8Array | Uint32Array;
 
-/** The paths of a builder as columns, with its anomalies (`PathSetBuilder.columns`). */
-export type PathColumns = Pick<PathSet, 'n' | 'user' | 'item' | 'start' | 'row' | 'flags' | 'mask' | 'tBuy' | 'tAction' | 'anomalies'>;
+/** The paths of a builder as columns, with its delay rows (`tBuy`, `tAction`: as many as it used) and anomalies (`PathSetBuilder.columns`). */
+export type PathColumns = Pick<PathSet, 'n' | 'user' | 'item' | 'start' | 'row' | 'flags' | 'mask' | 'delayRow' | 'tBuy' | 'tAction' | 'anomalies'>;
 
 /** Accumulates paths while mining, in typed columns (no boxed numbers; grown in steps, trimmed once). */
 export class PathSetBuilder {
@@ -115,17 +131,23 @@ export class PathSetBuilder {
   private row: Int32Array;
   private flags: Uint8Array;
   private mask: Uint32Array;
+  private delayRow: Int32Array;
+  /** Delay rows used, and room for them (clicked paths: their own columns, grown on their own). */
+  private nd = 0;
+  private dcap: number;
   private tBuy: Float32Array;
   private tAction: Float32Array[];
   anomalies = Object.fromEntries(ANOMALY_CLASSES.map((c) => [c, { count: 0, examples: [] as string[] }])) as unknown as Record<AnomalyClass, AnomalyRecord>;
 
   /**
    * `expect`: paths expected (sizes the columns once; they grow past it when needed). `shared`: the
-   * columns are in shared memory, so that a worker thread can add paths into them (`into`); `spare`:
-   * shared memory to take them from first.
+   * path columns are in shared memory, so that a worker thread can add paths into them (`into`); `spare`:
+   * shared memory to take them from first. `expectClicked`: clicked paths expected (default: an eighth of
+   * `expect`), the room made for their delays (grown when needed; in memory of this thread's own).
    */
-  constructor(readonly actions: string[], expect = 1024, shared = false, spare?: SpareMemory) {
+  constructor(readonly actions: string[], expect = 1024, shared = false, spare?: SpareMemory, expectClicked = Math.ceil(expect / 8)) {
     this.cap = Math.max(16, expect);
+    this.dcap = Math.max(16, expectClicked);
     // Every column of a path is written when the path is added: spare memory (its old values left) serves.
     const make = <T extends Column>(type: TypedArrayType<T>): T => (spare ? spare.take(type, this.cap) : typedArray(type, this.cap, shared));
     this.user = make(Int32Array);
@@ -134,20 +156,22 @@ export class PathSetBuilder {
     this.row = make(Int32Array);
     this.flags = make(Uint8Array);
     this.mask = make(Uint32Array);
-    this.tBuy = make(Float32Array);
-    this.tAction = actions.map(() => make(Float32Array));
+    this.delayRow = make(Int32Array);
+    this.tBuy = new Float32Array(this.dcap);
+    this.tAction = actions.map(() => new Float32Array(this.dcap));
   }
 
   /**
-   * A builder that adds paths into `c`'s columns from index `at` on, for up to `room` paths (past
-   * that, into columns of its own): another thread's builder writing where this one's paths go.
+   * A builder that adds paths into `c`'s path columns from index `at` on, for up to `room` paths (past
+   * that, into columns of its own): another thread's builder writing where this one's paths go. Its
+   * delays go to columns of its own (its delay rows count from 0; `append` moves them after this one's).
    */
   static into(actions: string[], c: PathColumns, at: number, room: number): PathSetBuilder {
-    const b = new PathSetBuilder(actions, 0);
+    const b = new PathSetBuilder(actions, 0, false, undefined, Math.ceil(room / 8));
     const part = <T extends Column>(a: T): T => a.subarray(at, at + room) as T;
     b.cap = room;
     b.user = part(c.user); b.item = part(c.item); b.start = part(c.start); b.row = part(c.row);
-    b.flags = part(c.flags); b.mask = part(c.mask); b.tBuy = part(c.tBuy); b.tAction = c.tAction.map(part);
+    b.flags = part(c.flags); b.mask = part(c.mask); b.delayRow = part(c.delayRow);
     return b;
   }
 
@@ -158,13 +182,16 @@ export class PathSetBuilder {
     if (a.examples.length < 5) a.examples.push(key());
   }
 
-  /** Paths `from` … `to` - 1 (default: those added), as columns: views of the builder's memory, which another thread can be handed. */
+  /**
+   * Paths `from` … `to` - 1 (default: those added), as columns: views of the builder's memory, which another thread can be
+   * handed; with every delay row used so far (what the paths' `delayRow` point at).
+   */
   columns(from = 0, to = this.n): PathColumns {
-    const k = to, f = from;
+    const k = to, f = from, d = this.nd;
     return {
       n: k - f, user: this.user.subarray(f, k), item: this.item.subarray(f, k), start: this.start.subarray(f, k), row: this.row.subarray(f, k),
-      flags: this.flags.subarray(f, k), mask: this.mask.subarray(f, k), tBuy: this.tBuy.subarray(f, k), tAction: this.tAction.map((t) => t.subarray(f, k)),
-      anomalies: this.anomalies,
+      flags: this.flags.subarray(f, k), mask: this.mask.subarray(f, k), delayRow: this.delayRow.subarray(f, k),
+      tBuy: this.tBuy.subarray(0, d), tAction: this.tAction.map((t) => t.subarray(0, d)), anomalies: this.anomalies,
     };
   }
 
@@ -182,9 +209,18 @@ export class PathSetBuilder {
       if (at !== k) to.copyWithin(k, at, at + c.n);
     };
     put(this.user, c.user); put(this.item, c.item); put(this.start, c.start); put(this.row, c.row);
-    put(this.flags, c.flags); put(this.mask, c.mask); put(this.tBuy, c.tBuy);
-    this.tAction.forEach((t, a) => put(t, c.tAction[a]));
+    put(this.flags, c.flags); put(this.mask, c.mask); put(this.delayRow, c.delayRow);
     this.n += c.n;
+    // Their delay rows after these ones, and their paths pointed at them there.
+    const m = c.tBuy.length, base = this.nd;
+    if (m > 0) {
+      if (this.dcap < base + m) this.growDelays(base + m);
+      this.tBuy.set(c.tBuy, base);
+      this.tAction.forEach((t, a) => t.set(c.tAction[a], base));
+      const rows = this.delayRow;
+      if (base > 0) for (let i = k; i < this.n; i++) if (rows[i] >= 0) rows[i] += base;
+      this.nd += m;
+    }
     for (const cls of ANOMALY_CLASSES) {
       const mine = this.anomalies[cls], theirs = c.anomalies[cls];
       mine.count += theirs.count;
@@ -200,7 +236,18 @@ export class PathSetBuilder {
       return b;
     };
     this.user = g(this.user); this.item = g(this.item); this.start = g(this.start); this.row = g(this.row);
-    this.flags = g(this.flags); this.mask = g(this.mask); this.tBuy = g(this.tBuy); this.tAction = this.tAction.map(g);
+    this.flags = g(this.flags); this.mask = g(this.mask); this.delayRow = g(this.delayRow);
+  }
+
+  private growDelays(min = 0): void {
+    this.dcap = Math.max(min, Math.ceil(this.dcap * 1.5), 16);
+    const g = (a: Float32Array): Float32Array => {
+      const b = new Float32Array(this.dcap);
+      b.set(a.subarray(0, this.nd));
+      return b;
+    };
+    this.tBuy = g(this.tBuy);
+    this.tAction = this.tAction.map(g);
   }
 
   /** A new path's index, with its user, item, start and row written. */
@@ -214,13 +261,22 @@ export class PathSetBuilder {
     return k;
   }
 
-  /** Add one path. `tActs` holds a delay per action (NaN when absent). */
+  /**
+   * Add one path. `tBuy` and `tActs` (a delay per action, NaN when absent) are times from the click: kept when
+   * `flags` has the click, in a delay row of the path's; a path without a click has none.
+   */
   add(user: number, item: number, start: number, flags: number, mask: number, tBuy: number, tActs: Float64Array, row = -1): void {
     const k = this.next(user, item, start, row);
     this.flags[k] = flags;
     this.mask[k] = mask;
-    this.tBuy[k] = tBuy;
-    for (let a = 0; a < this.tAction.length; a++) this.tAction[a][k] = tActs[a];
+    if (!(flags & PATH_FLAGS.CLICK)) {
+      this.delayRow[k] = -1;
+      return;
+    }
+    if (this.nd === this.dcap) this.growDelays();
+    const d = (this.delayRow[k] = this.nd++);
+    this.tBuy[d] = tBuy;
+    for (let a = 0; a < this.tAction.length; a++) this.tAction[a][d] = tActs[a];
   }
 
   /** Add an unclicked path: an impression alone (`add` with the impression flag, no actions, no purchase). */
@@ -228,9 +284,7 @@ export class PathSetBuilder {
     const k = this.next(user, item, start, row);
     this.flags[k] = PATH_FLAGS.IMPRESSION;
     this.mask[k] = 0;
-    this.tBuy[k] = NaN;
-    const t = this.tAction;
-    for (let a = 0; a < t.length; a++) t[a][k] = NaN;
+    this.delayRow[k] = -1;
   }
 
   /** The path set; counts the paths whose window runs past `meta.end` (`window_past_log_end`). */
@@ -238,6 +292,8 @@ export class PathSetBuilder {
     const n = this.n;
     // Trim one column at a time, so that memory never holds two copies of every column.
     const trim = <T extends Column>(a: T): T => (n > a.length * 0.95 ? (a.subarray(0, n) as T) : (a.slice(0, n) as T));
+    const nd = this.nd;
+    const trimDelays = (a: Float32Array): Float32Array => (nd > a.length * 0.95 ? a.subarray(0, nd) : a.slice(0, nd));
     const start = (this.start = trim(this.start));
     let open = 0;
     for (let k = 0; k < n; k++) if (censored(start[k], meta.window, meta.end)) open++;
@@ -252,8 +308,9 @@ export class PathSetBuilder {
       row: (this.row = trim(this.row)),
       flags: (this.flags = trim(this.flags)),
       mask: (this.mask = trim(this.mask)),
-      tBuy: (this.tBuy = trim(this.tBuy)),
-      tAction: this.tAction.map((t, a) => (this.tAction[a] = trim(t))),
+      delayRow: (this.delayRow = trim(this.delayRow)),
+      tBuy: (this.tBuy = trimDelays(this.tBuy)),
+      tAction: this.tAction.map((t, a) => (this.tAction[a] = trimDelays(t))),
       anomalies: this.anomalies,
     };
   }
@@ -270,11 +327,17 @@ export function subsetPaths(p: PathSet, idx: ArrayLike<number>): PathSet {
   const n = idx.length;
   const i32 = (a: Int32Array) => { const o = new Int32Array(n); for (let k = 0; k < n; k++) o[k] = a[idx[k]]; return o; };
   const f64 = (a: Float64Array) => { const o = new Float64Array(n); for (let k = 0; k < n; k++) o[k] = a[idx[k]]; return o; };
-  const f32 = (a: Float32Array) => { const o = new Float32Array(n); for (let k = 0; k < n; k++) o[k] = a[idx[k]]; return o; };
   const u8 = (a: Uint8Array) => { const o = new Uint8Array(n); for (let k = 0; k < n; k++) o[k] = a[idx[k]]; return o; };
   const u32 = (a: Uint32Array) => { const o = new Uint32Array(n); for (let k = 0; k < n; k++) o[k] = a[idx[k]]; return o; };
+  // The subset's clicked paths get delay rows of their own, in its order.
+  const delayRow = new Int32Array(n), from: number[] = [];
+  for (let k = 0; k < n; k++) {
+    const d = p.delayRow[idx[k]];
+    delayRow[k] = d < 0 ? -1 : from.push(d) - 1;
+  }
+  const delays = (a: Float32Array) => Float32Array.from(from, (d) => a[d]);
   return {
     ...p, n, user: i32(p.user), item: i32(p.item), start: f64(p.start), row: i32(p.row), flags: u8(p.flags), mask: u32(p.mask),
-    tBuy: f32(p.tBuy), tAction: p.tAction.map(f32),
+    delayRow, tBuy: delays(p.tBuy), tAction: p.tAction.map(delays),
   };
 }

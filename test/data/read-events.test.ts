@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  parseTimestamp, readEvents, loadEvents, eventTable, minePaths, minePathsDuckDB, analysePaths, writeSimulation, PARTITION_DEFAULTS, type PathSet,
+  actionDelay, buyDelay, parseTimestamp, readEvents, loadEvents, eventTable, minePaths, minePathsDuckDB, analysePaths, writeSimulation, PARTITION_DEFAULTS, type PathSet,
 } from '../../src';
 import { writeTmp, tmp, taobaoPath, needs } from '../helpers';
 import { finishPartition, loadPartition, partitionLoads, partitionWrites, PartitionLoader, type LoadedPartition, type PartitionJob } from '../../src/paths/partition-load';
@@ -16,8 +16,8 @@ import { hashInline, inlineNumber, tenDigits } from '../../src/data/duck-strings
 function pathLines(p: PathSet): string[] {
   const lines: string[] = [];
   for (let k = 0; k < p.n; k++) {
-    const acts = p.actions.map((a, i) => `${a}:${p.mask[k] & (1 << i) ? p.tAction[i][k] : '-'}`).join(',');
-    lines.push(`${p.users[p.user[k]]}|${p.items[p.item[k]]}|${p.start[k]}|${p.flags[k]}|${p.tBuy[k]}|${acts}`);
+    const acts = p.actions.map((a, i) => `${a}:${p.mask[k] & (1 << i) ? actionDelay(p, i, k) : '-'}`).join(',');
+    lines.push(`${p.users[p.user[k]]}|${p.items[p.item[k]]}|${p.start[k]}|${p.flags[k]}|${buyDelay(p, k)}|${acts}`);
   }
   return lines.sort();
 }

@@ -36,7 +36,7 @@ function oddLog(): string {
 
 /** Everything a path set holds, as plain values (shared and unshared memory alike). */
 function plain(p: PathSet): unknown {
-  return { ...p, user: [...p.user], item: [...p.item], start: [...p.start], row: [...p.row], flags: [...p.flags], mask: [...p.mask], tBuy: [...p.tBuy], tAction: p.tAction.map((t) => [...t]) };
+  return { ...p, user: [...p.user], item: [...p.item], start: [...p.start], row: [...p.row], flags: [...p.flags], mask: [...p.mask], delayRow: [...p.delayRow], tBuy: [...p.tBuy], tAction: p.tAction.map((t) => [...t]) };
 }
 
 const withThread = <T>(on: '0' | '1', f: () => Promise<T>): Promise<T> => withEnv('BUYPATH_MINE_THREAD', on, f);
