@@ -13,7 +13,7 @@
  * exploration views of `buypath mine --by category --scan --graph`.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { profileStep, formatProfile } from './train-profile';
@@ -43,46 +43,48 @@ async function benchMine(args: string[]) {
   };
   // `--copies=K`: K copies of the default log, each with impressions, users and days of its own (the simulator holds a whole
   // log in memory; copies reach 100M events): every funnel count is K times the default log's.
-  const copies = Number(args.find((a) => a.startsWith('--copies='))?.split('=')[1] ?? 0);
-  if (copies && (!Number.isInteger(copies) || copies < 2 || args.some((a) => a.startsWith('--impressions=')))) {
-    throw new Error(`bench mine: expected --copies=K with a whole K of at least 2 and no --impressions, got ${args.join(' ')}. Pass e.g. --copies=10 (100M events).`);
+  const copiesArg = args.find((a) => a.startsWith('--copies='));
+  const copies = copiesArg ? Number(copiesArg.split('=')[1]) : 0;
+  if (copiesArg && (!Number.isInteger(copies) || copies < 2 || args.some((a) => a.startsWith('--impressions=')))) {
+    throw new Error(`bench mine: expected --copies=K with a whole K of at least 2 and no --impressions, got ${copiesArg}. Pass e.g. --copies=10 (100M events).`);
   }
   const copied = async (k: number): Promise<{ dir: string; file: string }> => {
     const base = await simulated(DEFAULT_IMPRESSIONS);
-    const dir = join(ROOT, 'bench', 'out', `copies-${k}`), file = join(dir, 'events.csv');
-    if (existsSync(file)) return { dir, file };
+    const meta = JSON.parse(readFileSync(join(base.dir, 'meta.json'), 'utf8'));
+    const dir = join(ROOT, 'bench', 'out', `copies-${k}`), file = join(dir, 'events.csv'), metaFile = join(dir, 'meta.json');
+    // What the copies are of: a file written from another default log (or left half written) is written again.
+    const made = { copies: k, of: base.file, version: meta.version, rows: k * meta.rows, bytes: 0 };
+    if (existsSync(file) && existsSync(metaFile)) {
+      const was = JSON.parse(readFileSync(metaFile, 'utf8'));
+      if (was.copies === k && was.version === made.version && was.rows === made.rows && was.bytes === statSync(file).size) return { dir, file };
+    }
     say(`writing ${k} copies of ${base.file} (ids and times shifted per copy) to ${file} …`);
     mkdirSync(dir, { recursive: true });
-    const meta = JSON.parse(readFileSync(join(base.dir, 'meta.json'), 'utf8'));
+    rmSync(metaFile, { force: true });
     const { users, days } = meta.options as { users: number; days: number };
     const cols = ['impression_id', 'user_id', 'item_id', 'event', 'ts', 'segment', 'category', 'price', 'activity', 'level', 'rating'];
     const spec = `{${cols.map((c) => `'${c}': '${c === 'ts' ? 'BIGINT' : 'VARCHAR'}'`).join(', ')}}`;
+    const idStep = 10 ** Math.ceil(Math.log10(DEFAULT_IMPRESSIONS + 1)); // impression ids of copy c: c·idStep + the default log's
     const con = await openDuckDB();
+    const part = `${file}.part`, out = openSync(`${file}.tmp`, 'w'), buf = Buffer.allocUnsafe(1 << 24);
     try {
       await con.run('SET preserve_insertion_order=true');
-      const part = (c: number) => `${file}.${c}`;
       for (let c = 0; c < k; c++) {
-        await con.run(`COPY (SELECT 'i' || (substr(impression_id, 2)::BIGINT + ${c * 10 ** Math.ceil(Math.log10(DEFAULT_IMPRESSIONS + 1))}) AS impression_id,
+        await con.run(`COPY (SELECT 'i' || (substr(impression_id, 2)::BIGINT + ${c * idStep}) AS impression_id,
           'u' || (substr(user_id, 2)::BIGINT + ${c * users}) AS user_id, item_id, event, ts + ${c * (days + 1) * 86400} AS ts, segment, category, price, activity, level, rating
-          FROM read_csv(${sqlString(base.file)}, header=true, auto_detect=false, columns=${spec})) TO ${sqlString(part(c))} (HEADER ${c === 0})`);
+          FROM read_csv(${sqlString(base.file)}, header=true, auto_detect=false, columns=${spec})) TO ${sqlString(part)} (HEADER ${c === 0})`);
+        // Appended at once, so that the disk holds one copy more than the file at most.
+        const fd = openSync(part, 'r');
+        for (let got; (got = readSync(fd, buf, 0, buf.length, null)) > 0;) writeSync(out, buf, 0, got);
+        closeSync(fd);
       }
-      // One file, the copies in order (each part is removed once appended).
-      const out = openSync(`${file}.tmp`, 'w');
-      try {
-        for (let c = 0; c < k; c++) {
-          const fd = openSync(part(c), 'r'), buf = Buffer.allocUnsafe(1 << 24);
-          for (let got; (got = readSync(fd, buf, 0, buf.length, null)) > 0;) writeSync(out, buf, 0, got);
-          closeSync(fd);
-          rmSync(part(c));
-        }
-      } finally {
-        closeSync(out);
-      }
-      renameSync(`${file}.tmp`, file);
-      writeFileSync(join(dir, 'meta.json'), JSON.stringify({ copies: k, of: base.file, rows: k * meta.rows }, null, 2) + '\n');
     } finally {
+      closeSync(out);
+      rmSync(part, { force: true });
       con.closeSync();
     }
+    renameSync(`${file}.tmp`, file);
+    writeFileSync(metaFile, JSON.stringify({ ...made, bytes: statSync(file).size }, null, 2) + '\n');
     return { dir, file };
   };
   const { dir, file } = copies ? await copied(copies) : await simulated(impressions);

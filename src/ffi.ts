@@ -7,6 +7,8 @@
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 let koffi: any | null | undefined;
+/** Why koffi did not load ('' when it did). */
+export let koffiError = '';
 
 /** Stack for synchronous calls: what a thread gets by default on Linux. */
 export const FFI_STACK_BYTES = 8 << 20;
@@ -18,7 +20,8 @@ export function loadKoffi(): any | null {
     koffi = require('koffi');
     const cfg = koffi.config();
     if (cfg.sync_stack_size < FFI_STACK_BYTES) koffi.config({ ...cfg, sync_stack_size: FFI_STACK_BYTES });
-  } catch {
+  } catch (e) {
+    if (!koffi) koffiError = (e as Error).message.split('\n')[0];
     koffi ??= null;
   }
   return koffi;

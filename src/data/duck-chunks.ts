@@ -21,7 +21,7 @@ import duckdb from '@duckdb/node-bindings';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { dirname, join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { loadKoffi } from '../ffi';
+import { koffiError, loadKoffi } from '../ffi';
 import type { RawVector } from './duck-strings';
 
 /** One chunk of a result: its rows, and its columns as raw vectors. Valid until the stream's next chunk is asked for or the stream is closed. */
@@ -125,7 +125,7 @@ function loadCApi(): CApi | null {
   }
   const koffi = loadKoffi();
   if (!koffi) {
-    capiWhy = 'koffi is not installed';
+    capiWhy = `koffi did not load: ${koffiError}`;
     return capi;
   }
   try {
@@ -170,10 +170,13 @@ function cApi(): CApi | null {
   return process.env.BUYPATH_DUCKDB_FFI === '0' ? null : loadCApi();
 }
 
+/** Why the last stream could not set its database up through the C API ('' when it could). */
+let setUpWhy = '';
+
 /** Why chunks are not read through the C API, or '' when they are. */
 export function cApiReason(): string {
   if (process.env.BUYPATH_DUCKDB_FFI === '0') return 'BUYPATH_DUCKDB_FFI=0';
-  return loadCApi() ? '' : capiWhy;
+  return loadCApi() ? setUpWhy : capiWhy;
 }
 
 /** A DuckDB error from the C API (its message names its kind, as the node-api's do). */
@@ -181,7 +184,11 @@ function duckError(message: string | null): Error {
   return new Error(message ?? 'DuckDB failed without a message');
 }
 
-function cApiStream(api: CApi, sql: string, settings: string[]): ChunkStream {
+/**
+ * The stream through the C API; null when its database cannot be opened or set up (the reason kept for
+ * `cApiReason`): the caller goes through node-bindings then. An error of the query itself is thrown.
+ */
+function cApiStream(api: CApi, sql: string, settings: string[]): ChunkStream | null {
   const db: unknown[] = [null], con: unknown[] = [null], stmt: unknown[] = [null], pending: unknown[] = [null];
   let result: Record<string, unknown> | null = null;
   let chunk = 0;
@@ -197,16 +204,26 @@ function cApiStream(api: CApi, sql: string, settings: string[]): ChunkStream {
     if (db[0]) api.close(db);
     pending[0] = stmt[0] = con[0] = db[0] = null;
   };
-  try {
-    if (api.open(null, db) !== 0) throw new Error('DuckDB did not open an in-memory database');
-    if (api.connect(db[0], con) !== 0) throw new Error('DuckDB did not connect');
+  const setUp = (): string => {
+    if (api.open(null, db) !== 0) return 'DuckDB did not open an in-memory database through its C API';
+    if (api.connect(db[0], con) !== 0) return 'DuckDB did not connect through its C API';
     for (const s of settings) {
       const r: Record<string, unknown> = {};
       const failed = api.query(con[0], s, r) !== 0;
       const message = failed ? api.resultError(r) : null;
       api.destroyResult(r);
-      if (failed) throw new Error(`${s}: ${message ?? 'failed'}`);
+      if (failed) return `${s} failed through the C API: ${message ?? 'no message'}`;
     }
+    return '';
+  };
+  try {
+    const why = setUp();
+    if (why) {
+      release();
+      setUpWhy = why;
+      return null;
+    }
+    setUpWhy = '';
     if (api.prepare(con[0], sql, stmt) !== 0) throw duckError(api.prepareError(stmt[0]));
     if (api.pendingStreaming(stmt[0], pending) !== 0) throw duckError(api.pendingError(pending[0]));
     const r: Record<string, unknown> = {};
@@ -273,7 +290,8 @@ function cApiStream(api: CApi, sql: string, settings: string[]): ChunkStream {
  */
 export async function openChunkStream(con: DuckDBConnection, sql: string, settings: string[]): Promise<ChunkStream> {
   const api = cApi();
-  if (api) return cApiStream(api, sql, settings);
+  const direct = api && cApiStream(api, sql, settings);
+  if (direct) return direct;
   for (const s of settings) await con.run(s);
   return bindingsStream(con, sql);
 }

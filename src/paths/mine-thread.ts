@@ -229,7 +229,8 @@ export class MineThread implements GroupFinisher {
     const mine = most(0, h), room = most(h, G);
     // One set of columns in shared memory: this thread's paths from 0, the worker's from `mine` (moved down after).
     const builder = new PathSetBuilder(actions, mine + room, true, this.spare), all = builder.columns(0, mine + room);
-    const job: MineJob = { kind: 'walk', ...c, range: [h, G], settings, actions, hasImpressions, into: { columns: all, at: mine, room } };
+    // The path columns only: the worker keeps delays of its own (these are in this thread's memory, and would be copied).
+    const job: MineJob = { kind: 'walk', ...c, range: [h, G], settings, actions, hasImpressions, into: { columns: { ...all, tBuy: new Float32Array(0), tAction: [] }, at: mine, room } };
     const theirs = this.run(job, () => walkJob(job)) as Promise<WalkedHalf>;
     const w = walkLog(log, settings, actions, hasImpressions, { into: builder, range: [0, h], rows: false });
     const other = await theirs;

@@ -97,7 +97,7 @@ describe('DuckDB chunks, through the C API and through node-bindings', () => {
     assert.equal((await stream('1', SQL, values)).rows.length, 6500);
   });
 
-  test('settings run first on the C API\'s database; a bad one is named', async () => {
+  test('settings run first on the C API\'s database; one it refuses sends the stream through node-bindings, which says why', async () => {
     const sql = `SELECT current_setting('memory_limit') AS m`;
     const limit = await stream('1', sql, async (s) => {
       const c = (await s.next())!;
@@ -105,7 +105,20 @@ describe('DuckDB chunks, through the C API and through node-bindings', () => {
       return decodeBytes(valueBytes(v.data, v.words, 0));
     }, [`SET memory_limit='512MB'`]);
     assert.match(limit, /^(512\.0 MiB|488\.2 MiB)$/);
-    await assert.rejects(stream('1', sql, async () => undefined, [`SET memory_limit='lots'`]), /^Error: SET memory_limit='lots': .*Memory must have a number/);
+    // A setting the C API's database refuses: the stream goes through node-bindings, where DuckDB refuses it too.
+    await withFfi('1', async () => {
+      const db = await DuckDBInstance.create(':memory:');
+      const con = await db.connect();
+      try {
+        await assert.rejects(openChunkStream(con, sql, [`SET memory_limit='lots'`]), /Memory must have a number/);
+        assert.match(cApiReason(), /^SET memory_limit='lots' failed through the C API: .*Memory must have a number/);
+      } finally {
+        con.closeSync();
+        db.closeSync();
+      }
+    });
+    assert.equal((await stream('1', sql, async (s) => (await s.next())!.rowCount)), 1, 'the next stream goes through the C API again');
+    await withFfi('1', async () => assert.equal(cApiReason(), ''));
   });
 
   test('a memoryLimit DuckDB cannot read is refused, naming the option and the fix', async () => {
