@@ -192,6 +192,8 @@ function cApiStream(api: CApi, sql: string, settings: string[]): ChunkStream | n
   const db: unknown[] = [null], con: unknown[] = [null], stmt: unknown[] = [null], pending: unknown[] = [null];
   let result: Record<string, unknown> | null = null;
   let chunk = 0;
+  // Chunks handed out: a chunk read after the next one was fetched would read freed memory, so it is refused.
+  let handed = 0;
   let done = false;
   const release = () => {
     if (chunk) api.destroyChunk([chunk]);
@@ -251,6 +253,7 @@ function cApiStream(api: CApi, sql: string, settings: string[]): ChunkStream | n
   return {
     how: 'c-api',
     next() {
+      handed++;
       if (chunk) api.destroyChunk([chunk]);
       chunk = 0;
       if (done) return null;
@@ -263,10 +266,11 @@ function cApiStream(api: CApi, sql: string, settings: string[]): ChunkStream | n
         return null;
       }
       if (rows > VECTOR_ROWS) throw new Error(`DuckDB handed over ${rows} rows in a chunk, more than ${VECTOR_ROWS}`);
-      const c = chunk;
+      const c = chunk, mine = handed;
       return {
         rowCount: rows,
         vector(col: number, width: number, nulls = true): RawVector {
+          if (mine !== handed || done) throw new Error('a DuckDB chunk read after the next one was asked for, or after the stream closed');
           if (widths[col] !== width) throw new Error(`column ${col} holds ${widths[col]}-byte values, read as ${width}`);
           const v = api.chunkVector(c, col), b = bufferFor(col);
           api.memcpy(b.data, api.vectorData(v), rows * width);
@@ -278,6 +282,7 @@ function cApiStream(api: CApi, sql: string, settings: string[]): ChunkStream | n
       };
     },
     async close() {
+      handed++;
       done = true;
       release();
     },

@@ -71,11 +71,15 @@ describe('DuckDB chunks, through the C API and through node-bindings', () => {
     assert.equal(direct.rows[8], '8|v8|éééééééé8|2.6666666666666665');
   });
 
-  test('a column read wider than its type is refused (it would run past DuckDB\'s buffer)', async () => {
+  test('a column read wider than its type, or a chunk read after the next one, is refused (it would read memory that is not the chunk\'s)', async () => {
     await stream('1', SQL, async (s) => {
       const c = (await s.next())!;
       assert.throws(() => c.vector(3, 16), /column 3 holds 8-byte values, read as 16/);
       assert.throws(() => c.vector(0, 16), /column 0 holds 4-byte values, read as 16/);
+      // Nor is a chunk read once the next one was asked for: its memory is DuckDB's again.
+      const next = (await s.next())!;
+      assert.throws(() => c.vector(0, 4), /read after the next one was asked for/);
+      assert.equal(next.vector(0, 4, false).words[0], 2048);
     });
   });
 
