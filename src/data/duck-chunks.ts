@@ -48,7 +48,7 @@ export interface ChunkStream {
 // Through @duckdb/node-bindings
 
 /** Column `c` of a node-bindings chunk, copied out of DuckDB into fresh memory. */
-export function rawVector(chunk: duckdb.DataChunk, c: number, rows: number, width: number, nulls = true): RawVector {
+function rawVector(chunk: duckdb.DataChunk, c: number, rows: number, width: number, nulls = true): RawVector {
   const v = duckdb.data_chunk_get_vector(chunk, c);
   const data = duckdb.vector_get_data(v, rows * width);
   const words = new Int32Array(data.buffer, data.byteOffset, (rows * width) >> 2);

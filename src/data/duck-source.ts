@@ -12,7 +12,7 @@ import { statSync } from 'node:fs';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { LoadError } from '../errors';
 import { openDuckDB, sqlString } from './duckdb';
-import { rawVector } from './duck-chunks';
+import { openChunkStream } from './duck-chunks';
 import { decodeBytes, isValid, valueBytes } from './duck-strings';
 import { layoutFor, looksLikeHeader, type ResolvedLoadOptions, type RowLayout } from './load-options';
 import { REQUIRED_COLUMNS } from './schema';
@@ -234,24 +234,27 @@ export async function featureValues(path: string, src: Source, lines: number[]):
     const sql = src.format === 'parquet'
       ? `SELECT ${names.map((n) => `CAST(${q(n)} AS VARCHAR)`).join(', ')} FROM read_parquet(${sqlString(path)})`
       : `SELECT l FROM ${lineReader(path, src.gzip)}`;
-    const result = await con.stream(sql);
-    let pos = 0;
-    for (;;) {
-      const chunk = await result.fetchChunk();
-      if (!chunk || chunk.rowCount === 0) break;
-      const cols = Array.from({ length: chunk.columnCount }, (_, c) => rawVector(chunk.chunk, c, chunk.rowCount, 16));
-      for (let r = 0; r < chunk.rowCount; r++) {
-        if (!want.has(++pos)) continue;
-        const text = (c: number) => (isValid(cols[c], r) ? decodeBytes(valueBytes(cols[c].data, cols[c].words, r)) : '');
-        if (src.format === 'parquet') out.set(pos, names.map((_, j) => text(j).trim()));
-        else if (src.format === 'jsonl') {
-          const obj = JSON.parse(text(0));
-          out.set(pos, names.map((n) => (obj[n] === null || obj[n] === undefined ? '' : String(obj[n])).trim()));
-        } else {
-          const f = splitDelimited(text(0), src.delim)!;
-          out.set(pos, src.layout.features.map((x) => (f[x.index] ?? '').trim()));
+    const stream = await openChunkStream(con, sql, []);
+    try {
+      const width = src.format === 'parquet' ? names.length : 1;
+      let pos = 0;
+      for (let chunk = await stream.next(); chunk; chunk = await stream.next()) {
+        const c = chunk, cols = Array.from({ length: width }, (_, j) => c.vector(j, 16));
+        for (let r = 0; r < c.rowCount; r++) {
+          if (!want.has(++pos)) continue;
+          const text = (j: number) => (isValid(cols[j], r) ? decodeBytes(valueBytes(cols[j].data, cols[j].words, r)) : '');
+          if (src.format === 'parquet') out.set(pos, names.map((_, j) => text(j).trim()));
+          else if (src.format === 'jsonl') {
+            const obj = JSON.parse(text(0));
+            out.set(pos, names.map((n) => (obj[n] === null || obj[n] === undefined ? '' : String(obj[n])).trim()));
+          } else {
+            const f = splitDelimited(text(0), src.delim)!;
+            out.set(pos, src.layout.features.map((x) => (f[x.index] ?? '').trim()));
+          }
         }
       }
+    } finally {
+      await stream.close();
     }
   } finally {
     con.closeSync();

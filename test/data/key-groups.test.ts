@@ -5,7 +5,7 @@ import type { RawVector } from '../../src/data/duck-strings';
 import { readEvents } from '../../src';
 import { writeTmp } from '../helpers';
 
-/** A DuckDB VARCHAR vector of inline values (at most 12 bytes; null: not valid), as rawVector hands one over. */
+/** A DuckDB VARCHAR vector of inline values (at most 12 bytes; null: not valid), as a chunk's `vector` hands one over. */
 function vectorOf(values: (string | null)[]): RawVector {
   const data = new Uint8Array(16 * values.length), words = new Int32Array(data.buffer);
   const valid = new Uint8Array(Math.ceil(values.length / 8)).fill(255);

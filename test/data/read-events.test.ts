@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  actionDelay, buyDelay, parseTimestamp, readEvents, loadEvents, eventTable, minePaths, minePathsDuckDB, analysePaths, writeSimulation, PARTITION_DEFAULTS, type PathSet,
+  actionDelay, buyDelay, openDuckDB, sqlString, parseTimestamp, readEvents, loadEvents, eventTable, minePaths, minePathsDuckDB, analysePaths, writeSimulation, PARTITION_DEFAULTS, type PathSet,
 } from '../../src';
 import { writeTmp, tmp, taobaoPath, needs } from '../helpers';
 import { finishPartition, loadPartition, partitionLoads, partitionWrites, PartitionLoader, type LoadedPartition, type PartitionJob } from '../../src/paths/partition-load';
@@ -109,6 +109,19 @@ describe('readEvents: typed columns', () => {
       assert.equal(log.n, 3, `features: ${features}`);
       assert.deepEqual(report.problems.duplicate.lines, [4]);
       assert.match(report.problems.duplicate.example, /line 4: exact duplicate of line 2/);
+    }
+    // The same rows as JSONL and Parquet: the features of the candidate rows are read again from each format.
+    const jsonl = writeTmp('f.jsonl', [['u1', 3], ['u1', 4], ['u1', 3], ['u2', 3]]
+      .map(([u, price]) => JSON.stringify({ user_id: u, item_id: 'i1', event: 'click', ts: 1511544070, price })).join('\n') + '\n');
+    const parquet = join(tmp(), 'f.parquet');
+    const con = await openDuckDB();
+    await con.run(`COPY (SELECT * FROM read_csv(${sqlString(path)}, header=true)) TO ${sqlString(parquet)} (FORMAT parquet)`);
+    con.closeSync();
+    for (const file of [jsonl, parquet]) {
+      const { log, report } = await readEvents(file, { features: false });
+      assert.equal(log.n, 3, file);
+      assert.deepEqual(report.problems.duplicate.lines, [3], file);
+      assert.match(report.problems.duplicate.example, /line 3: exact duplicate of line 1/, file);
     }
   });
 });
